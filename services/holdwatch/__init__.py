@@ -1,0 +1,1 @@
+"""holdwatch: catch unlawful immigration holds in county jails while they happen."""

@@ -1,0 +1,1 @@
+"""Use cases that compose the pure core with I/O ports."""
