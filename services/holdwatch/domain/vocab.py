@@ -1,0 +1,97 @@
+"""The contract's closed vocabularies, as Literal types named after the law and the forms.
+
+Kept apart from the models so rules can import the words without the wire format.
+"""
+
+from typing import Literal, get_args
+
+EventType = Literal[
+    "booking.created",
+    "release.scheduled",
+    "release.eligible",
+    "release.eligibility_revoked",
+    "detainer.received",
+    "detainer.cancelled",
+    "warrant.received",
+    "truth.notice_given",
+    "ice.notified",
+    "ice.interview",
+    "citizenship.claimed",
+    "magistrate.held_to_answer",
+    "custody.released",
+    "wso.activity",
+]
+
+Level = Literal["felony", "misdemeanor", "infraction"]
+
+#: Cal. Gov. Code §7282(b): the conditions that make a person "eligible for release".
+EligibilityReason = Literal[
+    "charges_dropped",
+    "acquitted",
+    "sentence_served",
+    "bond_posted",
+    "own_recognizance",
+    "court_order",
+    "other",
+]
+
+#: ICE detainer forms; the form (and its revision) decides the hold window (LAW.md §4.2).
+DetainerForm = Literal["I-247A", "I-247", "I-247D", "I-247N", "I-247X", "I-203", "other"]
+
+DetainerRequest = Literal["notify", "maintain_custody", "transfer"]
+
+#: I-247A box 1: the four probable-cause bases.
+ProbableCause = Literal[
+    "final_order",
+    "pending_proceedings",
+    "biometric_database",
+    "statements",
+    "other_evidence",
+]
+
+AttachedWarrant = Literal["I-200", "I-205", "none"]
+
+WarrantKind = Literal[
+    "judicial_criminal_immigration",
+    "judicial_probable_cause_determination",
+    "judicial_criminal_other",
+    "administrative",
+]
+AdministrativeWarrantForm = Literal["I-200", "I-205", "I-203", "I-286"]
+
+TruthNotice = Literal["request_copy", "release_notification", "interview_consent"]
+TruthRecipient = Literal["subject", "attorney", "designee"]
+
+IceInformation = Literal["release_date", "personal_information", "criminal_history"]
+
+CitizenshipKind = Literal["us_citizen", "lawful_status"]
+
+ReleasedTo = Literal["public", "ice", "cbp", "us_marshals", "other_agency", "hospital"]
+
+WsoAction = Literal["agreement_signed", "officer_designated", "warrant_served", "arrest"]
+
+#: The §7282.5(a)(3) offense categories, (A) to (AE).
+OffenseLetter = Literal[
+    "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P",
+    "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z", "AA", "AB", "AC", "AD", "AE",
+]  # fmt: skip
+
+ConvictionCategory = Literal[
+    "serious_felony",
+    "violent_felony",
+    "state_prison_felony",
+    "wobbler",
+    "prop47",
+    "federal_aggravated_felony",
+    "7282.5(a)(3)(A)", "7282.5(a)(3)(B)", "7282.5(a)(3)(C)", "7282.5(a)(3)(D)",
+    "7282.5(a)(3)(E)", "7282.5(a)(3)(F)", "7282.5(a)(3)(G)", "7282.5(a)(3)(H)",
+    "7282.5(a)(3)(I)", "7282.5(a)(3)(J)", "7282.5(a)(3)(K)", "7282.5(a)(3)(L)",
+    "7282.5(a)(3)(M)", "7282.5(a)(3)(N)", "7282.5(a)(3)(O)", "7282.5(a)(3)(P)",
+    "7282.5(a)(3)(Q)", "7282.5(a)(3)(R)", "7282.5(a)(3)(S)", "7282.5(a)(3)(T)",
+    "7282.5(a)(3)(U)", "7282.5(a)(3)(V)", "7282.5(a)(3)(W)", "7282.5(a)(3)(X)",
+    "7282.5(a)(3)(Y)", "7282.5(a)(3)(Z)", "7282.5(a)(3)(AA)", "7282.5(a)(3)(AB)",
+    "7282.5(a)(3)(AC)", "7282.5(a)(3)(AD)", "7282.5(a)(3)(AE)",
+]  # fmt: skip
+
+OFFENSE_LETTERS: tuple[str, ...] = get_args(OffenseLetter)
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)

@@ -1,0 +1,35 @@
+"""`evaluate(state, profile, as_of)`: the one implementation every entry point calls.
+
+Pure: the evaluation instant is a parameter, nothing reads a clock or does I/O. Findings
+come back sorted by the instant they begin; deadlines by when they fall due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from holdwatch.domain.custody import CustodyState
+from holdwatch.domain.findings import Deadline, Finding
+from holdwatch.policy.context import Context, Out
+from holdwatch.policy.profile import Profile
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    findings: tuple[Finding, ...]
+    deadlines: tuple[Deadline, ...]
+
+    @property
+    def next_deadline(self) -> Deadline | None:
+        return self.deadlines[0] if self.deadlines else None
+
+
+def evaluate(state: CustodyState, profile: Profile, as_of: datetime) -> Evaluation:
+    """Judge one booking's custody state under `profile` as of `as_of`."""
+    out = Out(Context.build(state, profile, as_of))
+    for rule in profile.rules:
+        rule(out.ctx, out)
+    findings = sorted(out.findings, key=lambda f: (f.violation_at, f.code, f.finding_id))
+    deadlines = sorted(out.deadlines, key=lambda d: (d.at, d.code))
+    return Evaluation(tuple(findings), tuple(deadlines))

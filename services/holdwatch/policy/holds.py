@@ -1,0 +1,281 @@
+"""Custody past release on a detainer: HOLD_BARRED, HOLD_OVER_WINDOW, HOLD_NOT_ELIGIBLE,
+HOLD_AFTER_CANCEL.
+
+The hold starts at RE (or when the first detainer takes effect, if later) and lasts while
+the person stays in custody with no new local basis (§7282(b); LAW.md §8.1–8.2). A judicial
+warrant received during the hold starts a lawful basis from its receipt; it does not cure
+what came before (§8.4). Any custody past RE that rests on a detainer is a new seizure:
+there is no de minimis threshold, only an optional alerting grace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from holdwatch.domain.custody import Detainer, Eligibility
+from holdwatch.domain.findings import AlternativeDeadline, Code
+from holdwatch.policy import ca_7282_5
+from holdwatch.policy.context import JUDICIAL_ANY, Context, Out, duration_text
+from holdwatch.policy.windows import HoldDeadline, deadline_for, window_for
+
+RULE = "hold"
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Custody on a detainer past RE; `end` is None while it continues."""
+
+    span: Eligibility
+    start: datetime
+    end: datetime | None
+    end_reason: str
+    detainers: tuple[Detainer, ...]  # every detainer lodged by the end (or now)
+    evidence: tuple[str, ...]
+
+
+def holds(ctx: Context) -> list[Hold]:
+    """Each eligibility span during which custody continued with a detainer on file."""
+    out: list[Hold] = []
+    state = ctx.state
+    for span in state.eligibility:
+        if span.at > ctx.as_of:
+            continue
+        stops = [
+            (t, why)
+            for t, why in (
+                (ctx.until(span.revoked_at), "a new local basis to hold"),
+                (ctx.custody_end, "release from custody"),
+            )
+            if t is not None
+        ]
+        stop, stop_why = min(stops) if stops else (None, "")
+        horizon = stop or ctx.as_of
+        lodged = tuple(d for d in state.detainers if ctx.effective_receipt(d) <= horizon)
+        if not lodged:
+            continue
+        start = max(span.at, min(ctx.effective_receipt(d) for d in lodged))
+        warrant = ctx.warrant(JUDICIAL_ANY)
+        end, why = stop, stop_why
+        if warrant is not None and (end is None or warrant.received_at < end):
+            if warrant.received_at <= start:
+                continue  # custody rests on the warrant from the start
+            end, why = warrant.received_at, f"receipt of a judicial warrant ({warrant.kind})"
+        if end is not None and end <= start:
+            continue
+        evidence = [span.event_id, *(d.event_id for d in lodged)]
+        if warrant is not None and end == warrant.received_at:
+            evidence.append(warrant.event_id)
+        if end is not None and span.revoke_event_id and end == span.revoked_at:
+            evidence.append(span.revoke_event_id)
+        if end is not None and state.release and end == state.release.at:
+            evidence.append(state.release.event_id)
+        out.append(Hold(span, start, end, why, lodged, tuple(evidence)))
+    return out
+
+
+def _too_short(ctx: Context, hold: Hold, since: datetime) -> bool:
+    grace = ctx.profile.params.hold_grace
+    return (hold.end or ctx.as_of) - since <= grace and grace.total_seconds() > 0
+
+
+def _held_text(ctx: Context, hold: Hold, since: datetime) -> str:
+    if hold.end is None:
+        return f"and is still held as of {ctx.local(ctx.as_of)}"
+    secs = int((hold.end - since).total_seconds())
+    return f"until {ctx.local(hold.end)} ({hold.end_reason}), {duration_text(secs)} in all"
+
+
+def _cancelled_at(active: list[Detainer]) -> datetime | None:
+    """When the last active detainer was cancelled, if all were."""
+    times = [d.cancelled_at for d in active]
+    if not active or any(t is None for t in times):
+        return None
+    return max(t for t in times if t is not None)
+
+
+def _after_cancel(ctx: Context, out: Out, hold: Hold, since: datetime) -> None:
+    cancelled = [d for d in hold.detainers if d.cancelled_at is not None]
+    if _too_short(ctx, hold, since):
+        return
+    out.finding(
+        "HOLD_AFTER_CANCEL",
+        f"{RULE}.after_cancel",
+        kind="violation",
+        severity="high",
+        at=since,
+        ended_at=hold.end,
+        detainer_id=cancelled[0].detainer_id if cancelled else None,
+        anchor=hold.span.event_id,
+        citation="DHS Form I-247A (cancellation); Fourth Amendment (new seizure)",
+        explanation=(
+            f"ICE cancelled its detainer, which ended any basis to hold on it from "
+            f"{ctx.local(since)}, but the jail kept custody {_held_text(ctx, hold, since)}."
+        ),
+        evidence=[*hold.evidence, *(d.cancel_event_id or "" for d in cancelled)],
+    )
+
+
+def _barred(ctx: Context, out: Out, hold: Hold) -> None:
+    active = [d for d in hold.detainers if d.active_at(hold.start)]
+    if not active:
+        _after_cancel(ctx, out, hold, hold.start)
+        return
+    if _too_short(ctx, hold, hold.start):
+        out.deadline(hold.start + ctx.profile.params.hold_grace, "HOLD_BARRED", RULE, "grace ends")
+        return
+    d = active[0]
+    out.finding(
+        "HOLD_BARRED",
+        RULE,
+        kind="violation",
+        severity="high",
+        at=hold.start,
+        ended_at=hold.end,
+        detainer_id=d.detainer_id,
+        anchor=hold.span.event_id,
+        citation=ctx.profile.hold_citation,
+        explanation=(
+            f"The person was eligible for release at {ctx.local(hold.span.at)} "
+            f"({hold.span.reason.replace('_', ' ')}), but the jail kept custody on ICE "
+            f"detainer {d.detainer_id} ({d.form}) {_held_text(ctx, hold, hold.start)}. "
+            "This law bars detaining anyone on the basis of an immigration hold request."
+        ),
+        evidence=hold.evidence,
+    )
+
+
+def _governing(ctx: Context, active: list[Detainer], re: datetime) -> tuple[Detainer, HoldDeadline]:
+    """The active detainer that allows the longest hold, and its deadline."""
+    zone, st = ctx.zone, ctx.profile.state
+    options = [(d, deadline_for(re, window_for(d), zone, st)) for d in active]
+    return max(options, key=lambda o: o[1].at)
+
+
+def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
+    active = [d for d in hold.detainers if d.active_at(hold.start)]
+    if not active:
+        _after_cancel(ctx, out, hold, hold.start)
+        return
+    d, deadline = _governing(ctx, active, hold.span.at)
+    cancel = _cancelled_at(active)
+    end = hold.end or ctx.as_of
+    if cancel is not None and cancel < end and cancel <= deadline.at:
+        _after_cancel(ctx, out, hold, max(cancel, hold.start))
+        return
+    if end <= deadline.at:
+        if hold.end is None:
+            out.deadline(
+                deadline.at,
+                "HOLD_OVER_WINDOW",
+                RULE,
+                f"the hold on detainer {d.detainer_id} reaches its limit: {deadline.window.why}",
+                hold=True,
+                detainer_id=d.detainer_id,
+            )
+        return
+    alternatives = tuple(
+        AlternativeDeadline(calendar=name, deadline=at.astimezone(ctx.zone), violation=end > at)
+        for name, at in deadline.alternatives
+    )
+    uncertain = deadline.window.uncertain and not all(a.violation for a in alternatives)
+    code: Code = "REVIEW" if uncertain else "HOLD_OVER_WINDOW"
+    calendar_ambiguous = deadline.window.counting == "legacy" and bool(alternatives)
+    out.finding(
+        code,
+        f"{RULE}.window",
+        kind="review" if uncertain else "violation",
+        severity="warning" if uncertain else "high",
+        at=deadline.at,
+        ended_at=hold.end,
+        detainer_id=d.detainer_id,
+        anchor=hold.span.event_id,
+        citation=deadline.window.citation,
+        explanation=(
+            f"The person was eligible for release at {ctx.local(hold.span.at)}; "
+            f"{deadline.window.why}, so the hold had to end by {ctx.local(deadline.at)}. "
+            f"The jail kept custody {_held_text(ctx, hold, deadline.at)}."
+            + (" Whether this form's window excludes weekends and holidays is unverified: "
+               "a person must decide." if uncertain else "")
+            + (" A state holiday calendar would move the deadline; see alternatives."
+               if calendar_ambiguous else "")
+        ),
+        evidence=hold.evidence,
+        calendar_ambiguous=calendar_ambiguous,
+        alternatives=alternatives,
+    )
+
+
+def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
+    """Former Gov. Code §7282.5(a) (2014–2017): hold only for listed convictions."""
+    outcome = ca_7282_5.subdivision_a(ctx.state, hold.start.astimezone(ctx.zone).date())
+    if outcome.eligible:
+        _windowed(ctx, out, hold)
+        return
+    if outcome.eligible is None:
+        out.finding(
+            "REVIEW",
+            f"{RULE}.criteria",
+            kind="review",
+            severity="warning",
+            at=hold.start,
+            ended_at=hold.end,
+            anchor=hold.span.event_id,
+            citation="former Cal. Gov. Code §7282.5(a) (2014)",
+            explanation=(
+                "The jail held the person on a detainer past release; whether the person met "
+                f"the criteria that allowed a hold is unclear: {outcome.text}."
+            ),
+            evidence=hold.evidence,
+        )
+        return
+    if _too_short(ctx, hold, hold.start):
+        return
+    out.finding(
+        "HOLD_NOT_ELIGIBLE",
+        RULE,
+        kind="violation",
+        severity="high",
+        at=hold.start,
+        ended_at=hold.end,
+        detainer_id=hold.detainers[0].detainer_id,
+        anchor=hold.span.event_id,
+        citation=ctx.profile.hold_citation,
+        explanation=(
+            f"The person was eligible for release at {ctx.local(hold.span.at)}, and the law "
+            f"then allowed a detainer hold only for listed convictions ({outcome.text}). "
+            f"The jail kept custody {_held_text(ctx, hold, hold.start)}."
+        ),
+        evidence=hold.evidence,
+    )
+
+
+def _scheduled(ctx: Context, out: Out) -> None:
+    """Before RE is known: the scheduled release is when a hold would begin."""
+    state = ctx.state
+    at = state.scheduled_release_at
+    open_span = state.eligibility and state.eligibility[-1].revoked_at is None
+    if at is None or open_span or not ctx.in_custody:
+        return
+    active = [d for d in state.detainers if d.active_at(ctx.as_of)]
+    if not active:
+        return
+    if ctx.profile.hold_regime == "zero":
+        out.deadline(at, "HOLD_BARRED", f"{RULE}.scheduled", "scheduled release", hold=True)
+        return
+    d, deadline = _governing(ctx, active, at)
+    out.deadline(
+        deadline.at,
+        "HOLD_OVER_WINDOW",
+        f"{RULE}.scheduled",
+        f"hold limit if the person is released as scheduled: {deadline.window.why}",
+        hold=True,
+        detainer_id=d.detainer_id,
+    )
+
+
+def hold_rule(ctx: Context, out: Out) -> None:
+    regime = {"zero": _barred, "window": _windowed, "criteria": _criteria}[ctx.profile.hold_regime]
+    for hold in holds(ctx):
+        regime(ctx, out, hold)
+    _scheduled(ctx, out)

@@ -1,0 +1,191 @@
+"""LAW.md §11 scenarios, table-driven over the JSONL fixtures in tests/fixtures/scenarios.
+
+Each row is the rulebook's expectation, written by hand: (code, violation instant,
+duration in seconds or None when the rulebook gives none). Every expected finding must be
+present, and the set of *violation* findings must be exactly the expected ones, so a rule
+that fires where the law does not is caught too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from holdwatch.app.audit import audit
+from holdwatch.domain.findings import Finding
+from holdwatch.policy.profiles import resolve
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
+
+Expect = tuple[str, str, int | None]
+H = 3600
+
+CASES: list[tuple[str, str, str, list[Expect]]] = [
+    (
+        "S01", "ca-sb54", "2025-04-10T00:00:00-07:00",
+        [
+            ("GONZALEZ_DB_ONLY", "2025-04-08T09:40:00-07:00", None),
+            ("NOTIFY_UNAUTHORIZED", "2025-04-09T12:40:00-07:00", None),
+            ("HOLD_BARRED", "2025-04-09T13:00:00-07:00", 6 * H + 30 * 60),
+            ("TRANSFER_UNAUTHORIZED", "2025-04-09T19:30:00-07:00", None),
+            # §7283.1(b): ICE was told the release date and the person was not (hard instant).
+            ("TRUTH_RELEASE_NOTICE_MISSING", "2025-04-09T19:30:00-07:00", None),
+            # the agency said "will not comply", then notified ICE
+            ("REVIEW", "2025-04-09T12:40:00-07:00", None),
+        ],
+    ),
+    (
+        "S03", "ca-sb54", "2025-05-14T00:00:00-07:00",
+        [
+            ("NOTIFY_UNAUTHORIZED", "2025-05-12T14:20:00-07:00", None),
+            ("TRUTH_RELEASE_NOTICE_MISSING", "2025-05-13T09:00:00-07:00", None),
+        ],
+    ),
+    (
+        "S05", "ca-sb54", "2025-07-22T00:00:00-07:00",
+        [("TRANSFER_UNAUTHORIZED", "2025-07-21T10:00:00-07:00", None)],
+    ),
+    (
+        "S07", "ca-sb54", "2025-08-07T00:00:00-07:00",
+        [
+            ("HOLD_BARRED", "2025-08-06T15:00:00-07:00", 40 * 60),
+            ("TRANSFER_ON_7282_5B_ONLY", "2025-08-06T15:40:00-07:00", None),
+        ],
+    ),
+    (
+        "S09", "ca-sb54", "2025-09-11T00:00:00-07:00",
+        [("HOLD_BARRED", "2025-09-10T10:00:00-07:00", 6 * H + 30 * 60)],
+    ),
+    (
+        "S11", "ca-sb54", "2025-02-05T00:00:00-08:00",
+        [
+            ("GONZALEZ_DB_ONLY", "2025-02-03T10:00:00-08:00", None),
+            ("USC_CLAIM", "2025-02-03T10:30:00-08:00", None),
+            ("HOLD_BARRED", "2025-02-04T16:00:00-08:00", 4 * H),
+            ("TRANSFER_UNAUTHORIZED", "2025-02-04T20:00:00-08:00", None),
+        ],
+    ),
+    (
+        "S12", "ca-sb54", "2025-03-08T00:00:00-08:00",
+        [
+            ("TRUTH_COPY_MISSING", "2025-03-04T14:10:00-08:00", None),  # soft (policy)
+            ("TRUTH_COPY_MISSING", "2025-03-05T11:00:00-08:00", None),  # hard
+            ("TRUTH_RELEASE_NOTICE_MISSING", "2025-03-06T11:00:00-08:00", None),  # soft
+            ("TRUTH_RELEASE_NOTICE_MISSING", "2025-03-07T06:00:00-08:00", None),  # hard
+        ],
+    ),
+    (
+        "S15", "ca-sb54", "2025-03-10T00:00:00-07:00",
+        [
+            ("HOLD_BARRED", "2025-03-09T01:30:00-08:00", 3 * H),
+            ("TRANSFER_UNAUTHORIZED", "2025-03-09T05:30:00-07:00", None),
+        ],
+    ),
+    ("S17a", "us-federal", "2025-03-12T00:00:00-07:00", []),
+    (
+        "S17b", "us-federal", "2025-03-12T00:00:00-07:00",
+        [("HOLD_OVER_WINDOW", "2025-03-10T23:00:00-07:00", 30 * 60)],
+    ),
+    (
+        "S19", "ca-cdcr", "2025-07-06T00:00:00-07:00",
+        [("HOLD_OVER_WINDOW", "2025-07-05T08:00:00-07:00", 2 * H)],
+    ),
+    (
+        "S20", "us-federal-legacy", "2013-12-04T00:00:00-08:00",
+        [("HOLD_OVER_WINDOW", "2013-12-02T15:00:00-08:00", 3 * H)],
+    ),
+    (
+        "S22", "ca-trust-2014", "2015-05-27T00:00:00-07:00",
+        [("HOLD_NOT_ELIGIBLE", "2015-05-22T16:00:00-07:00", 90 * H)],
+    ),
+    (
+        "S23", "tx-sb4", "2025-09-13T00:00:00-05:00",
+        [("STATE_DUTY_NOT_HONORED", "2025-09-12T11:30:00-05:00", None)],
+    ),
+    (
+        "S25", "tx-sb4", "2025-12-27T00:00:00-06:00",
+        [("HOLD_OVER_WINDOW", "2025-12-26T17:00:00-06:00", 3 * H)],
+    ),
+    (
+        "S35", "ca-sb54", "2025-02-04T00:00:00-08:00",
+        [
+            ("DATA_QUALITY", "2025-02-01T22:00:00-08:00", None),
+            ("NOTIFY_UNAUTHORIZED", "2025-02-03T11:45:00-08:00", None),
+        ],
+    ),
+    (
+        "S36", "ca-sb54", "2025-07-15T12:00:00-07:00",
+        [("GONZALEZ_DB_ONLY", "2025-07-14T03:05:00-07:00", None)],
+    ),
+    (
+        "S38", "us-federal", "2025-08-02T00:00:00-07:00",
+        [("HOLD_AFTER_CANCEL", "2025-08-01T11:00:00-07:00", 4 * H)],
+    ),
+    (
+        "S38", "ca-sb54", "2025-08-02T00:00:00-07:00",
+        [("HOLD_BARRED", "2025-08-01T09:00:00-07:00", 6 * H)],
+    ),
+    (
+        "S39", "ca-sb54", "2025-04-22T00:00:00-07:00",
+        [
+            ("HOLD_BARRED", "2025-04-21T10:50:00-07:00", 5 * H + 40 * 60),
+            ("TRANSFER_UNAUTHORIZED", "2025-04-21T16:30:00-07:00", None),
+        ],
+    ),
+    (
+        "S40", "ca-sb54", "2025-06-05T00:00:00-07:00",
+        [("HOLD_BARRED", "2025-06-03T11:00:00-07:00", 22 * H)],
+    ),
+]  # fmt: skip
+
+
+def run(name: str, profile: str, as_of: str) -> list[Finding]:
+    with (FIXTURES / f"{name}.jsonl").open("rb") as handle:
+        return audit(handle, resolve(profile), datetime.fromisoformat(as_of))
+
+
+@pytest.mark.parametrize(("name", "profile", "as_of", "expected"), CASES, ids=lambda v: str(v)[:20])
+def test_scenario(name: str, profile: str, as_of: str, expected: list[Expect]) -> None:
+    findings = run(name, profile, as_of)
+    got = {(f.code, f.violation_at): f for f in findings}
+    for code, instant, duration in expected:
+        key = (code, datetime.fromisoformat(instant))
+        assert key in got, f"{name}: missing {code} at {instant}; got {sorted(got)}"
+        if duration is not None:
+            assert got[key].duration_seconds == duration, f"{name}: {code} duration"
+    violations = {(f.code, f.violation_at) for f in findings if f.kind == "violation"}
+    wanted = {(c, datetime.fromisoformat(i)) for c, i, _ in expected}
+    assert violations <= wanted, f"{name}: unexpected violations {violations - wanted}"
+
+
+def test_s20_reports_the_state_calendar_reading() -> None:
+    (over,) = [f for f in run("S20", "us-federal-legacy", "2013-12-04T00:00:00-08:00")
+               if f.code == "HOLD_OVER_WINDOW"]
+    assert over.calendar_ambiguous
+    alt = {a.calendar: a for a in over.alternatives}
+    assert alt["us-federal+CA"].deadline == datetime.fromisoformat("2013-12-03T15:00:00-08:00")
+    assert alt["us-federal+CA"].violation is False
+
+
+def test_s12_soft_findings_are_policy_advisories() -> None:
+    findings = run("S12", "ca-sb54", "2025-03-08T00:00:00-08:00")
+    soft = [f for f in findings if f.rule.endswith(".soft")]
+    assert {f.kind for f in soft} == {"advisory"}
+    assert all("not enacted" in f.citation for f in soft)
+
+
+def test_s03_hard_release_notice_preempts_the_soft_one() -> None:
+    findings = run("S03", "ca-sb54", "2025-05-14T00:00:00-07:00")
+    notices = [f for f in findings if f.code == "TRUTH_RELEASE_NOTICE_MISSING"]
+    assert [f.rule for f in notices] == ["truth.release_notice.hard"]
+
+
+def test_s39_late_bail_event_adds_the_hold_without_dropping_the_transfer() -> None:
+    lines = (FIXTURES / "S39.jsonl").read_text().splitlines()
+    profile, as_of = resolve("ca-sb54"), datetime.fromisoformat("2025-04-21T16:35:00-07:00")
+    early = {f.code for f in audit(lines[:-1], profile, as_of)}
+    assert "TRANSFER_UNAUTHORIZED" in early and "HOLD_BARRED" not in early
+    late = audit(lines, profile, datetime.fromisoformat("2025-04-21T18:00:00-07:00"))
+    assert {"TRANSFER_UNAUTHORIZED", "HOLD_BARRED"} <= {f.code for f in late}
