@@ -449,3 +449,39 @@ def fold(events: Iterable[ev.Event]) -> CustodyState:
 def booking_key(event: ev.Event) -> tuple[str, str | None]:
     """The booking an event belongs to: (`agency`, `subject`); agency-level when no subject."""
     return (event.agency, event.subject)
+
+
+def known_at(state: CustodyState, t: datetime) -> CustodyState:
+    """The state as the jail's records stood at `t`: facts dated after `t` are dropped."""
+
+    def seen(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(i for i in items if i.at <= t)
+
+    booking = state.booking if state.booking and state.booking.booked_at <= t else None
+    eligibility = tuple(
+        e if e.revoked_at is None or e.revoked_at <= t else replace(e, revoked_at=None, revoke_event_id=None)
+        for e in state.eligibility
+        if e.at <= t
+    )
+    detainers = tuple(
+        d
+        if d.cancelled_at is None or d.cancelled_at <= t
+        else replace(d, cancelled_at=None, cancel_event_id=None)
+        for d in state.detainers
+        if d.received_at <= t
+    )
+    return replace(
+        state,
+        booking=booking,
+        eligibility=eligibility,
+        detainers=detainers,
+        warrants=tuple(w for w in state.warrants if w.received_at <= t),
+        notices=seen(state.notices),
+        contacts=seen(state.contacts),
+        interviews=seen(state.interviews),
+        claims=seen(state.claims),
+        held_to_answer=seen(state.held_to_answer),
+        wso=seen(state.wso),
+        release=state.release if state.release and state.release.at <= t else None,
+        anomalies=seen(state.anomalies),
+    )

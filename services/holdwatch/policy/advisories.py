@@ -33,7 +33,7 @@ def gonzalez_rule(ctx: Context, out: Out) -> None:
     for d in ctx.state.detainers:
         if d.probable_cause != {"biometric_database"} or d.received_at > ctx.as_of:
             continue
-        issued = d.issued_at or d.received_at
+        issued = min(d.issued_at or d.received_at, d.received_at)
         enjoined = _central_district(d) and params.gonzalez_from <= issued.date() < params.gonzalez_to
         where = "a Central District of California office" if _central_district(d) else "its office"
         out.finding(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from holdwatch.domain.custody import CustodyState, Detainer, Warrant
+from holdwatch.domain.custody import CustodyState, Detainer, Warrant, known_at
 from holdwatch.domain.findings import (
     AlternativeDeadline,
     Code,
@@ -42,6 +42,7 @@ class Context:
     def build(cls, state: CustodyState, profile: Profile, as_of: datetime) -> Context:
         if as_of.tzinfo is None:
             raise ValueError("as_of: must be timezone-aware")
+        state = known_at(state, as_of)
         tz = state.booking.timezone if state.booking and state.booking.timezone else profile.zone
         release = state.release
         end = release.at if release is not None and release.at <= as_of else None
@@ -121,7 +122,7 @@ class Out:
         """Record a finding. `instant` findings (a call, a hand-over) end where they begin."""
         ctx = self.ctx
         state = ctx.state
-        end = at if instant else ended_at
+        end = at if instant or (ended_at is not None and ended_at < at) else ended_at
         duration = None if end is None else max(0, int((end - at).total_seconds()))
         ongoing = end is None or (state.booking is not None and ctx.custody_end is None)
         booking = state.booking
