@@ -89,9 +89,13 @@ class Story:
         }
         return self.add("truth.notice_given", time, data)
 
-    def release_notice(self, time: str, recipients: tuple[str, ...] = ("subject", "attorney")) -> Story:
+    def release_notice(
+        self, time: str, recipients: tuple[str, ...] = ("subject", "attorney")
+    ) -> Story:
         return self.add(
-            "truth.notice_given", time, {"notice": "release_notification", "recipients": list(recipients)}
+            "truth.notice_given",
+            time,
+            {"notice": "release_notification", "recipients": list(recipients)},
         )
 
     def eligible(self, time: str, reason: str = "bond_posted") -> Story:

@@ -25,9 +25,7 @@ BOOKING: dict[str, Any] = {
         "timezone": "America/Los_Angeles",
         "person": {"person_id": "p1", "name": "Secret Name", "date_of_birth": "1990-01-02"},
         "charges": [{"charge_id": "c1", "code": "PC 459", "level": "felony"}],
-        "prior_convictions": [
-            {"code": "PC 487", "level": "felony", "convicted_on": "2012-01-01"}
-        ],
+        "prior_convictions": [{"code": "PC 487", "level": "felony", "convicted_on": "2012-01-01"}],
     },
 }
 DETAINER: dict[str, Any] = {
@@ -77,7 +75,9 @@ REJECTS: list[tuple[str, dict[str, Any], Mutation, str, str]] = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("case", "base", "change", "field", "reason"), REJECTS, ids=[r[0] for r in REJECTS])
+@pytest.mark.parametrize(
+    ("case", "base", "change", "field", "reason"), REJECTS, ids=[r[0] for r in REJECTS]
+)
 def test_rejects_name_the_field_and_reason(
     case: str, base: dict[str, Any], change: Mutation, field: str, reason: str
 ) -> None:

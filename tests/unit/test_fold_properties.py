@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import json
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,7 @@ CODES = ["PC 148(a)(1)", "PC 459", "PC 487", "PC 245(a)(1)", "PC 459.5", "HS 113
 
 
 def _time(minutes: int, offset_hours: int) -> str:
-    tz = UTC if offset_hours == 0 else __import__("datetime").timezone(timedelta(hours=offset_hours))
+    tz = UTC if offset_hours == 0 else timezone(timedelta(hours=offset_hours))
     return (BASE + timedelta(minutes=minutes)).astimezone(tz).isoformat()
 
 
@@ -58,7 +59,9 @@ def histories(draw: st.DrawFn) -> list[Event]:
                     {
                         "code": draw(st.sampled_from(CODES)),
                         "level": draw(st.sampled_from(["felony", "misdemeanor"])),
-                        "convicted_on": draw(st.dates(datetime(2000, 1, 1).date(), BASE.date())).isoformat(),
+                        "convicted_on": draw(
+                            st.dates(datetime(2000, 1, 1).date(), BASE.date())
+                        ).isoformat(),
                     }
                     for _ in range(draw(st.integers(0, 2)))
                 ],
@@ -71,8 +74,18 @@ def histories(draw: st.DrawFn) -> list[Event]:
         elif kind == "detainer.received":
             data = {
                 "detainer_id": draw(st.sampled_from(detainer_ids)),
-                "form": draw(st.sampled_from(["I-247A", "I-247", "I-247D", "I-247N", "I-247X", "I-203", "other"])),
-                "probable_cause": draw(st.lists(st.sampled_from(["final_order", "biometric_database", "statements"]), max_size=2, unique=True)),
+                "form": draw(
+                    st.sampled_from(
+                        ["I-247A", "I-247", "I-247D", "I-247N", "I-247X", "I-203", "other"]
+                    )
+                ),
+                "probable_cause": draw(
+                    st.lists(
+                        st.sampled_from(["final_order", "biometric_database", "statements"]),
+                        max_size=2,
+                        unique=True,
+                    )
+                ),
                 "attached_warrant": draw(st.sampled_from(["I-200", "I-205", "none", None])),
                 "issuing_office": draw(st.sampled_from(["PERC", "ERO Houston", None])),
                 "issued_at": draw(st.sampled_from([None, _time(minutes - 600, offset)])),
@@ -82,42 +95,74 @@ def histories(draw: st.DrawFn) -> list[Event]:
         elif kind == "warrant.received":
             data = {
                 "warrant_id": f"W{i}",
-                "kind": draw(st.sampled_from(["judicial_criminal_immigration", "judicial_probable_cause_determination", "judicial_criminal_other", "administrative"])),
+                "kind": draw(
+                    st.sampled_from(
+                        [
+                            "judicial_criminal_immigration",
+                            "judicial_probable_cause_determination",
+                            "judicial_criminal_other",
+                            "administrative",
+                        ]
+                    )
+                ),
                 "form": draw(st.sampled_from(["I-200", "I-205", None])),
             }
         elif kind == "truth.notice_given":
             data = {
-                "notice": draw(st.sampled_from(["request_copy", "release_notification", "interview_consent"])),
-                "recipients": draw(st.lists(st.sampled_from(["subject", "attorney", "designee"]), min_size=1, unique=True)),
+                "notice": draw(
+                    st.sampled_from(["request_copy", "release_notification", "interview_consent"])
+                ),
+                "recipients": draw(
+                    st.lists(
+                        st.sampled_from(["subject", "attorney", "designee"]),
+                        min_size=1,
+                        unique=True,
+                    )
+                ),
                 "detainer_id": draw(st.sampled_from([None, *detainer_ids])),
                 "intends_to_comply": draw(st.sampled_from([None, True, False])),
             }
         elif kind == "ice.notified":
             data = {
-                "information": draw(st.sampled_from(["release_date", "personal_information", "criminal_history"])),
+                "information": draw(
+                    st.sampled_from(["release_date", "personal_information", "criminal_history"])
+                ),
                 "in_response_to": draw(st.sampled_from([None, *detainer_ids])),
                 "publicly_available": draw(st.booleans()),
             }
         elif kind == "ice.interview":
             data = {"consent_form_given": draw(st.booleans()), "consented": draw(st.booleans())}
         elif kind == "citizenship.claimed":
-            data = {"kind": draw(st.sampled_from(["us_citizen", "lawful_status"])), "evidence": draw(st.sampled_from([None, "passport"]))}
+            data = {
+                "kind": draw(st.sampled_from(["us_citizen", "lawful_status"])),
+                "evidence": draw(st.sampled_from([None, "passport"])),
+            }
         elif kind == "magistrate.held_to_answer":
             data = {"charge_code": draw(st.sampled_from(CODES)), "categories": []}
         elif kind == "custody.released":
-            data = {"to": draw(st.sampled_from(["public", "ice", "cbp", "us_marshals", "other_agency", "hospital"]))}
+            data = {
+                "to": draw(
+                    st.sampled_from(
+                        ["public", "ice", "cbp", "us_marshals", "other_agency", "hospital"]
+                    )
+                )
+            }
         elif kind == "release.scheduled":
             data = {"expected_at": _time(minutes + 600, offset)}
         else:
-            data = {"action": draw(st.sampled_from(["agreement_signed", "officer_designated", "warrant_served", "arrest"]))}
+            data = {
+                "action": draw(
+                    st.sampled_from(
+                        ["agreement_signed", "officer_designated", "warrant_served", "arrest"]
+                    )
+                )
+            }
         raw.append(
             {
                 "specversion": "1.0", "id": f"e{i}", "source": "urn:test", "type": kind,
                 "time": _time(minutes, offset), "subject": "B1", "agency": "a", "data": data,
             }
         )  # fmt: skip
-    import json
-
     return [parse_event(json.dumps(e)) for e in raw]
 
 
@@ -144,7 +189,9 @@ PROFILE_SPECS = [*BASES, "ca-sb54+lasd-2020", "us-federal-legacy+state-ca"]
 
 @SETTINGS
 @given(histories(), st.sampled_from(PROFILE_SPECS), st.integers(min_value=-4000, max_value=12000))
-def test_evaluate_never_raises_and_is_deterministic(events: list[Event], spec: str, minutes: int) -> None:
+def test_evaluate_never_raises_and_is_deterministic(
+    events: list[Event], spec: str, minutes: int
+) -> None:
     state = fold(events)
     profile = resolve(spec)
     as_of = BASE + timedelta(minutes=minutes)

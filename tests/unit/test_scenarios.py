@@ -161,8 +161,11 @@ def test_scenario(name: str, profile: str, as_of: str, expected: list[Expect]) -
 
 
 def test_s20_reports_the_state_calendar_reading() -> None:
-    (over,) = [f for f in run("S20", "us-federal-legacy", "2013-12-04T00:00:00-08:00")
-               if f.code == "HOLD_OVER_WINDOW"]
+    (over,) = [
+        f
+        for f in run("S20", "us-federal-legacy", "2013-12-04T00:00:00-08:00")
+        if f.code == "HOLD_OVER_WINDOW"
+    ]
     assert over.calendar_ambiguous
     alt = {a.calendar: a for a in over.alternatives}
     assert alt["us-federal+CA"].deadline == datetime.fromisoformat("2013-12-03T15:00:00-08:00")

@@ -29,6 +29,15 @@ def test_no_stale_schema_files() -> None:
 
 def test_every_event_type_has_a_schema_requiring_an_offset() -> None:
     booking = GENERATED["events/booking.created.json"]
-    assert set(booking["required"]) >= {"specversion", "id", "source", "type", "time", "agency", "subject", "data"}
+    assert set(booking["required"]) >= {
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "time",
+        "agency",
+        "subject",
+        "data",
+    }
     assert booking["properties"]["time"]["format"] == "date-time"
     assert json.dumps(GENERATED["finding.json"]).count("violation_at") >= 1

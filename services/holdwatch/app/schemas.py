@@ -17,7 +17,11 @@ SCHEMA_ID = "https://holdwatch.org/schemas/v1"
 def _schema(model: Any, name: str) -> dict[str, Any]:
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     schema = adapter.json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{SCHEMA_ID}/{name}", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_ID}/{name}",
+        **schema,
+    }
 
 
 def schemas() -> dict[str, dict[str, Any]]:

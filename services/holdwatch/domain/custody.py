@@ -381,7 +381,9 @@ def _(event: ev.TruthNoticeGiven, state: CustodyState) -> CustodyState:
 @apply.register
 def _(event: ev.IceNotified, state: CustodyState) -> CustodyState:
     d = event.data
-    contact = IceContact(event.time, d.information, d.in_response_to, d.publicly_available, event.id)
+    contact = IceContact(
+        event.time, d.information, d.in_response_to, d.publicly_available, event.id
+    )
     return replace(state, contacts=(*state.contacts, contact))
 
 
@@ -459,7 +461,9 @@ def known_at(state: CustodyState, t: datetime) -> CustodyState:
 
     booking = state.booking if state.booking and state.booking.booked_at <= t else None
     eligibility = tuple(
-        e if e.revoked_at is None or e.revoked_at <= t else replace(e, revoked_at=None, revoke_event_id=None)
+        e
+        if e.revoked_at is None or e.revoked_at <= t
+        else replace(e, revoked_at=None, revoke_event_id=None)
         for e in state.eligibility
         if e.at <= t
     )

@@ -24,7 +24,9 @@ def _instant(text: str) -> datetime:
     except ValueError as exc:
         raise argparse.ArgumentTypeError("--as-of: not an RFC 3339 timestamp") from exc
     if value.tzinfo is None:
-        raise argparse.ArgumentTypeError("--as-of: needs a UTC offset, e.g. 2025-04-10T00:00:00-07:00")
+        raise argparse.ArgumentTypeError(
+            "--as-of: needs a UTC offset, e.g. 2025-04-10T00:00:00-07:00"
+        )
     return value
 
 

@@ -32,7 +32,9 @@ def _row(f: Finding) -> tuple[str, ...]:
 def render_table(findings: list[Finding]) -> str:
     rows = [HEADER, *(_row(f) for f in sorted(findings, key=lambda f: f.violation_at))]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER) - 1)]
-    lines = ["  ".join([*(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)), r[-1]]) for r in rows]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)), r[-1]]) for r in rows
+    ]
     if any(f.calendar_ambiguous for f in findings):
         lines.append("* calendar_ambiguous: a state holiday calendar would change this deadline")
     lines.append(f"{len(findings)} finding(s)")

@@ -34,7 +34,9 @@ def gonzalez_rule(ctx: Context, out: Out) -> None:
         if d.probable_cause != {"biometric_database"} or d.received_at > ctx.as_of:
             continue
         issued = min(d.issued_at or d.received_at, d.received_at)
-        enjoined = _central_district(d) and params.gonzalez_from <= issued.date() < params.gonzalez_to
+        enjoined = (
+            _central_district(d) and params.gonzalez_from <= issued.date() < params.gonzalez_to
+        )
         where = "a Central District of California office" if _central_district(d) else "its office"
         out.finding(
             "GONZALEZ_DB_ONLY",
@@ -54,7 +56,8 @@ def gonzalez_rule(ctx: Context, out: Out) -> None:
                     "ICE was enjoined from issuing such detainers from the Central District "
                     "at the time."
                     if enjoined
-                    else "Database checks have wrongly flagged U.S. citizens; ask ICE for its basis."
+                    else "Database checks have wrongly flagged U.S. citizens; ask ICE for its "
+                    "basis."
                 )
             ),
             evidence=[d.event_id],
@@ -128,7 +131,9 @@ def judicial_warrant_rule(ctx: Context, out: Out) -> None:
 
 def citizenship_rule(ctx: Context, out: Out) -> None:
     for claim in ctx.state.claims:
-        lodged = [d for d in ctx.state.detainers if d.cancelled_at is None or d.cancelled_at > claim.at]
+        lodged = [
+            d for d in ctx.state.detainers if d.cancelled_at is None or d.cancelled_at > claim.at
+        ]
         if not lodged or claim.at > ctx.as_of:
             continue
         at = max(claim.at, min(ctx.effective_receipt(d) for d in lodged))

@@ -51,9 +51,9 @@ def _lookback(convicted_on: date, on: date, years: int) -> bool | None:
     return convicted_on > anniversary
 
 
-def conviction_categories(code: str, level: Level, given: Iterable[str] | None) -> tuple[
-    frozenset[str], tuple[str, ...]
-] | None:
+def conviction_categories(
+    code: str, level: Level, given: Iterable[str] | None
+) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """Categories of one conviction and the facts that remain unknown; None if unclassifiable."""
     if given is not None:
         return frozenset(given), ()
@@ -152,4 +152,3 @@ def subdivision_b(state: CustodyState, by: datetime) -> Outcome:
             unknown = True
             reasons.append(f"holding order on {order.charge_code}: {', '.join(unsure)} unknown")
     return Outcome(None if unknown else False, None, tuple(reasons))
-

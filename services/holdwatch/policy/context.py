@@ -25,7 +25,9 @@ from holdwatch.domain.findings import (
 from holdwatch.policy.profile import Profile
 
 #: Warrants on which the Values Act lets an agency transfer or hold (§7284.4(h), (i)).
-JUDICIAL_IMMIGRATION = frozenset({"judicial_criminal_immigration", "judicial_probable_cause_determination"})
+JUDICIAL_IMMIGRATION = frozenset(
+    {"judicial_criminal_immigration", "judicial_probable_cause_determination"}
+)
 #: Any warrant signed by a judge: custody then rests on criminal process, not a hold request.
 JUDICIAL_ANY = JUDICIAL_IMMIGRATION | {"judicial_criminal_other"}
 
@@ -69,10 +71,13 @@ class Context:
         if d.received_at < booking.booked_at:
             return True
         issued = d.issued_at
-        return issued is not None and booking.booked_at - issued > self.profile.params.stale_detainer_age
+        return (
+            issued is not None
+            and booking.booked_at - issued > self.profile.params.stale_detainer_age
+        )
 
     def detainers_by(self, t: datetime) -> list[Detainer]:
-        return [d for d in self.state.detainers if d.received_at <= t and t <= self.as_of]
+        return [d for d in self.state.detainers if d.received_at <= t <= self.as_of]
 
     def warrant(self, kinds: frozenset[str], by: datetime | None = None) -> Warrant | None:
         """The first warrant of `kinds` received at or before `by` (default: as_of)."""
@@ -128,7 +133,9 @@ class Out:
         booking = state.booking
         self.findings.append(
             Finding(
-                finding_id=finding_id(state.agency, state.booking_id, code, rule, detainer_id, anchor),
+                finding_id=finding_id(
+                    state.agency, state.booking_id, code, rule, detainer_id, anchor
+                ),
                 code=code,
                 kind=kind,
                 severity=severity,

@@ -52,29 +52,51 @@ def data_quality_rule(ctx: Context, out: Out) -> None:
         if state.booking_id is not None and state.first_event_at is not None:
             due = state.first_event_at + ctx.profile.params.missing_booking_after
             if due <= ctx.as_of:
-                _flag(ctx, out, "dq.no_booking", due, state.event_ids[0],
-                      "Events arrived for this booking but its booking.created never did.")
+                _flag(
+                    ctx,
+                    out,
+                    "dq.no_booking",
+                    due,
+                    state.event_ids[0],
+                    "Events arrived for this booking but its booking.created never did.",
+                )
             else:
                 out.deadline(due, "DATA_QUALITY", "dq.no_booking", "booking record overdue")
         return
     for d in state.detainers:
         if ctx.is_stale(d):
             _flag(
-                ctx, out, "dq.stale_detainer", booking.booked_at, d.event_id,
+                ctx,
+                out,
+                "dq.stale_detainer",
+                booking.booked_at,
+                d.event_id,
                 f"Detainer {d.detainer_id} predates this custody episode (received or issued "
                 "before the booking): it looks carried over from an earlier booking. A detainer "
                 "binds one custody episode unless ICE re-lodges it.",
             )
     for at, event_id in _instants(ctx):
-        if at < booking.booked_at and event_id != booking.event_id and at <= ctx.as_of:
-            if not any(d.event_id == event_id for d in state.detainers):
-                _flag(ctx, out, "dq.before_booking", at, event_id,
-                      "An event is dated before the booking it belongs to.")
+        is_detainer = any(d.event_id == event_id for d in state.detainers)
+        if at < booking.booked_at and event_id != booking.event_id and not is_detainer:
+            _flag(
+                ctx,
+                out,
+                "dq.before_booking",
+                at,
+                event_id,
+                "An event is dated before the booking it belongs to.",
+            )
         offset = at.utcoffset()
         if offset and not offset_matches_zone(at, ctx.zone):
-            _flag(ctx, out, "dq.offset", at, event_id,
-                  f"A timestamp's UTC offset does not match {ctx.zone} at that instant; the local "
-                  "time it claims does not exist or is mislabelled.")
+            _flag(
+                ctx,
+                out,
+                "dq.offset",
+                at,
+                event_id,
+                f"A timestamp's UTC offset does not match {ctx.zone} at that instant; the local "
+                "time it claims does not exist or is mislabelled.",
+            )
 
 
 def unclassified_rule(ctx: Context, out: Out) -> None:

@@ -195,10 +195,17 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
             f"The person was eligible for release at {ctx.local(hold.span.at)}; "
             f"{deadline.window.why}, so the hold had to end by {ctx.local(deadline.at)}. "
             f"The jail kept custody {_held_text(ctx, hold, deadline.at)}."
-            + (" Whether this form's window excludes weekends and holidays is unverified: "
-               "a person must decide." if uncertain else "")
-            + (" A state holiday calendar would move the deadline; see alternatives."
-               if calendar_ambiguous else "")
+            + (
+                " Whether this form's window excludes weekends and holidays is unverified: "
+                "a person must decide."
+                if uncertain
+                else ""
+            )
+            + (
+                " A state holiday calendar would move the deadline; see alternatives."
+                if calendar_ambiguous
+                else ""
+            )
         ),
         evidence=hold.evidence,
         calendar_ambiguous=calendar_ambiguous,

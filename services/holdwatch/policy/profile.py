@@ -20,7 +20,7 @@ Rule = Callable[["Context", "Out"], None]
 
 @dataclass(frozen=True, slots=True)
 class LocalPolicy:
-    """A local overlay stricter than state law (Gov. Code §7284.6(a)(1)(C) "local law or policy")."""
+    """A local overlay stricter than state law ("local law or policy", §7284.6(a)(1)(C))."""
 
     id: str
     version: date

@@ -153,7 +153,10 @@ def _state(code: str) -> Callable[[Profile], Profile]:
 
 OVERLAYS: dict[str, Callable[[Profile], Profile]] = {
     "lasd-2020": _lasd,
-    **{f"state-{s.lower()}": _state(s) for s in ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")},
+    **{
+        f"state-{s.lower()}": _state(s)
+        for s in ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
+    },
 }
 
 
@@ -165,7 +168,9 @@ def resolve(spec: str) -> Profile:
     profile = BASES[base_id]
     for name in overlays:
         if name not in OVERLAYS:
-            raise ValueError(f"profile: unknown overlay {name!r}; known: {', '.join(sorted(OVERLAYS))}")
+            raise ValueError(
+                f"profile: unknown overlay {name!r}; known: {', '.join(sorted(OVERLAYS))}"
+            )
         profile = OVERLAYS[name](profile)
     if overlays:
         profile = replace(profile, id=spec.strip())

@@ -31,7 +31,9 @@ def _ice_access(ctx: Context, since: datetime) -> list[tuple[datetime, str, str]
     acts += [(i.at, "ICE interviewed the person", i.event_id) for i in state.interviews]
     release = state.release
     if release is not None and release.to in ("ice", "cbp"):
-        acts.append((release.at, f"the person was handed to {release.to.upper()}", release.event_id))
+        acts.append(
+            (release.at, f"the person was handed to {release.to.upper()}", release.event_id)
+        )
     return sorted(a for a in acts if since <= a[0] <= ctx.as_of)
 
 
@@ -71,11 +73,19 @@ def _soft_and_hard(
     late = given is None or given > soft_at
     if not late or soft_at > ctx.as_of:
         if given is None and ctx.in_custody:
-            out.deadline(soft_at, code, f"{rule}.soft", f"service level for {duty}", detainer_id=detainer_id)
+            out.deadline(
+                soft_at, code, f"{rule}.soft", f"service level for {duty}", detainer_id=detainer_id
+            )
         return
     end = ctx.until(given) or ctx.custody_end
-    waited = "" if end is None else f" ({duration_text(int((end - trigger).total_seconds()))} after)"
-    done = f"given at {ctx.local(given)}{waited}" if given is not None and given <= ctx.as_of else "not given"
+    waited = (
+        "" if end is None else f" ({duration_text(int((end - trigger).total_seconds()))} after)"
+    )
+    done = (
+        f"given at {ctx.local(given)}{waited}"
+        if given is not None and given <= ctx.as_of
+        else "not given"
+    )
     out.finding(
         code,
         f"{rule}.soft",
@@ -189,8 +199,10 @@ def release_notice_rule(ctx: Context, out: Out) -> None:
             continue
         release = ctx.state.release
         hard = None
-        if release is not None and ctx.custody_end is not None and (
-            notice is None or release.at < notice.at
+        if (
+            release is not None
+            and ctx.custody_end is not None
+            and (notice is None or release.at < notice.at)
         ):
             hard = (release.at, f"custody ended ({release.to.replace('_', ' ')})", release.event_id)
         _soft_and_hard(
@@ -210,9 +222,7 @@ def release_notice_rule(ctx: Context, out: Out) -> None:
         return  # one unanswered notification is enough to report
 
 
-def interview_rule(
-    ctx: Context, out: Out, citation: str = "Cal. Gov. Code §7283.1(a)"
-) -> None:
+def interview_rule(ctx: Context, out: Out, citation: str = "Cal. Gov. Code §7283.1(a)") -> None:
     """A written consent form before any ICE interview; the interview is voluntary."""
     for interview in ctx.state.interviews:
         if interview.at > ctx.as_of:

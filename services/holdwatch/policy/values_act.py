@@ -44,7 +44,12 @@ def _transfer_to_ice(ctx: Context, out: Out, release: Release) -> None:
         return
     outcome = ca_7282_5.subdivision_a(ctx.state, t.astimezone(ctx.zone).date())
     evidence = [release.event_id, *(d.event_id for d in ctx.state.detainers)]
-    if outcome.eligible and local and local.in_force(t) and local.transfer_requires_judicial_warrant:
+    if (
+        outcome.eligible
+        and local
+        and local.in_force(t)
+        and local.transfer_requires_judicial_warrant
+    ):
         out.finding(
             "TRANSFER_UNAUTHORIZED",
             "transfer.local",
@@ -120,7 +125,7 @@ def transfer_rule(ctx: Context, out: Out) -> None:
         return
     if release.to in IMMIGRATION_AUTHORITIES:
         _transfer_to_ice(ctx, out, release)
-    elif release.to == "us_marshals" and ctx.state.detainers:
+    elif release.to == "us_marshals" and ctx.state.detainers:  # noqa: SIM102
         if ctx.warrant(JUDICIAL_ANY, by=release.at) is None:
             _review(
                 ctx,
@@ -149,7 +154,13 @@ def _current_request(ctx: Context, contact: IceContact) -> str | None:
 
 
 def _notify_finding(
-    ctx: Context, out: Out, contact: IceContact, rule: str, citation: str, why: str, policy: str | None = None
+    ctx: Context,
+    out: Out,
+    contact: IceContact,
+    rule: str,
+    citation: str,
+    why: str,
+    policy: str | None = None,
 ) -> None:
     out.finding(
         "NOTIFY_UNAUTHORIZED",
@@ -185,7 +196,12 @@ def _release_date(ctx: Context, out: Out, contact: IceContact) -> None:
     a = ca_7282_5.subdivision_a(ctx.state, t.astimezone(ctx.zone).date())
     b = ca_7282_5.subdivision_b(ctx.state, by=t)
     local = ctx.profile.local
-    if (a.eligible or b.eligible) and local and local.in_force(t) and local.bars_release_notification:
+    if (
+        (a.eligible or b.eligible)
+        and local
+        and local.in_force(t)
+        and local.bars_release_notification
+    ):
         _notify_finding(
             ctx,
             out,
@@ -199,7 +215,11 @@ def _release_date(ctx: Context, out: Out, contact: IceContact) -> None:
         return
     if a.eligible or b.eligible:
         return
-    if ctx.warrant(JUDICIAL_IMMIGRATION, by=t) is not None or a.eligible is None or b.eligible is None:
+    if (
+        ctx.warrant(JUDICIAL_IMMIGRATION, by=t) is not None
+        or a.eligible is None
+        or b.eligible is None
+    ):
         unclear = "; ".join(x for x in (a.text, b.text) if x)
         _review(
             ctx,
