@@ -82,6 +82,15 @@ def test_normalize_code_rejects_non_codes(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "raw", ["PC" + " " * 5000 + "x", "a " * 3000 + "1 b", "PC 1" + "(a)" * 1000 + "("]
+)
+def test_long_input_fails_fast(raw: str) -> None:
+    with pytest.raises(ValueError, match="not an offense code"):
+        normalize_code(raw)
+    assert lookup(raw) is None
+
+
+@pytest.mark.parametrize(
     ("raw", "found"),
     [
         ("PC 245(a)(1)", "PC 245(a)(1)"),

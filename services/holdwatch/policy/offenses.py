@@ -162,6 +162,7 @@ _SEP = r"(?:\s*,?\s*(?:§+|sec(?:tion)?\.?(?=[\s\d])|-)\s*|\s*)"
 _PREFIX_FORM: Final = re.compile(rf"^\s*{_CODE}{_SEP}{_SECTION}\s*$", re.IGNORECASE)
 _SUFFIX_FORM: Final = re.compile(rf"^\s*(?:§+\s*)?{_SECTION}\s+{_CODE}\s*$", re.IGNORECASE)
 _SUB: Final = re.compile(r"\(\s*([A-Za-z0-9]+)\s*\)")
+_MAX_CODE_CHARS: Final = 80
 
 
 def _normalize_subs(subs: str) -> str:
@@ -185,7 +186,10 @@ def normalize_code(raw: str) -> str:
     Accepts PC, VC, HS, BP and WI in their common spellings, before or after the section, and an
     attempt or conspiracy target ("PC 664/187"). Raises ValueError naming the input otherwise.
     """
-    match = _PREFIX_FORM.match(raw) or _SUFFIX_FORM.match(raw)
+    text = " ".join(raw.split())  # one space per run keeps the regexes linear
+    match = None
+    if len(text) <= _MAX_CODE_CHARS:
+        match = _PREFIX_FORM.match(text) or _SUFFIX_FORM.match(text)
     if match is None:
         raise ValueError(f"not an offense code: {raw!r}")
     prefix = _PREFIX_BY_KEY.get(_prefix_key(match["code"]))

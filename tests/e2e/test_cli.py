@@ -1,0 +1,116 @@
+"""`holdwatch audit` and `holdwatch schemas` as a user runs them (a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+S01 = ROOT / "tests" / "fixtures" / "scenarios" / "S01.jsonl"
+
+
+def holdwatch(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "holdwatch.entrypoints.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_audit_json_prints_one_array_of_findings() -> None:
+    run = holdwatch(
+        "audit", str(S01), "--profile", "ca-sb54", "--as-of", "2025-04-10T00:00:00-07:00"
+    )
+    assert run.returncode == 0, run.stderr
+    findings = json.loads(run.stdout)
+    assert isinstance(findings, list)
+    codes = {f["code"] for f in findings}
+    assert {"HOLD_BARRED", "NOTIFY_UNAUTHORIZED", "TRANSFER_UNAUTHORIZED"} <= codes
+    required = {
+        "finding_id", "code", "kind", "severity", "agency", "booking_id", "detainer_id",
+        "violation_at", "ended_at", "duration_seconds", "policy", "citation", "explanation",
+        "evidence", "status",
+    }  # fmt: skip
+    for f in findings:
+        assert required <= set(f)
+        assert f["policy"] == "ca-sb54@2018-01-01"
+        assert "Test Person" not in json.dumps(f)  # names never reach findings
+
+
+def test_audit_is_deterministic_across_runs() -> None:
+    args = ("audit", str(S01), "--profile", "ca-sb54", "--as-of", "2025-04-10T00:00:00-07:00")
+    assert holdwatch(*args).stdout == holdwatch(*args).stdout
+
+
+def test_audit_table_sorted_by_instant_in_local_zone() -> None:
+    run = holdwatch(
+        "audit", str(S01), "--profile", "ca-sb54", "--as-of", "2025-04-10T00:00:00-07:00",
+        "--format", "table",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("INSTANT (LOCAL)")
+    body = lines[1:-1]
+    assert body == sorted(body, key=lambda line: line[:20])
+    assert all("PDT" in line for line in body)
+    assert lines[-1] == f"{len(body)} finding(s)"
+
+
+def test_audit_reads_stdin() -> None:
+    run = holdwatch(
+        "audit", "-", "--profile", "ca-sb54", "--as-of", "2025-04-10T00:00:00-07:00",
+        stdin=S01.read_text(),
+    )  # fmt: skip
+    assert run.returncode == 0
+    assert len(json.loads(run.stdout)) >= 5
+
+
+def test_unreadable_input_exits_2_naming_line_and_field(tmp_path: Path) -> None:
+    lines = S01.read_text().splitlines()
+    broken = json.loads(lines[2])
+    broken["time"] = "2025-04-08T11:00:00"  # no offset
+    lines[2] = json.dumps(broken)
+    lines.insert(4, '{"specversion": "1.0"')
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    run = holdwatch("audit", str(path), "--profile", "ca-sb54")
+    assert run.returncode == 2
+    assert run.stdout == ""  # nothing half-judged is printed
+    assert "line 3: time: must be an RFC 3339 timestamp with a UTC offset" in run.stderr
+    assert "line 5: event: is not valid JSON" in run.stderr
+
+
+def test_unknown_profile_and_missing_file_exit_2(tmp_path: Path) -> None:
+    run = holdwatch("audit", str(S01), "--profile", "xx-nowhere")
+    assert run.returncode == 2
+    assert "unknown profile 'xx-nowhere'" in run.stderr
+    run = holdwatch("audit", str(tmp_path / "none.jsonl"), "--profile", "ca-sb54")
+    assert run.returncode == 2
+
+
+def test_as_of_without_offset_is_refused() -> None:
+    run = holdwatch("audit", str(S01), "--profile", "ca-sb54", "--as-of", "2025-04-10T00:00:00")
+    assert run.returncode == 2
+    assert "--as-of" in run.stderr
+
+
+def test_overlay_profile_cites_local_policy() -> None:
+    run = holdwatch(
+        "audit", str(S01), "--profile", "ca-sb54+lasd-2020", "--as-of", "2025-04-10T00:00:00-07:00"
+    )
+    assert run.returncode == 0, run.stderr
+    assert {f["code"] for f in json.loads(run.stdout)} >= {"HOLD_BARRED", "TRANSFER_UNAUTHORIZED"}
+
+
+def test_schemas_export_writes_every_event_type(tmp_path: Path) -> None:
+    run = holdwatch("schemas", "export", "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    written = {p.name for p in (tmp_path / "events").glob("*.json")}
+    assert "booking.created.json" in written
+    assert len(written) == 14
+    assert (tmp_path / "finding.json").exists()
