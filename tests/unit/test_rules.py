@@ -17,7 +17,7 @@ from holdwatch.policy.engine import evaluate
 from holdwatch.policy.profiles import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from story import Story, prior  # noqa: E402
+from story import Story, prior
 
 T = "2025-06-{:02d}T{}:00-07:00"
 
