@@ -246,6 +246,7 @@ class CustodyState:
     booking_id: str | None
     booking: Booking | None = None
     first_event_at: datetime | None = None
+    last_event_at: datetime | None = None
     scheduled_release_at: datetime | None = None
     eligibility: tuple[Eligibility, ...] = ()
     detainers: tuple[Detainer, ...] = ()
@@ -259,6 +260,20 @@ class CustodyState:
     release: Release | None = None
     anomalies: tuple[Anomaly, ...] = ()
     event_ids: tuple[str, ...] = ()
+
+    @property
+    def involves_immigration(self) -> bool:
+        """Whether any immigration authority touched this custody (most bookings: no)."""
+        return bool(
+            self.detainers
+            or self.warrants
+            or self.contacts
+            or self.interviews
+            or self.claims
+            or self.wso
+            or self.held_to_answer
+            or (self.release is not None and self.release.to in ("ice", "cbp", "us_marshals"))
+        )
 
     def detainer(self, detainer_id: str | None) -> Detainer | None:
         return next((d for d in self.detainers if d.detainer_id == detainer_id), None)
@@ -429,6 +444,7 @@ def project(agency: str, booking_id: str | None, history: History) -> CustodySta
         agency=agency,
         booking_id=booking_id,
         first_event_at=ordered[0].time if ordered else None,
+        last_event_at=max((e.time for e in ordered), default=None),
         event_ids=tuple(e.id for e in ordered),
     )
     for event in ordered:
@@ -455,6 +471,8 @@ def booking_key(event: ev.Event) -> tuple[str, str | None]:
 
 def known_at(state: CustodyState, t: datetime) -> CustodyState:
     """The state as the jail's records stood at `t`: facts dated after `t` are dropped."""
+    if state.last_event_at is not None and state.last_event_at <= t:
+        return state
 
     def seen(items: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(i for i in items if i.at <= t)

@@ -12,6 +12,7 @@ from datetime import datetime
 from holdwatch.domain.custody import CustodyState
 from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.policy.context import Context, Out
+from holdwatch.policy.data_quality import data_quality_rule
 from holdwatch.policy.profile import Profile
 
 
@@ -28,7 +29,9 @@ class Evaluation:
 def evaluate(state: CustodyState, profile: Profile, as_of: datetime) -> Evaluation:
     """Judge one booking's custody state under `profile` as of `as_of`."""
     out = Out(Context.build(state, profile, as_of))
-    for rule in profile.rules:
+    # Without any immigration authority in the record only the data checks can apply.
+    rules = profile.rules if out.ctx.state.involves_immigration else (data_quality_rule,)
+    for rule in rules:
         rule(out.ctx, out)
     findings = sorted(out.findings, key=lambda f: (f.violation_at, f.code, f.finding_id))
     deadlines = sorted(out.deadlines, key=lambda d: (d.at, d.code))
