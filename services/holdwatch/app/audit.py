@@ -6,6 +6,7 @@ field (nothing half-judged is printed). Then groups events by booking, folds and
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,5 +71,15 @@ def audit_groups(
 
 
 def audit(lines: Iterable[str | bytes], profile: Profile, as_of: datetime) -> list[Finding]:
-    """Every finding in a history, as of `as_of`."""
-    return audit_groups(read_events(lines), profile, as_of)
+    """Every finding in a history, as of `as_of`.
+
+    The parsed history is long-lived and acyclic, so the cyclic garbage collector is
+    paused while it is built: otherwise it rescans the growing heap (23% of the run).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return audit_groups(read_events(lines), profile, as_of)
+    finally:
+        if enabled:
+            gc.enable()
