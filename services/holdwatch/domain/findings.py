@@ -38,8 +38,6 @@ Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]
 Status = Literal["open", "resolved", "superseded"]
 
-SEVERITY_RANK: dict[str, int] = {"critical": 0, "high": 1, "warning": 2, "info": 3}
-
 
 class AlternativeDeadline(BaseModel):
     """A deadline under another reading of the law (e.g. a state holiday calendar)."""

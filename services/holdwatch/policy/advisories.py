@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from holdwatch.domain.custody import Detainer
+from holdwatch.domain.state import Detainer
 from holdwatch.policy.context import JUDICIAL_IMMIGRATION, Context, Out
 
 CENTRAL_DISTRICT_OFFICES = ("perc", "pacific enforcement response center", "los angeles")

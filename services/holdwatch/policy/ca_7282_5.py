@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from holdwatch.domain.custody import Conviction, CustodyState
+from holdwatch.domain.state import Conviction, CustodyState
 from holdwatch.domain.vocab import OFFENSE_LETTERS, Level
 from holdwatch.policy.offenses import categories_for, lookup, unknown_facts
 

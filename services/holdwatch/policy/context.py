@@ -7,12 +7,11 @@ contract `Finding` with a deterministic id, duration and status.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from holdwatch.domain.custody import CustodyState, Detainer, Warrant, known_at
 from holdwatch.domain.findings import (
     AlternativeDeadline,
     Code,
@@ -22,6 +21,7 @@ from holdwatch.domain.findings import (
     Severity,
     finding_id,
 )
+from holdwatch.domain.state import CustodyState, Detainer, Warrant, known_at
 from holdwatch.policy.profile import Profile
 
 #: Warrants on which the Values Act lets an agency transfer or hold (§7284.4(h), (i)).
@@ -75,9 +75,6 @@ class Context:
             issued is not None
             and booking.booked_at - issued > self.profile.params.stale_detainer_age
         )
-
-    def detainers_by(self, t: datetime) -> list[Detainer]:
-        return [d for d in self.state.detainers if d.received_at <= t <= self.as_of]
 
     def warrant(self, kinds: frozenset[str], by: datetime | None = None) -> Warrant | None:
         """The first warrant of `kinds` received at or before `by` (default: as_of)."""
@@ -184,10 +181,3 @@ class Out:
                 hold=hold,
             )
         )
-
-
-def first(items: Iterable[object], pred: Callable[[object], bool]) -> object | None:
-    return next((i for i in items if pred(i)), None)
-
-
-ZERO = timedelta(0)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from holdwatch.domain.custody import CustodyState
 from holdwatch.domain.findings import Deadline, Finding
+from holdwatch.domain.state import CustodyState
 from holdwatch.policy.context import Context, Out
 from holdwatch.policy.data_quality import data_quality_rule
 from holdwatch.policy.profile import Profile

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from holdwatch.domain.custody import Detainer, Eligibility
 from holdwatch.domain.findings import AlternativeDeadline, Code
+from holdwatch.domain.state import Detainer, Eligibility
 from holdwatch.policy import ca_7282_5
 from holdwatch.policy.context import JUDICIAL_ANY, Context, Out, duration_text
 from holdwatch.policy.windows import HoldDeadline, deadline_for, window_for

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from holdwatch.domain.custody import Detainer, IceContact, Notice
 from holdwatch.domain.findings import Code
+from holdwatch.domain.state import Detainer, IceContact, Notice
 from holdwatch.policy.context import Context, Out, duration_text
 
 SLA_NOTE = "the 24-hour service level is holdwatch policy (SB 1364 (2020) proposed it; not enacted)"

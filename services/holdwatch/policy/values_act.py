@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from holdwatch.domain.custody import IceContact, Release
+from holdwatch.domain.state import IceContact, Release
 from holdwatch.policy import ca_7282_5
 from holdwatch.policy.context import JUDICIAL_ANY, JUDICIAL_IMMIGRATION, Context, Out
 

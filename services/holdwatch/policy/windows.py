@@ -14,7 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from holdwatch.domain.calendars import HolidayCalendar, federal_calendar, state_calendar
-from holdwatch.domain.custody import Detainer
+from holdwatch.domain.state import Detainer
 from holdwatch.domain.timecalc import elapsed_deadline, legacy_deadline
 
 Counting = Literal["none", "elapsed", "legacy"]
