@@ -1,8 +1,10 @@
-"""The `holdwatch` command: `audit` and `schemas export` (the monitor arrives later)."""
+"""The `holdwatch` command: `monitor` (live), `publish` (feed a stream), `audit` (offline)
+and `schemas export`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -10,10 +12,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from holdwatch.app.audit import AuditInputError, audit
+from holdwatch.app.publish import publish_lines
 from holdwatch.app.schemas import export
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.table import render_table
 from holdwatch.policy.profiles import resolve
+from holdwatch.settings import Settings
 
 EXIT_BAD_INPUT = 2
 
@@ -38,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--profile", required=True, help="e.g. ca-sb54, ca-sb54+lasd-2020, us-federal")
     a.add_argument("--as-of", type=_instant, default=None, help="evaluation instant (default: now)")
     a.add_argument("--format", choices=("json", "table"), default="json")
+    m = sub.add_parser("monitor", help="judge the live event stream (settings: HOLDWATCH_*)")
+    m.add_argument("--agencies", type=Path, help="agency → profile TOML (HOLDWATCH_AGENCIES_FILE)")
+    m.add_argument("--port", type=int, help="HTTP port for /metrics (HOLDWATCH_HTTP_PORT)")
+    p = sub.add_parser("publish", help="append a JSONL history to the events stream")
+    p.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
     s = sub.add_parser("schemas", help="JSON Schema for the event contract")
     s.add_argument("action", choices=("export",))
     s.add_argument("--out", type=Path, default=Path("schemas"))
@@ -75,10 +84,38 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "agencies_file": getattr(args, "agencies", None),
+        "http_port": getattr(args, "port", None),
+    }
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _publish(args: argparse.Namespace) -> int:
+    try:
+        if str(args.file) == "-":
+            count = asyncio.run(publish_lines(_settings(args), sys.stdin.buffer))
+        else:
+            with args.file.open("rb") as handle:
+                count = asyncio.run(publish_lines(_settings(args), handle))
+    except OSError as exc:
+        print(f"holdwatch publish: {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"published {count} events")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "audit":
         return _audit(args)
+    if args.command == "monitor":
+        from holdwatch.entrypoints.monitor import run  # noqa: PLC0415  (FastStream, uvicorn)
+
+        return run(_settings(args))
+    if args.command == "publish":
+        return _publish(args)
     for path in export(args.out):
         print(path)
     return 0

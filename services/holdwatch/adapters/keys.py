@@ -1,0 +1,56 @@
+"""Key names. A booking's keys share one hash tag, so one Lua script may touch them all
+(and the layout can move to Redis Cluster with partitioned streams)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from holdwatch.domain.events import Event
+
+TIMER_KINDS = ("deadline", "warning")
+
+
+def booking_tag(agency: str, booking_id: str | None) -> str:
+    """`{agency/booking}`; braces and slashes in ids are escaped so the tag stays whole."""
+    return "{" + quote(agency, safe="") + "/" + quote(booking_id or "", safe="") + "}"
+
+
+def event_field(event: Event) -> str:
+    """The history field of an event: its idempotency key (`source`, `id`)."""
+    return f"{event.source}\x1f{event.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    prefix: str
+
+    def history(self, tag: str) -> str:
+        return f"{self.prefix}:b:{tag}:events"
+
+    def ledger(self, tag: str) -> str:
+        return f"{self.prefix}:b:{tag}:findings"
+
+    def meta(self, tag: str) -> str:
+        return f"{self.prefix}:b:{tag}:meta"
+
+    def booking(self, tag: str) -> tuple[str, str, str]:
+        return self.history(tag), self.ledger(tag), self.meta(tag)
+
+    @property
+    def timers(self) -> str:
+        """ZSET: timer member → due instant (epoch ms)."""
+        return f"{self.prefix}:timers:due"
+
+    @property
+    def timer_data(self) -> str:
+        return f"{self.prefix}:timers:data"
+
+    @property
+    def custody(self) -> str:
+        """HASH: booking tag → the person's custody summary while detainers are in force."""
+        return f"{self.prefix}:custody"
+
+    @staticmethod
+    def timer(tag: str, kind: str) -> str:
+        return f"{tag}|{kind}"

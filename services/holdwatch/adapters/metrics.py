@@ -1,0 +1,205 @@
+"""Prometheus metrics. Counters count true events; every gauge is computed from Redis
+state at scrape time, so replicas agree and nothing drifts. No person or booking id is
+ever a label: agency, facility, profile, form, code and outcome are small closed sets.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter as Tally
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from holdwatch.adapters.keys import Keys
+
+LATENESS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600)
+RELEASE_BUCKETS = tuple(
+    m * 60 for m in (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 4320, 10080)
+)
+
+
+class PromObserver:
+    """The `Observer` port, as Prometheus counters and histograms."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.events = Counter(
+            "holdwatch_events", "Stream entries handled", ["type", "outcome"], registry=registry
+        )
+        self.findings = Counter(
+            "holdwatch_findings",
+            "Findings emitted to the alerts stream",
+            ["code", "severity", "change"],
+            registry=registry,
+        )
+        self.detainers = Counter(
+            "holdwatch_detainers", "Detainers received", ["form", "warrant"], registry=registry
+        )
+        self.dead_letters = Counter(
+            "holdwatch_dead_letters", "Entries dead-lettered", ["reason"], registry=registry
+        )
+        self.lateness = Histogram(
+            "holdwatch_timer_lateness_seconds",
+            "How long after its due instant a deadline timer fired",
+            buckets=LATENESS_BUCKETS,
+            registry=registry,
+        )
+        self.release = Histogram(
+            "holdwatch_release_latency_seconds",
+            "From release eligibility to release, by whether a detainer was lodged",
+            ["detainer"],
+            buckets=RELEASE_BUCKETS,
+            registry=registry,
+        )
+
+    def event(self, event_type: str, outcome: str) -> None:
+        self.events.labels(event_type, outcome).inc()
+        if outcome not in {"applied", "duplicate"}:
+            self.dead_letters.labels(outcome).inc()
+
+    def finding(self, code: str, severity: str, change: str) -> None:
+        self.findings.labels(code, severity, change).inc()
+
+    def detainer(self, form: str, warrant: str) -> None:
+        self.detainers.labels(form, warrant).inc()
+
+    def release_latency(self, seconds: float, detainer_lodged: bool) -> None:
+        self.release.labels("lodged" if detainer_lodged else "none").observe(seconds)
+
+    def timer_fired(self, late_seconds: float) -> None:
+        self.lateness.observe(late_seconds)
+
+
+@dataclass
+class StateSnapshot:
+    """State read from Redis for one scrape."""
+
+    ok: bool = False
+    holds: Tally[tuple[str, str, str]] = field(default_factory=Tally)
+    overdue: Tally[tuple[str, str, str]] = field(default_factory=Tally)
+    detainers: Tally[tuple[str, str]] = field(default_factory=Tally)
+    timers: int = 0
+    oldest_overdue: float = 0.0
+    groups: list[tuple[str, str, int, int | None]] = field(default_factory=list)
+    dlq_length: int = 0
+
+
+class StateCollector(Collector):
+    """Gauges from the last `refresh`, which the /metrics route awaits before rendering."""
+
+    def __init__(self, redis: Redis, keys: Keys, streams: Sequence[str], dlq: str, group: str):
+        self.redis = redis
+        self.keys = keys
+        self.streams = streams
+        self.dlq = dlq
+        self.group = group
+        self.snapshot = StateSnapshot()
+
+    async def refresh(self) -> None:
+        try:
+            self.snapshot = await self._read()
+        except RedisError:
+            self.snapshot = StateSnapshot(ok=False)
+
+    async def _read(self) -> StateSnapshot:
+        snap = StateSnapshot(ok=True)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.time()
+            pipe.hvals(self.keys.custody)
+            pipe.zcard(self.keys.timers)
+            pipe.zrange(self.keys.timers, 0, 0, withscores=True)
+            pipe.xlen(self.dlq)
+            now_pair, custody, snap.timers, first, snap.dlq_length = await pipe.execute()
+        now_ms = now_pair[0] * 1000 + now_pair[1] // 1000
+        if first:
+            snap.oldest_overdue = max(0.0, (now_ms - first[0][1]) / 1000)
+        for raw in custody:
+            c = json.loads(raw)
+            where = (c["agency"], c["facility"], c["profile"])
+            for form, warrant in c["detainers"]:
+                snap.detainers[(form, warrant)] += 1
+            deadline = c["hold_deadline_ms"]
+            if deadline is not None:
+                snap.holds[where] += 1
+                if deadline <= now_ms:
+                    snap.overdue[where] += 1
+        for stream in self.streams:
+            try:
+                groups = await self.redis.xinfo_groups(stream)
+            except RedisError:
+                continue  # the stream does not exist yet
+            for g in groups:
+                name = g["name"].decode() if isinstance(g["name"], bytes) else g["name"]
+                if name == self.group:
+                    snap.groups.append((stream, name, int(g["pending"]), g.get("lag")))
+        return snap
+
+    def collect(self) -> Iterator[Metric]:
+        s = self.snapshot
+        yield _gauge(
+            "holdwatch_state_ok", "1 if the last scrape could read Redis", [], [((), s.ok)]
+        )
+        place = ["agency", "facility", "profile"]
+        yield _gauge(
+            "holdwatch_holds_active",
+            "People held on a detainer past release eligibility (or heading for a hold deadline)",
+            place,
+            s.holds.items(),
+        )
+        yield _gauge(
+            "holdwatch_holds_past_deadline",
+            "Holds running past the instant they became unlawful",
+            place,
+            s.overdue.items(),
+        )
+        yield _gauge(
+            "holdwatch_detainers_in_custody",
+            "Detainers in force on people in custody, by form and attached warrant",
+            ["form", "warrant"],
+            s.detainers.items(),
+        )
+        yield _gauge("holdwatch_timers_scheduled", "Armed deadline timers", [], [((), s.timers)])
+        yield _gauge(
+            "holdwatch_timers_oldest_overdue_seconds",
+            "How far past due the oldest unfired timer is (0: none overdue)",
+            [],
+            [((), s.oldest_overdue)],
+        )
+        yield _gauge(
+            "holdwatch_stream_pending",
+            "Entries read but not yet acknowledged",
+            ["stream", "group"],
+            [((st, g), p) for st, g, p, _lag in s.groups],
+        )
+        yield _gauge(
+            "holdwatch_stream_lag",
+            "Entries not yet read by the group (Redis 7+)",
+            ["stream", "group"],
+            [((st, g), lag) for st, g, _p, lag in s.groups if lag is not None],
+        )
+        yield _gauge(
+            "holdwatch_dlq_length", "Entries in the dead-letter stream", [], [((), s.dlq_length)]
+        )
+
+
+def _gauge(name: str, doc: str, labels: list[str], values: object) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, doc, labels=labels)
+    for label_values, value in values:  # type: ignore[attr-defined]
+        family.add_metric(list(label_values), float(value))
+    return family
+
+
+async def render(registry: CollectorRegistry, state: StateCollector) -> bytes:
+    """The /metrics body, with gauges read from Redis now."""
+    await state.refresh()
+    return generate_latest(registry)
+
+
+def monotonic() -> float:
+    return time.monotonic()

@@ -1,0 +1,176 @@
+"""A booking's history, findings ledger and timers in Redis, changed in one atomic step.
+
+`commit` is one Lua script per booking: it checks the version the caller read (optimistic
+concurrency across replicas), stores the new events, updates the ledger, appends each
+changed finding to the alerts stream, re-arms the timers and XACKs the entries it applied.
+A crash before it leaves everything pending; a crash after leaves nothing to redo.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+
+from holdwatch.adapters.keys import Keys
+
+LOAD = """
+return {redis.call('HMGET', KEYS[3], 'version', 'as_of'),
+        redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+"""
+
+COMMIT = """
+local v = tonumber(redis.call('HGET', KEYS[3], 'version') or '0')
+if v ~= tonumber(ARGV[2]) then return -1 end
+local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
+local i = 15
+for _ = 1, n_events do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
+end
+for _ = 1, n_changes do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
+             'change', ARGV[i + 2], 'trigger', ARGV[i + 3], 'late_ms', ARGV[i + 4])
+  i = i + 5
+end
+local function arm(member, score, data)
+  if score == '' then
+    redis.call('ZREM', KEYS[6], member); redis.call('HDEL', KEYS[7], member)
+  else
+    redis.call('ZADD', KEYS[6], score, member); redis.call('HSET', KEYS[7], member, data)
+  end
+end
+arm(ARGV[5] .. '|deadline', ARGV[8], ARGV[9])
+arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
+if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
+else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
+redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6])
+if n_acks > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
+return v + 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a booking holds in Redis at `version` (0: nothing yet)."""
+
+    version: int
+    as_of: datetime | None
+    history: dict[str, bytes] = field(default_factory=dict)
+    ledger: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """Everything one booking's judgement changes, applied all or nothing."""
+
+    tag: str
+    agency: str
+    booking_id: str | None
+    expected_version: int
+    as_of: datetime
+    events: Sequence[tuple[str, bytes]]  # history field → raw event JSON
+    alerts: Sequence[tuple[str, str, str]]  # finding_id, record, change
+    trigger: str  # "event" or "timer"
+    late_ms: int | None
+    deadline_ms: int | None
+    warning_ms: int | None
+    custody: str | None  # JSON summary while detainers are in force
+    acks: Sequence[str]
+
+
+class BookingStore:
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        *,
+        alerts_stream: str,
+        group: str,
+        alerts_maxlen: int,
+    ) -> None:
+        self.redis = redis
+        self.keys = keys
+        self.alerts_stream = alerts_stream
+        self.group = group
+        self.alerts_maxlen = alerts_maxlen
+        self._commit = redis.register_script(COMMIT)
+        self._load = redis.register_script(LOAD)
+
+    async def versions(self, tags: Sequence[str]) -> list[tuple[int, datetime | None]]:
+        """The stored version and last evaluation instant of each booking, in one round trip."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for tag in tags:
+                pipe.hmget(self.keys.meta(tag), "version", "as_of")
+            rows = await pipe.execute()
+        return [_meta(row) for row in rows]
+
+    async def load(self, tags: Sequence[str]) -> list[Snapshot]:
+        """Full snapshots; each is read by one script, so history and version agree."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for tag in tags:
+                await self._load(keys=self.keys.booking(tag), client=pipe)
+            rows = await pipe.execute()
+        return [_snapshot(row) for row in rows]
+
+    async def commit(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
+        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict."""
+        history, ledger, meta = self.keys.booking(c.tag)
+        timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
+        args: list[Any] = [
+            self.group,
+            c.expected_version,
+            c.as_of.isoformat(),
+            self.alerts_maxlen,
+            c.tag,
+            c.as_of.isoformat(),
+            c.custody or "",
+            "" if c.deadline_ms is None else c.deadline_ms,
+            timer_data,
+            "" if c.warning_ms is None else c.warning_ms,
+            timer_data,
+            len(c.events),
+            len(c.alerts),
+            len(c.acks),
+        ]
+        for name, raw in c.events:
+            args += [name, raw]
+        late = "" if c.late_ms is None else str(c.late_ms)
+        for fid, record, change in c.alerts:
+            args += [fid, record, change, c.trigger, late]
+        args += list(c.acks)
+        keys = [
+            history,
+            ledger,
+            meta,
+            ack_stream,
+            self.alerts_stream,
+            self.keys.timers,
+            self.keys.timer_data,
+            self.keys.custody,
+        ]
+        await self._commit(keys=keys, args=args, client=pipe)
+
+
+def _meta(row: list[bytes | None]) -> tuple[int, datetime | None]:
+    version, as_of = row
+    return (
+        int(version) if version else 0,
+        datetime.fromisoformat(as_of.decode()) if as_of else None,
+    )
+
+
+def _snapshot(row: list[Any]) -> Snapshot:
+    meta, history, ledger = row
+    version, as_of = _meta(meta)
+    return Snapshot(
+        version,
+        as_of,
+        {history[i].decode(): history[i + 1] for i in range(0, len(history), 2)},
+        {ledger[i].decode(): ledger[i + 1].decode() for i in range(0, len(ledger), 2)},
+    )

@@ -1,0 +1,94 @@
+"""Which profile judges which agency's bookings: a small TOML file the operator owns.
+
+```toml
+[agencies.lasd]
+profile = "ca-sb54+lasd-2020"
+warning_lead_minutes = 180   # optional; else the profile's own (2 h by default)
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from holdwatch.policy.profile import Profile
+from holdwatch.policy.profiles import resolve
+
+
+class AgencyEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile: str
+    warning_lead_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+
+
+class AgencyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agencies: dict[str, AgencyEntry] = {}
+
+
+class UnknownAgency(LookupError):
+    """An agency the map does not name, with no default profile to fall back on."""
+
+
+class AgencyMap:
+    """Resolves an agency id to its profile (overlays and warning lead applied), once."""
+
+    def __init__(
+        self,
+        entries: dict[str, AgencyEntry],
+        default_profile: str | None,
+        warning_lead: timedelta | None = None,
+    ) -> None:
+        self._profiles: dict[str, Profile] = {
+            agency: _with_lead(resolve(e.profile), _lead(e.warning_lead_minutes, warning_lead))
+            for agency, e in entries.items()
+        }
+        self._default = (
+            _with_lead(resolve(default_profile), warning_lead) if default_profile else None
+        )
+
+    @classmethod
+    def load(
+        cls, path: Path | None, default_profile: str | None, warning_lead: timedelta | None = None
+    ) -> AgencyMap:
+        """Read and check the file; a bad file fails at start, naming the field."""
+        if path is None:
+            return cls({}, default_profile, warning_lead)
+        try:
+            parsed = AgencyFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"agencies file {path}: {exc}") from None
+        except ValidationError as exc:
+            where = "; ".join(
+                ".".join(str(p) for p in e["loc"]) + ": " + e["msg"]
+                for e in exc.errors(include_input=False)
+            )
+            raise ValueError(f"agencies file {path}: {where}") from None
+        return cls(parsed.agencies, default_profile, warning_lead)
+
+    def profile_for(self, agency: str) -> Profile:
+        profile = self._profiles.get(agency, self._default)
+        if profile is None:
+            raise UnknownAgency(agency)
+        return profile
+
+    @property
+    def profiles(self) -> dict[str, Profile]:
+        return dict(self._profiles)
+
+
+def _lead(minutes: int | None, fallback: timedelta | None) -> timedelta | None:
+    return fallback if minutes is None else timedelta(minutes=minutes)
+
+
+def _with_lead(profile: Profile, lead: timedelta | None) -> Profile:
+    if lead is None:
+        return profile
+    return replace(profile, params=replace(profile.params, warning_lead=lead))

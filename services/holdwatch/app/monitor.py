@@ -1,0 +1,274 @@
+"""The live use cases: apply a batch of events, fire a batch of due timers.
+
+Both end the same way: group the work by booking, load (or reuse) each booking's history
+and ledger, `judge` it as of now, and commit every booking in one pipelined round trip.
+A commit that meets a newer version (another replica got there first) is retried from a
+fresh read; a booking whose judgement fails stays pending for the reclaimer, and the rest
+of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import structlog
+
+from holdwatch.adapters.entries import BadEntry, event_payload, raw_payload
+from holdwatch.adapters.keys import booking_tag, event_field
+from holdwatch.adapters.redis_store import BookingStore, Commit
+from holdwatch.app.agencies import AgencyMap, UnknownAgency
+from holdwatch.app.booking_cache import BookingCache, Cached, from_stored
+from holdwatch.app.judge import Custody, Judgement, judge
+from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Observer
+from holdwatch.domain.contract import ContractError, parse_event
+from holdwatch.domain.events import Event
+
+log = structlog.get_logger("holdwatch.monitor")
+
+Entry = tuple[str, Mapping[bytes, bytes]]  # stream entry id, fields
+
+
+@dataclass(slots=True)
+class Work:
+    """What one batch brings to one booking."""
+
+    agency: str
+    booking_id: str | None
+    events: list[tuple[Event, bytes]] = field(default_factory=list)
+    acks: list[str] = field(default_factory=list)
+    due: datetime | None = None  # timer work: the instant that fell due
+    late_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A booking's commit (None: only repeats arrived, just ack) and what it leaves behind."""
+
+    commit: Commit | None
+    cached: Cached
+    judgement: Judgement | None
+    applied: tuple[Event, ...]
+
+
+class Monitor:
+    def __init__(
+        self,
+        store: BookingStore,
+        dead_letters: DeadLetters,
+        agencies: AgencyMap,
+        clock: Clock,
+        observer: Observer,
+        *,
+        events_stream: str,
+        timers_stream: str,
+        max_attempts: int = 8,
+        cache_size: int = 200_000,
+    ) -> None:
+        self.store = store
+        self.dead_letters = dead_letters
+        self.agencies = agencies
+        self.clock = clock
+        self.observer = observer
+        self.events_stream = events_stream
+        self.timers_stream = timers_stream
+        self.max_attempts = max_attempts
+        self.cache = BookingCache(cache_size)
+
+    async def on_events(self, entries: Sequence[Entry]) -> None:
+        """Apply a batch read from the events stream."""
+        work: dict[str, Work] = {}
+        letters: list[DeadLetter] = []
+        for entry_id, fields in entries:
+            try:
+                raw = event_payload(fields)
+                event = parse_event(raw)
+                self.agencies.profile_for(event.agency)
+            except BadEntry as exc:
+                letters.append(DeadLetter(entry_id, raw_payload(fields), exc.reason, str(exc)))
+                continue
+            except ContractError as exc:
+                errors = tuple((e.field, e.reason) for e in exc.errors)
+                letters.append(
+                    DeadLetter(entry_id, raw_payload(fields), "invalid_event", str(exc), errors)
+                )
+                continue
+            except UnknownAgency:
+                detail = "agency: no profile is configured for this agency"
+                letters.append(DeadLetter(entry_id, raw, "unknown_agency", detail))
+                continue
+            tag = booking_tag(event.agency, event.subject)
+            item = work.setdefault(tag, Work(event.agency, event.subject))
+            item.events.append((event, raw))
+            item.acks.append(entry_id)
+        if letters:
+            await self.dead_letters.send(self.events_stream, letters)
+            for letter in letters:
+                self.observer.event("unknown", letter.reason)
+        await self._settle(work, self.events_stream, "event")
+
+    async def on_timers(self, entries: Sequence[Entry]) -> None:
+        """Judge each booking whose timer fired, as of (at least) the instant it fell due."""
+        work: dict[str, Work] = {}
+        letters: list[DeadLetter] = []
+        for entry_id, fields in entries:
+            try:
+                member = fields[b"timer"].decode()
+                data = json.loads(fields[b"data"])
+                due_ms, fired_ms = int(fields[b"due_ms"]), int(fields[b"fired_ms"])
+            except (KeyError, ValueError) as exc:
+                detail = f"timer entry: unreadable ({type(exc).__name__})"
+                letters.append(DeadLetter(entry_id, raw_payload(fields), "invalid_timer", detail))
+                continue
+            tag = member.rsplit("|", 1)[0]
+            item = work.setdefault(tag, Work(data["agency"], data["booking_id"]))
+            due = datetime.fromtimestamp(due_ms / 1000, UTC)
+            item.due = max(item.due or due, due)
+            item.late_ms = max(item.late_ms or 0, fired_ms - due_ms)
+            item.acks.append(entry_id)
+            self.observer.timer_fired(max(0, fired_ms - due_ms) / 1000)
+        if letters:
+            await self.dead_letters.send(self.timers_stream, letters)
+        await self._settle(work, self.timers_stream, "timer")
+
+    async def _settle(self, work: dict[str, Work], stream: str, trigger: str) -> None:
+        for _attempt in range(self.max_attempts):
+            plans = await self._plan_all(work, trigger)
+            if not plans:
+                return
+            async with self.store.redis.pipeline(transaction=False) as pipe:
+                for tag, plan in plans.items():
+                    if plan.commit is None:
+                        pipe.xack(stream, self.store.group, *work[tag].acks)
+                    else:
+                        await self.store.commit(pipe, stream, plan.commit)
+                results = await pipe.execute()
+            for (tag, plan), result in zip(plans.items(), results, strict=True):
+                if plan.commit is not None and result == -1:
+                    self.cache.drop(tag)  # another replica moved it on: read again
+                    continue
+                if plan.commit is not None:
+                    self.cache.put(tag, replace(plan.cached, version=int(result)))
+                self._observe(work.pop(tag), plan)
+        if work:
+            log.warning(
+                "commit_conflicts_persist", entries=[a for w in work.values() for a in w.acks]
+            )
+
+    async def _plan_all(self, work: dict[str, Work], trigger: str) -> dict[str, Plan]:
+        tags = list(work)
+        if not tags:
+            return {}
+        versions = await self.store.versions(tags)
+        cached: dict[str, Cached] = {}
+        missing: list[str] = []
+        for tag, (version, _as_of) in zip(tags, versions, strict=True):
+            hit = self.cache.get(tag, version)
+            if hit is None:
+                missing.append(tag)
+            else:
+                cached[tag] = hit
+        plans: dict[str, Plan] = {}
+        snapshots = await self.store.load(missing) if missing else []
+        for tag, snap in zip(missing, snapshots, strict=True):
+            try:
+                cached[tag] = from_stored(snap.version, snap.as_of, snap.history, snap.ledger)
+            except ContractError:
+                log.exception("stored_history_unreadable", entries=work[tag].acks)
+                del work[tag]
+        for tag in list(work):
+            try:
+                plans[tag] = self._plan(tag, work[tag], cached[tag], trigger)
+            except Exception:
+                # Leave the entries pending: the reclaimer retries, then dead-letters them.
+                log.exception("booking_failed", entries=work[tag].acks, trigger=trigger)
+                del work[tag]
+        return plans
+
+    def _plan(self, tag: str, item: Work, cached: Cached, trigger: str) -> Plan:
+        history, fields = cached.history, set(cached.fields)
+        stored: list[tuple[str, bytes]] = []
+        applied: list[Event] = []
+        for event, raw in item.events:
+            name = event_field(event)
+            known = history.events.get(event.key)
+            if known is not None:
+                if known == event:
+                    continue  # a repeat of (source, id): already applied
+                name += "\x1f" + hashlib.sha256(raw).hexdigest()[:16]  # a conflicting repeat
+                if name in fields:
+                    continue
+            history = history.add(event)
+            fields.add(name)
+            stored.append((name, raw))
+            applied.append(event)
+        if trigger == "event" and not applied:
+            return Plan(None, cached, None, ())
+        profile = self.agencies.profile_for(item.agency)
+        as_of = max(t for t in (self.clock(), cached.as_of, item.due) if t is not None)
+        j = judge(item.agency, item.booking_id, history, profile, as_of, cached.ledger)
+        ledger = dict(cached.ledger)
+        ledger.update((c.finding.finding_id, c.record) for c in j.changes)
+        commit = Commit(
+            tag=tag,
+            agency=item.agency,
+            booking_id=item.booking_id,
+            expected_version=cached.version,
+            as_of=as_of,
+            events=stored,
+            alerts=[(c.finding.finding_id, c.record, c.change) for c in j.changes],
+            trigger=trigger,
+            late_ms=item.late_ms,
+            deadline_ms=_ms(j.wake.deadline),
+            warning_ms=_ms(j.wake.warning),
+            custody=_custody_json(j.custody),
+            acks=item.acks,
+        )
+        return Plan(commit, Cached(0, as_of, history, frozenset(fields), ledger), j, tuple(applied))
+
+    def _observe(self, item: Work, plan: Plan) -> None:
+        applied = {e.key for e in plan.applied}
+        for event, _raw in item.events:
+            self.observer.event(event.type, "applied" if event.key in applied else "duplicate")
+        j = plan.judgement
+        if j is None:
+            return
+        for change in j.changes:
+            self.observer.finding(change.finding.code, change.finding.severity, change.change)
+        for event in plan.applied:
+            if event.type == "detainer.received":
+                d = next(d for d in j.state.detainers if d.event_id == event.id)
+                self.observer.detainer(d.form, d.attached_warrant or "none")
+            elif event.type == "custody.released":
+                self._release_latency(j)
+
+    def _release_latency(self, j: Judgement) -> None:
+        release = j.state.release
+        if release is None:
+            return
+        spans = [s.at for s in j.state.eligibility if s.at <= release.at]
+        if not spans:
+            return
+        lodged = any(d.received_at <= release.at for d in j.state.detainers)
+        self.observer.release_latency((release.at - max(spans)).total_seconds(), lodged)
+
+
+def _ms(t: datetime | None) -> int | None:
+    return None if t is None else int(t.timestamp() * 1000)
+
+
+def _custody_json(c: Custody | None) -> str | None:
+    if c is None:
+        return None
+    return json.dumps(
+        {
+            "agency": c.agency,
+            "facility": c.facility,
+            "profile": c.profile,
+            "detainers": c.detainers,
+            "hold_deadline_ms": _ms(c.hold_deadline),
+        }
+    )

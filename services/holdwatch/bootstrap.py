@@ -1,0 +1,154 @@
+"""The composition root: settings in, a wired live service out. Nothing else builds parts."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import structlog
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from holdwatch.adapters.dead_letter import RedisDeadLetters
+from holdwatch.adapters.embedded import EmbeddedRedis, start_embedded
+from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.metrics import PromObserver, StateCollector
+from holdwatch.adapters.reclaim import Reclaimer
+from holdwatch.adapters.redis_store import BookingStore
+from holdwatch.adapters.timers import TimerPoller
+from holdwatch.app.agencies import AgencyMap
+from holdwatch.app.monitor import Monitor
+from holdwatch.app.ports import Clock
+from holdwatch.settings import Settings
+
+log = structlog.get_logger("holdwatch.service")
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Service:
+    settings: Settings
+    url: str
+    redis: Redis
+    registry: CollectorRegistry
+    monitor: Monitor
+    poller: TimerPoller
+    reclaimers: tuple[Reclaimer, ...]
+    state: StateCollector
+    embedded: EmbeddedRedis | None = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def streams(self) -> tuple[str, str]:
+        return self.settings.events_stream, self.settings.timers_stream
+
+    async def ensure_groups(self) -> None:
+        """Create the consumer groups at id 0 before any subscriber starts (NOTES §2)."""
+        for stream in self.streams:
+            try:
+                await self.redis.xgroup_create(stream, self.settings.group, id="0", mkstream=True)
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
+
+    async def drain_own(self) -> None:
+        """Before subscribing: finish what this consumer read before it last stopped."""
+        for reclaimer in self.reclaimers:
+            drained = await reclaimer.drain_own()
+            if drained:
+                log.info("pending_drained", stream=reclaimer.stream, entries=drained)
+
+    async def start_background(self) -> None:
+        """Poll timers and reclaim idle entries of dead replicas until stopped."""
+        self.tasks = [
+            asyncio.create_task(self.poller.run(self.stop)),
+            *(
+                asyncio.create_task(r.run(self.stop, self.settings.reclaim_interval))
+                for r in self.reclaimers
+            ),
+        ]
+
+    async def stop_background(self) -> None:
+        self.stop.set()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.tasks = []
+
+    async def close(self) -> None:
+        await self.stop_background()
+        await self.redis.aclose()
+        if self.embedded is not None:
+            self.embedded.close()
+
+
+def build(settings: Settings, clock: Clock = system_clock) -> Service:
+    embedded = None
+    url = settings.redis_url
+    if url is None:
+        embedded = start_embedded(settings.data_dir)
+        url = embedded.url
+    redis = Redis.from_url(url)
+    keys = Keys(settings.key_prefix)
+    registry = CollectorRegistry()
+    observer = PromObserver(registry)
+    agencies = AgencyMap.load(
+        settings.agencies_file, settings.default_profile or None, settings.warning_lead
+    )
+    dead = RedisDeadLetters(redis, settings.dlq_stream, settings.group, settings.alerts_maxlen)
+    store = BookingStore(
+        redis,
+        keys,
+        alerts_stream=settings.alerts_stream,
+        group=settings.group,
+        alerts_maxlen=settings.alerts_maxlen,
+    )
+    monitor = Monitor(
+        store,
+        dead,
+        agencies,
+        clock,
+        observer,
+        events_stream=settings.events_stream,
+        timers_stream=settings.timers_stream,
+    )
+    reclaimers = tuple(
+        Reclaimer(
+            redis,
+            stream,
+            settings.group,
+            settings.consumer,
+            handler,
+            dead,
+            observer,
+            min_idle_seconds=settings.reclaim_idle,
+            dead_after=settings.dead_letter_after,
+            batch=settings.batch_size,
+        )
+        for stream, handler in (
+            (settings.events_stream, monitor.on_events),
+            (settings.timers_stream, monitor.on_timers),
+        )
+    )
+    poller = TimerPoller(
+        redis,
+        keys,
+        settings.timers_stream,
+        interval=settings.poll_interval,
+        maxlen=settings.alerts_maxlen,
+    )
+    state = StateCollector(
+        redis,
+        keys,
+        (settings.events_stream, settings.timers_stream),
+        settings.dlq_stream,
+        settings.group,
+    )
+    registry.register(state)
+    return Service(
+        settings, url, redis, registry, monitor, poller, reclaimers, state, embedded=embedded
+    )

@@ -1,0 +1,123 @@
+"""`holdwatch monitor`: the FastStream app that reads the jail's stream and judges live.
+
+Two batch subscribers in one consumer group, both with manual ack: the events stream and
+the fired-timers stream. The Lua commit acks what it applied; what it did not apply
+stays pending for the reclaimer. HTTP: /metrics, /healthz, /readyz.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import uvicorn
+from faststream import AckPolicy
+from faststream.asgi import AsgiFastStream
+from faststream.asgi.types import ASGIApp, Receive, Scope, Send
+from faststream.redis import RedisBroker, StreamSub
+from faststream.redis.annotations import RedisBatchStreamMessage
+from faststream.redis.prometheus import RedisPrometheusMiddleware
+from redis.exceptions import RedisError
+
+from holdwatch.adapters.logging import configure_logging
+from holdwatch.adapters.metrics import render
+from holdwatch.bootstrap import Service, build
+from holdwatch.settings import Settings
+
+
+def entries(message: Mapping[str, Any]) -> list[tuple[str, Mapping[bytes, bytes]]]:
+    """(entry id, fields) pairs from FastStream's raw batch message."""
+    return [
+        (i.decode() if isinstance(i, bytes) else i, fields)
+        for i, fields in zip(message["message_ids"], message["data"], strict=True)
+    ]
+
+
+def create_app(service: Service) -> AsgiFastStream:
+    s = service.settings
+    broker = RedisBroker(
+        service.url,
+        logger=logging.getLogger("holdwatch.broker"),
+        log_level=logging.DEBUG,  # per-batch lines only at DEBUG
+        graceful_timeout=30.0,
+        middlewares=[RedisPrometheusMiddleware(registry=service.registry, app_name="holdwatch")],
+    )
+
+    def stream(name: str) -> StreamSub:
+        return StreamSub(
+            name, group=s.group, consumer=s.consumer, batch=True, max_records=s.batch_size
+        )
+
+    # FastStream's decorators are untyped; the handlers themselves are fully typed.
+    @broker.subscriber(stream=stream(s.events_stream), ack_policy=AckPolicy.MANUAL)  # type: ignore[untyped-decorator]
+    async def on_events(msg: RedisBatchStreamMessage) -> None:
+        await service.monitor.on_events(entries(msg.raw_message))
+
+    @broker.subscriber(stream=stream(s.timers_stream), ack_policy=AckPolicy.MANUAL)  # type: ignore[untyped-decorator]
+    async def on_timers(msg: RedisBatchStreamMessage) -> None:
+        await service.monitor.on_timers(entries(msg.raw_message))
+
+    return AsgiFastStream(
+        broker,
+        asgi_routes=[
+            ("/metrics", _metrics(service)),
+            ("/healthz", _text(b"ok")),
+            ("/readyz", _ready(service)),
+        ],
+        on_startup=[service.ensure_groups, service.drain_own],
+        after_startup=[service.start_background],
+        after_shutdown=[service.close],
+    )
+
+
+def _respond(status: int, body: bytes, content_type: str = "text/plain") -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", content_type.encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+def _text(body: bytes) -> ASGIApp:
+    return _respond(200, body)
+
+
+def _metrics(service: Service) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        body = await render(service.registry, service.state)
+        await _respond(200, body, "text/plain; version=0.0.4; charset=utf-8")(scope, receive, send)
+
+    return app
+
+
+def _ready(service: Service) -> ASGIApp:
+    """Ready when Redis answers and both consumer groups exist."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            for name in service.streams:
+                groups: Sequence[Mapping[str, Any]] = await service.redis.xinfo_groups(name)
+                if not any(g["name"] in {s := service.settings.group, s.encode()} for g in groups):
+                    raise LookupError(name)
+            await _text(b"ready")(scope, receive, send)
+        except (RedisError, LookupError):
+            await _respond(503, b"not ready")(scope, receive, send)
+
+    return app
+
+
+def run(settings: Settings) -> int:
+    """Serve until SIGTERM/SIGINT; the current batch is finished and acked first."""
+    configure_logging(settings.log_level)
+    service = build(settings)
+    config = uvicorn.Config(
+        create_app(service),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+    return 0

@@ -1,0 +1,56 @@
+"""Every knob of the live service, read once from the environment (`HOLDWATCH_*`).
+
+`REDIS_URL` is honoured without the prefix because it is the conventional name; when it is
+unset, holdwatch starts its own embedded Redis under `HOLDWATCH_DATA_DIR`.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, PositiveFloat, PositiveInt, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOLDWATCH_", extra="ignore", frozen=True)
+
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "HOLDWATCH_REDIS_URL")
+    )
+    data_dir: Path = Path(".holdwatch")
+    #: prefix of every key holdwatch owns besides the streams below
+    key_prefix: str = "holdwatch"
+    events_stream: str = "holdwatch:events"
+    alerts_stream: str = "holdwatch:alerts"
+    dlq_stream: str = "holdwatch:events:dlq"
+    timers_stream: str = "holdwatch:timers:fired"
+    group: str = "holdwatch"
+    #: stable per replica (a restarted replica finds its own pending entries)
+    consumer: str = Field(default_factory=socket.gethostname)
+    #: TOML file mapping agency ids to profiles; see deploy/agencies.example.toml
+    agencies_file: Path | None = None
+    #: profile for agencies the map does not name; empty dead-letters their events
+    default_profile: str = "us-federal"
+    #: overrides every profile's warning lead before a hold deadline
+    warning_lead: timedelta | None = None
+    batch_size: PositiveInt = 100
+    poll_interval: PositiveFloat = 0.1  # seconds between timer polls when none are due
+    dead_letter_after: PositiveInt = 5  # deliveries before a failing entry is dead-lettered
+    reclaim_idle: PositiveFloat = 30.0  # seconds a pending entry may idle before reclaim
+    reclaim_interval: PositiveFloat = 5.0
+    alerts_maxlen: PositiveInt = 1_000_000
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=0, le=65535)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _streams_apart(self) -> Settings:
+        """A Lua script cannot roll back, so no two names may point at one key."""
+        own = {f"{self.key_prefix}:{k}" for k in ("timers:due", "timers:data", "custody")}
+        names = [self.events_stream, self.alerts_stream, self.dlq_stream, self.timers_stream]
+        if len(set(names)) < len(names) or own & set(names):
+            raise ValueError("streams: each stream needs its own key, apart from key_prefix keys")
+        return self
