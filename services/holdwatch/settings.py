@@ -15,7 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HOLDWATCH_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="HOLDWATCH_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "HOLDWATCH_REDIS_URL")

