@@ -7,8 +7,10 @@ stays pending for the reclaimer. HTTP: /metrics, /healthz, /readyz.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+import signal
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import uvicorn
@@ -24,6 +26,9 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
 from holdwatch.settings import Settings
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def entries(message: Mapping[str, Any]) -> list[tuple[str, Mapping[bytes, bytes]]]:
@@ -108,6 +113,19 @@ def _ready(service: Service) -> ASGIApp:
     return app
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM after a graceful stop (exit -15); a finished stop is exit 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is finished and acked first."""
     configure_logging(settings.log_level)
@@ -119,5 +137,5 @@ def run(settings: Settings) -> int:
         log_config=None,
         lifespan="on",
     )
-    uvicorn.Server(config).run()
+    _Server(config).run()
     return 0
