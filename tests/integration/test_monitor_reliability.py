@@ -29,7 +29,7 @@ from holdwatch.policy.profiles import resolve
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from integration.conftest import env_for, make_settings  # noqa: E402
+from integration.conftest import env_for, make_settings
 
 PIERCE = Path(__file__).resolve().parents[1] / "fixtures" / "pierce" / "pierce_hold_bookings.jsonl"
 

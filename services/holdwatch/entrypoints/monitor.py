@@ -27,7 +27,6 @@ from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
 from holdwatch.settings import Settings
 
-
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
