@@ -125,7 +125,8 @@ class Monitor:
                 continue
             tag = member.rsplit("|", 1)[0]
             item = work.setdefault(tag, Work(data["agency"], data["booking_id"]))
-            due = datetime.fromtimestamp(due_ms / 1000, UTC)
+            # Judged just past the instant: custody that lasts to a deadline breaks it after.
+            due = datetime.fromtimestamp((due_ms + 1) / 1000, UTC)
             item.due = max(item.due or due, due)
             item.late_ms = max(item.late_ms or 0, fired_ms - due_ms)
             item.acks.append(entry_id)
