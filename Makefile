@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit schemas bench clean
+.PHONY: run audit test lint typecheck unit schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The live monitor (embedded Redis under .holdwatch/ unless REDIS_URL is set), fed the
+# example history first so its findings show at once; /metrics on 127.0.0.1:8000.
 run: $(STAMP)
+	$(BIN)/holdwatch publish examples/ca-sb54-s01.jsonl
+	HOLDWATCH_AGENCIES_FILE=deploy/agencies.example.toml $(BIN)/holdwatch monitor
+
+audit: $(STAMP)
 	$(BIN)/holdwatch audit examples/ca-sb54-s01.jsonl --profile ca-sb54 --as-of 2025-04-10T00:00:00-07:00 --format table
 
 lint: $(STAMP)
@@ -30,6 +36,7 @@ schemas: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/audit_bench.py
+	$(BIN)/python bench/stream_bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -238,7 +238,17 @@ class Monitor:
         if j is None:
             return
         for change in j.changes:
-            self.observer.finding(change.finding.code, change.finding.severity, change.change)
+            f = change.finding
+            self.observer.finding(f.code, f.severity, change.change)
+            log.info(
+                "finding",
+                finding_id=f.finding_id,
+                code=f.code,
+                severity=f.severity,
+                change=change.change,
+                agency=f.agency,
+                violation_at=f.violation_at.isoformat(),
+            )
         for event in plan.applied:
             if event.type == "detainer.received":
                 d = next(d for d in j.state.detainers if d.event_id == event.id)
