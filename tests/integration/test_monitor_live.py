@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
 from holdwatch.settings import Settings
 
@@ -92,6 +93,12 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         assert datetime.fromisoformat(over["finding"]["violation_at"]) == deadline
         assert over["finding"]["ended_at"] is None
         assert 0 <= int(over["late_ms"]) < 5000  # fired within seconds of the deadline
+        metrics = (await render(service.registry, service.state)).decode()
+        where = 'agency="pierce",facility="Men\'s Central Jail",profile="us-federal@2017-04-02"'
+        assert f"holdwatch_holds_active{{{where}}} 1.0" in metrics
+        assert f"holdwatch_holds_past_deadline{{{where}}} 1.0" in metrics
+        assert 'holdwatch_detainers_in_custody{form="I-247A",warrant="I-200"} 1.0' in metrics
+        assert "holdwatch_timer_lateness_seconds_count 2.0" in metrics  # warning + deadline
 
         # The release ends the hold: the same finding, changed, now with its duration.
         while now() <= deadline:
@@ -117,6 +124,9 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         assert [e["change"] for e in last] == ["new", "changed"]
         assert last[1]["finding"]["status"] == "resolved"
         assert last[1]["finding"]["duration_seconds"] == int((released - deadline).total_seconds())
+        metrics = (await render(service.registry, service.state)).decode()
+        assert "holdwatch_holds_active{" not in metrics  # released: no hold left to show
+        assert 'holdwatch_release_latency_seconds_count{detainer="lodged"} 1.0' in metrics
         # every finding state was emitted once
         states = [
             (e["finding"]["finding_id"], json.dumps(e["finding"], sort_keys=True))
@@ -281,3 +291,29 @@ async def test_a_redis_cli_producer_is_accepted(service: Service) -> None:
         await until(judged)
     found = {e["finding"]["code"] for e in await alerts(r, s.alerts_stream)}
     assert {"HOLD_OVER_WINDOW", "NO_ADMIN_WARRANT"} <= found
+
+
+async def test_a_faststream_publisher_is_accepted(service: Service) -> None:
+    """CONTRACT.md: FastStream messages whose body is the same JSON are accepted too."""
+    from faststream.redis import RedisBroker  # noqa: PLC0415
+
+    s, r = service.settings, service.redis
+    t = now()
+    story = (
+        Story(agency="pierce", booking="FS1")
+        .booked(iso(t - timedelta(hours=60)))
+        .detainer(iso(t - timedelta(hours=59)), warrant="none")
+        .eligible(iso(t - timedelta(hours=50)))
+    )
+    producer = RedisBroker(service.url)
+    async with producer:
+        await producer.start()
+        for event in story.events:
+            await producer.publish(event, stream=s.events_stream)
+    async with running(service):
+
+        async def judged() -> bool:
+            return ("HOLD_OVER_WINDOW", "new") in codes(await alerts(r, s.alerts_stream))
+
+        await until(judged)
+    assert await r.xlen(s.dlq_stream) == 0
