@@ -317,3 +317,84 @@ async def test_a_faststream_publisher_is_accepted(service: Service) -> None:
 
         await until(judged)
     assert await r.xlen(s.dlq_stream) == 0
+
+
+async def test_timers_survive_downtime_and_fire_late_saying_how_late(service: Service) -> None:
+    s, r = service.settings, service.redis
+    eligible = now() - timedelta(hours=48) + timedelta(seconds=3)
+    story = (
+        Story(agency="pierce", booking="DT1")
+        .booked(iso(eligible - timedelta(hours=5)))
+        .detainer(iso(eligible - timedelta(hours=2)))
+        .eligible(iso(eligible))
+    )
+    async with running(service):
+        await publish(r, s.events_stream, story)
+
+        async def armed() -> bool:
+            return bool(await r.zcard(service.monitor.store.keys.timers))
+
+        await until(armed)
+    await asyncio.sleep(5)  # every replica is down while the deadline passes
+    restarted = build(service.settings)
+    async with running(restarted):
+
+        async def fired() -> bool:
+            return ("HOLD_OVER_WINDOW", "new") in codes(await alerts(r, s.alerts_stream))
+
+        await until(fired)
+    over = next(
+        e for e in await alerts(r, s.alerts_stream) if e["finding"]["code"] == "HOLD_OVER_WINDOW"
+    )
+    assert int(over["late_ms"]) >= 1500
+    assert datetime.fromisoformat(over["finding"]["violation_at"]) == eligible + timedelta(hours=48)
+    await restarted.redis.aclose()
+
+
+async def test_entries_of_a_dead_replica_are_reclaimed(service: Service) -> None:
+    """A consumer read entries and died; after the idle limit another replica applies them."""
+    s, r = service.settings, service.redis
+    await service.ensure_groups()
+    await publish(r, s.events_stream, Story(agency="pierce", booking="RC1").booked(iso(now())))
+    await r.xreadgroup(s.group, "replica-dead", {s.events_stream: ">"}, count=10)
+    assert (await r.xpending(s.events_stream, s.group))["pending"] == 1
+    async with running(service):
+
+        async def reclaimed() -> bool:
+            return await r.hlen(service.monitor.store.keys.history("{pierce/RC1}")) == 1
+
+        await until(reclaimed, timeout=10)
+        await until(lambda: _no_pending(r, s.events_stream, s.group))
+
+
+async def _no_pending(r: Redis, stream: str, group: str) -> bool:
+    return bool((await r.xpending(stream, group))["pending"] == 0)
+
+
+async def test_release_before_the_deadline_cancels_the_timers(service: Service) -> None:
+    s, r = service.settings, service.redis
+    eligible = now() - timedelta(hours=1)
+    story = (
+        Story(agency="pierce", booking="CX1")
+        .booked(iso(eligible - timedelta(hours=5)))
+        .detainer(iso(eligible - timedelta(hours=2)))
+        .eligible(iso(eligible))
+    )
+    async with running(service):
+        await publish(r, s.events_stream, story)
+        timers = service.monitor.store.keys.timers
+
+        async def armed() -> bool:
+            return await r.zcard(timers) == 2  # the deadline and its warning
+
+        await until(armed)
+        release = Story(agency="pierce", booking="CX1").add(
+            "custody.released", iso(now()), {"to": "public"}, id="CX1-out"
+        )
+        await publish(r, s.events_stream, release)
+
+        async def cancelled() -> bool:
+            return await r.zcard(timers) == 0
+
+        await until(cancelled)
+    assert await r.hlen(service.monitor.store.keys.custody) == 0
