@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from prometheus_client import CollectorRegistry
@@ -115,6 +115,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         observer,
         events_stream=settings.events_stream,
         timers_stream=settings.timers_stream,
+        retention=timedelta(days=settings.retention_days),
     )
     reclaimers = tuple(
         Reclaimer(

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     reclaim_idle: PositiveFloat = 30.0  # seconds a pending entry may idle before reclaim
     reclaim_interval: PositiveFloat = 5.0
     alerts_maxlen: PositiveInt = 1_000_000
+    #: how long a closed booking (released, nothing left to time) stays in Redis
+    retention_days: PositiveInt = 400
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"

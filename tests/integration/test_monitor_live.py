@@ -398,3 +398,6 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
 
         await until(cancelled)
     assert await r.hlen(service.monitor.store.keys.custody) == 0
+    # closed: its keys now expire after the retention period
+    ttl = await r.pttl(service.monitor.store.keys.history("{pierce/CX1}"))
+    assert 399 * 86_400_000 < ttl <= 400 * 86_400_000

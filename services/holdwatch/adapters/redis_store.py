@@ -3,7 +3,9 @@
 `commit` is one Lua script per booking: it checks the version the caller read (optimistic
 concurrency across replicas), stores the new events, updates the ledger, appends each
 changed finding to the alerts stream, re-arms the timers and XACKs the entries it applied.
-A crash before it leaves everything pending; a crash after leaves nothing to redo.
+A crash before it leaves everything pending; a crash after leaves nothing to redo. A booking
+that is over (released, nothing left to time) expires after the retention period; a late
+event makes it persist again.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
 if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
 else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
 redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6])
+for k = 1, 3 do
+  if ARGV[3] == '' then redis.call('PERSIST', KEYS[k])
+  else redis.call('PEXPIRE', KEYS[k], ARGV[3]) end
+end
 if n_acks > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
 return v + 1
 """
@@ -81,6 +87,7 @@ class Commit:
     deadline_ms: int | None
     warning_ms: int | None
     custody: str | None  # JSON summary while detainers are in force
+    retain_ms: int | None  # a closed booking's keys expire after this; None: keep
     acks: Sequence[str]
 
 
@@ -125,7 +132,7 @@ class BookingStore:
         args: list[Any] = [
             self.group,
             c.expected_version,
-            c.as_of.isoformat(),
+            "" if c.retain_ms is None else c.retain_ms,
             self.alerts_maxlen,
             c.tag,
             c.as_of.isoformat(),

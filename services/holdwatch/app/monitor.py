@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
@@ -22,7 +22,7 @@ from holdwatch.adapters.keys import booking_tag, event_field
 from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap, UnknownAgency
 from holdwatch.app.booking_cache import BookingCache, Cached, from_stored
-from holdwatch.app.judge import Custody, Judgement, judge
+from holdwatch.app.judge import Custody, Judgement, Wake, judge
 from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Observer
 from holdwatch.domain.contract import ContractError, parse_event
 from holdwatch.domain.events import Event
@@ -65,6 +65,7 @@ class Monitor:
         *,
         events_stream: str,
         timers_stream: str,
+        retention: timedelta = timedelta(days=400),
         max_attempts: int = 8,
         cache_size: int = 200_000,
     ) -> None:
@@ -75,6 +76,7 @@ class Monitor:
         self.observer = observer
         self.events_stream = events_stream
         self.timers_stream = timers_stream
+        self.retention = retention
         self.max_attempts = max_attempts
         self.cache = BookingCache(cache_size)
 
@@ -226,9 +228,16 @@ class Monitor:
             deadline_ms=_ms(j.wake.deadline),
             warning_ms=_ms(j.wake.warning),
             custody=_custody_json(j.custody),
+            retain_ms=self._retain_ms(j, as_of),
             acks=item.acks,
         )
         return Plan(commit, Cached(0, as_of, history, frozenset(fields), ledger), j, tuple(applied))
+
+    def _retain_ms(self, j: Judgement, as_of: datetime) -> int | None:
+        """Keep a booking while it can still change on its own; then for the retention."""
+        release = j.state.release
+        over = release is not None and release.at <= as_of and j.wake == Wake(None, None)
+        return int(self.retention.total_seconds() * 1000) if over else None
 
     def _observe(self, item: Work, plan: Plan) -> None:
         applied = {e.key for e in plan.applied}
