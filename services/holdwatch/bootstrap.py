@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from holdwatch.adapters.dead_letter import RedisDeadLetters
 from holdwatch.adapters.embedded import EmbeddedRedis, start_embedded
@@ -80,7 +80,17 @@ class Service:
         self.tasks = []
 
     async def close(self) -> None:
+        """After the subscribers stopped: finish what they read, then let go of Redis.
+
+        A subscriber stopped while its XREADGROUP was in flight leaves that batch delivered
+        to this consumer but never handled; draining it now is what makes SIGTERM leave
+        nothing pending.
+        """
         await self.stop_background()
+        try:
+            await self.drain_own()
+        except RedisError as exc:
+            log.warning("final_drain_failed", error=type(exc).__name__)
         await self.redis.aclose()
         if self.embedded is not None:
             self.embedded.close()

@@ -401,3 +401,43 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
     # closed: its keys now expire after the retention period
     ttl = await r.pttl(service.monitor.store.keys.history("{pierce/CX1}"))
     assert 399 * 86_400_000 < ttl <= 400 * 86_400_000
+
+
+async def test_close_finishes_a_batch_read_while_the_subscribers_stopped(
+    service: Service,
+) -> None:
+    """A stop that cancels an in-flight XREADGROUP leaves its batch delivered to this
+    consumer and unhandled; closing the service must apply and ack it, not leave it pending."""
+    s, r = service.settings, service.redis
+    await service.ensure_groups()
+    await publish(r, s.events_stream, Story(agency="pierce", booking="SD1").booked(iso(now())))
+    await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)  # the lost read
+    history = service.monitor.store.keys.history("{pierce/SD1}")
+    async with Redis.from_url(service.url) as check:
+        assert (await check.xpending(s.events_stream, s.group))["pending"] == 1
+        await service.close()
+        assert (await check.xpending(s.events_stream, s.group))["pending"] == 0
+        assert await check.hlen(history) == 1
+
+
+async def test_a_second_copy_of_a_detainer_is_one_detainer_and_stops_nothing(
+    service: Service,
+) -> None:
+    """ICE re-sends a detainer under a new event id: the fold records an anomaly, the batch
+    commits without raising, and the detainer counter counts one detainer, not two."""
+    s, r = service.settings, service.redis
+    t = now() - timedelta(hours=3)
+    story = (
+        Story(agency="pierce", booking="DD1")
+        .booked(iso(t))
+        .detainer(iso(t + timedelta(minutes=5)))
+        .detainer(iso(t + timedelta(minutes=6)))  # same detainer_id D1, new event id
+    )
+    await service.ensure_groups()
+    await publish(r, s.events_stream, story)
+    reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
+    await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
+    assert await _no_pending(r, s.events_stream, s.group)
+    assert await r.hlen(service.monitor.store.keys.history("{pierce/DD1}")) == 3
+    metrics = (await render(service.registry, service.state)).decode()
+    assert 'holdwatch_detainers_total{form="I-247A",warrant="I-200"} 1.0' in metrics

@@ -25,7 +25,7 @@ from holdwatch.app.booking_cache import BookingCache, Cached, from_stored
 from holdwatch.app.judge import Custody, Judgement, Wake, judge
 from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Observer
 from holdwatch.domain.contract import ContractError, parse_event
-from holdwatch.domain.events import Event
+from holdwatch.domain.events import DetainerReceived, Event
 
 log = structlog.get_logger("holdwatch.monitor")
 
@@ -155,7 +155,11 @@ class Monitor:
                     continue
                 if plan.commit is not None:
                     self.cache.put(tag, replace(plan.cached, version=int(result)))
-                self._observe(work.pop(tag), plan)
+                item = work.pop(tag)
+                try:
+                    self._observe(item, plan)
+                except Exception:  # the commit stands; a metric or log line must not undo it
+                    log.exception("observe_failed", trigger=trigger)
         if work:
             log.warning(
                 "commit_conflicts_persist", entries=[a for w in work.values() for a in w.acks]
@@ -258,10 +262,14 @@ class Monitor:
                 agency=f.agency,
                 violation_at=f.violation_at.isoformat(),
             )
+        lodged = {d.detainer_id: d for d in j.state.detainers}
         for event in plan.applied:
-            if event.type == "detainer.received":
-                d = next(d for d in j.state.detainers if d.event_id == event.id)
-                self.observer.detainer(d.form, d.attached_warrant or "none")
+            if isinstance(event, DetainerReceived):
+                # A second copy of a detainer on file is an anomaly, not a second detainer;
+                # one dated past as_of is not in the state yet but was received all the same.
+                d = lodged.get(event.data.detainer_id)
+                if d is None or d.event_id == event.id:
+                    self.observer.detainer(event.data.form, event.data.attached_warrant or "none")
             elif event.type == "custody.released":
                 self._release_latency(j)
 
