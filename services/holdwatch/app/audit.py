@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from holdwatch.domain.contract import ContractError, parse_event
+from pydantic import ValidationError
+
+from holdwatch.domain.contract import ContractError, contract_errors, validate_event_json
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
@@ -45,15 +47,16 @@ def read_events(lines: Iterable[str | bytes]) -> dict[BookingKey, list[Event]]:
     """Parse JSONL into events grouped by booking (`agency`, `subject`)."""
     groups: dict[BookingKey, list[Event]] = defaultdict(list)
     errors: list[LineError] = []
+    validate = validate_event_json  # `parse_event` without a call per line: the hot loop
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():  # as `not line.strip()`, without copying the line
             continue
         try:
-            event = parse_event(line)
-        except ContractError as exc:
-            errors.append(LineError(number, exc))
+            event: Event = validate(line)
+        except ValidationError as exc:
+            errors.append(LineError(number, ContractError(contract_errors(exc))))
             continue
-        groups[(event.agency, event.subject)].append(event)
+        groups[event.agency, event.subject].append(event)
     if errors:
         raise AuditInputError(errors)
     return groups

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from holdwatch.domain.events import Event
 
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+#: Ids, sources and instants rarely repeat, so pydantic's string cache would mostly miss.
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(cache_strings="none"))
+#: The validator itself, for loops over many lines: `TypeAdapter.validate_json` adds a
+#: Python frame per event. It raises pydantic's `ValidationError`; `contract_errors` reads it.
+validate_event_json = EVENT_ADAPTER.validator.validate_json
 
 _REASONS = {
     "missing": "is required",
@@ -76,6 +80,7 @@ def contract_errors(exc: ValidationError) -> tuple[FieldError, ...]:
 def parse_event(raw: str | bytes) -> Event:
     """Validate one CloudEvent (JSON text); raise `ContractError` naming each bad field."""
     try:
-        return EVENT_ADAPTER.validate_json(raw)
+        event: Event = validate_event_json(raw)
     except ValidationError as exc:
         raise ContractError(contract_errors(exc)) from None
+    return event

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -85,6 +86,18 @@ def sort_key(event: ev.Event) -> tuple[datetime, int, str, str]:
     return (event.time, _RANK[event.type], event.source, event.id)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _order_key(event: ev.Event) -> tuple[timedelta, int, str, str]:
+    """Orders exactly as `sort_key`, but cheaply.
+
+    Comparing two aware datetimes asks each for its UTC offset, every time; sorting
+    compares each event several times. Their distance from the epoch is computed once.
+    """
+    return (event.time - _EPOCH, _RANK[event.type], event.source, event.id)
+
+
 @dataclass(frozen=True, slots=True)
 class History:
     """The deduplicated set of a booking's events; the unit the monitor stores."""
@@ -121,7 +134,7 @@ class History:
         return History({**self.events, event.key: keep}, self.conflicts | {event.key})
 
     def ordered(self) -> list[ev.Event]:
-        return sorted(self.events.values(), key=sort_key)
+        return sorted(self.events.values(), key=_order_key)
 
 
 def _anomaly(state: Draft, event: ev.Event, what: str) -> None:
@@ -310,18 +323,42 @@ def _(event: ev.WsoActivity, state: Draft) -> None:
     state.wso = (*state.wso, WsoAct(event.time, event.data.action, event.id))
 
 
+def _in_key_order(events: list[ev.Event]) -> bool:
+    """Whether `events` are already in `sort_key` order.
+
+    Most bookings arrive so (a JMS export is in time order); a pass of comparisons then
+    costs less than building a key per event. Ties are common (eligible and released at
+    one instant) and are checked by the rest of the key.
+    """
+    for a, b in pairwise(events):
+        if a.time < b.time:
+            continue
+        if a.time != b.time or (_RANK[a.type], a.source, a.id) > (_RANK[b.type], b.source, b.id):
+            return False
+    return True
+
+
+def _latest(ordered: list[ev.Event]) -> datetime | None:
+    """The time of the first event at the latest instant, as `max` over the times picks."""
+    if not ordered:
+        return None
+    i = len(ordered) - 1
+    latest = ordered[i].time
+    while i > 0 and ordered[i - 1].time == latest:
+        i -= 1
+    return ordered[i].time
+
+
 def project(agency: str, booking_id: str | None, history: History) -> CustodyState:
     """Project a history into state, applying events in event-time order."""
-    ordered = history.ordered()
-    last_event_at = None
-    for event in ordered:
-        if last_event_at is None or event.time > last_event_at:
-            last_event_at = event.time
+    ordered = list(history.events.values())
+    if not _in_key_order(ordered):
+        ordered.sort(key=_order_key)
     state = Draft(
         agency,
         booking_id,
         first_event_at=ordered[0].time if ordered else None,
-        last_event_at=last_event_at,
+        last_event_at=_latest(ordered),
         event_ids=tuple(e.id for e in ordered),
     )
     mutators = _MUTATORS

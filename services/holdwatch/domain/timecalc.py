@@ -188,11 +188,15 @@ def local_time_problem(
     return None
 
 
-def offset_matches_zone(dt: datetime, zone: ZoneInfo) -> bool:
+def offset_matches_zone(dt: datetime, zone: ZoneInfo, offset: timedelta | None = None) -> bool:
     """Whether ``dt``'s UTC offset is ``zone``'s real offset at that instant.
 
     A producer that stamps, say, -08:00 on a July event in Los Angeles (PDT is -07:00) has
-    the clock or the zone wrong; the instant may be off by an hour, so flag it.
+    the clock or the zone wrong; the instant may be off by an hour, so flag it. Runs for
+    every timestamp of an audit, so a caller that has read ``dt``'s offset passes it in.
     """
-    _require_aware(dt, "dt")
-    return dt.utcoffset() == dt.astimezone(zone).utcoffset()
+    if offset is None:
+        offset = dt.utcoffset()
+        if offset is None:
+            _require_aware(dt, "dt")
+    return offset == dt.astimezone(zone).utcoffset()

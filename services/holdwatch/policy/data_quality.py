@@ -76,8 +76,11 @@ def data_quality_rule(ctx: Context, out: Out) -> None:
                 "binds one custody episode unless ICE re-lodges it.",
             )
     for at, event_id in _instants(ctx):
-        is_detainer = any(d.event_id == event_id for d in state.detainers)
-        if at < booking.booked_at and event_id != booking.event_id and not is_detainer:
+        if (
+            at < booking.booked_at
+            and event_id != booking.event_id
+            and not any(d.event_id == event_id for d in state.detainers)
+        ):
             _flag(
                 ctx,
                 out,
@@ -87,7 +90,7 @@ def data_quality_rule(ctx: Context, out: Out) -> None:
                 "An event is dated before the booking it belongs to.",
             )
         offset = at.utcoffset()
-        if offset and not offset_matches_zone(at, ctx.zone):
+        if offset and not offset_matches_zone(at, ctx.zone, offset):
             _flag(
                 ctx,
                 out,
