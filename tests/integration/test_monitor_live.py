@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from holdwatch.adapters.embedded import start_embedded
 from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
 from holdwatch.settings import Settings
@@ -441,3 +442,30 @@ async def test_a_second_copy_of_a_detainer_is_one_detainer_and_stops_nothing(
     assert await r.hlen(service.monitor.store.keys.history("{pierce/DD1}")) == 3
     metrics = (await render(service.registry, service.state)).decode()
     assert 'holdwatch_detainers_total{form="I-247A",warrant="I-200"} 1.0' in metrics
+
+
+async def test_a_redis_that_lost_the_scripts_gets_them_again(tmp_path: Path) -> None:
+    """After SCRIPT FLUSH (or a Redis restarted without them) loads and commits go on.
+    On a Redis of its own: flushing scripts on a shared server would touch other users."""
+    embedded = start_embedded(tmp_path / "own-redis")
+    service = build(make_settings(embedded.url, "hwt-noscript", tmp_path))
+    s, r = service.settings, service.redis
+    t = now() - timedelta(hours=1)
+    story = Story(agency="pierce", booking="NS1").booked(iso(t))
+
+    async def apply(event: dict[str, Any]) -> None:
+        await r.script_flush()
+        await publish(r, s.events_stream, [event])
+        reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
+        await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
+        assert await _no_pending(r, s.events_stream, s.group)
+
+    try:
+        await service.ensure_groups()
+        await apply(story.events[0])  # a new booking: NOSCRIPT on the load
+        assert service.monitor.cache.get("{pierce/NS1}") is not None
+        await apply(story.detainer(iso(t + timedelta(minutes=5))).events[-1])  # on the commit
+        assert await r.hlen(service.monitor.store.keys.history("{pierce/NS1}")) == 2
+    finally:
+        await r.aclose()
+        embedded.close()

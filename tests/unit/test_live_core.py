@@ -6,9 +6,12 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from faststream.redis.parser.binary import BinaryMessageFormatV1
+from hypothesis import given
+from hypothesis import strategies as st
 
 from holdwatch.adapters.entries import BadEntry, event_payload, raw_payload
 from holdwatch.adapters.keys import booking_tag
@@ -237,12 +240,22 @@ def test_settings_refuse_colliding_stream_names() -> None:
         Settings(timers_stream="holdwatch:timers:due")
 
 
-def test_cache_is_valid_only_at_its_version() -> None:
+def test_cache_is_a_bounded_lru() -> None:
     cache = BookingCache(2)
-    assert cache.get("a", 0) is EMPTY
-    cache.put("a", EMPTY.__class__(3, None, History(), frozenset(), {}))
-    assert cache.get("a", 3) is not None
-    assert cache.get("a", 4) is None
+    a = EMPTY.__class__(3, None, History(), frozenset(), {})
+    assert cache.get("a") is None
+    cache.put("a", a)
     cache.put("b", EMPTY)
+    assert cache.get("a") is a  # now the most recently used
     cache.put("c", EMPTY)
-    assert cache.get("a", 3) is None  # evicted: least recently used
+    assert cache.get("b") is None  # evicted: least recently used
+    assert cache.get("a") is a
+    cache.drop("a")
+    assert cache.get("a") is None
+
+
+@given(st.text(), st.one_of(st.none(), st.text()))
+def test_booking_tag_escapes_exactly_as_percent_quoting(agency: str, booking: str | None) -> None:
+    """The fast path for plain ids must give the same tag as quoting every part."""
+    quoted = quote(agency, safe="") + "/" + quote(booking or "", safe="")
+    assert booking_tag(agency, booking) == "{" + quoted + "}"

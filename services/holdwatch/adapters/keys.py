@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -11,9 +12,17 @@ from holdwatch.domain.events import Event
 TIMER_KINDS = ("deadline", "warning")
 
 
+#: What `quote(s, safe="")` leaves as it is; most ids are only this, and skip the call.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _escape(part: str) -> str:
+    return part if _UNQUOTED.fullmatch(part) else quote(part, safe="")
+
+
 def booking_tag(agency: str, booking_id: str | None) -> str:
     """`{agency/booking}`; braces and slashes in ids are escaped so the tag stays whole."""
-    return "{" + quote(agency, safe="") + "/" + quote(booking_id or "", safe="") + "}"
+    return "{" + _escape(agency) + "/" + _escape(booking_id or "") + "}"
 
 
 def event_field(event: Event) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
+from redis.exceptions import NoScriptError
 
 from holdwatch.adapters.keys import Keys
 
@@ -109,24 +110,36 @@ class BookingStore:
         self._commit = redis.register_script(COMMIT)
         self._load = redis.register_script(LOAD)
 
-    async def versions(self, tags: Sequence[str]) -> list[tuple[int, datetime | None]]:
-        """The stored version and last evaluation instant of each booking, in one round trip."""
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for tag in tags:
-                pipe.hmget(self.keys.meta(tag), "version", "as_of")
-            rows = await pipe.execute()
-        return [_meta(row) for row in rows]
+    async def load_scripts(self) -> None:
+        """(Re)load the scripts; after NOSCRIPT (a restarted or flushed Redis) callers retry.
+
+        Scripts are called by EVALSHA directly: redis-py's `Script` on a pipeline would ask
+        SCRIPT EXISTS first, one more round trip for every batch.
+        """
+        for script in (self._load, self._commit):
+            await self.redis.script_load(script.script)
 
     async def load(self, tags: Sequence[str]) -> list[Snapshot]:
         """Full snapshots; each is read by one script, so history and version agree."""
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for tag in tags:
-                await self._load(keys=self.keys.booking(tag), client=pipe)
-            rows = await pipe.execute()
-        return [_snapshot(row) for row in rows]
+        for attempt in range(2):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for tag in tags:
+                    pipe.evalsha(self._load.sha, 3, *self.keys.booking(tag))
+                try:
+                    rows = await pipe.execute()
+                except NoScriptError:
+                    if attempt:
+                        raise
+                    await self.load_scripts()
+                    continue
+            return [_snapshot(row) for row in rows]
+        raise AssertionError("unreachable")
 
-    async def commit(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
-        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict."""
+    def commit(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
+        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict.
+
+        Executing `pipe` raises `NoScriptError` when Redis lost the script: load it, then
+        retry the batch (any commit that did apply shows as a conflict on the retry)."""
         history, ledger, meta = self.keys.booking(c.tag)
         timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
         args: list[Any] = [
@@ -161,7 +174,7 @@ class BookingStore:
             self.keys.timer_data,
             self.keys.custody,
         ]
-        await self._commit(keys=keys, args=args, client=pipe)
+        pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
 
 
 def _meta(row: list[bytes | None]) -> tuple[int, datetime | None]:

@@ -1,7 +1,9 @@
-"""Parsed booking histories kept between events, valid only at the version they were read.
+"""Parsed booking histories kept between events, with the version they were read at.
 
 Re-parsing a booking's whole history on each of its events would make the live path
-quadratic; a replica instead keeps what it last read or wrote and checks the version.
+quadratic; a replica instead keeps what it last read or wrote. It does not ask Redis first
+whether that is still current: the commit checks the version, and a conflict drops the
+entry so the booking is read again.
 """
 
 from __future__ import annotations
@@ -46,13 +48,10 @@ class BookingCache:
         self.size = size
         self._items: OrderedDict[str, Cached] = OrderedDict()
 
-    def get(self, tag: str, version: int) -> Cached | None:
-        if version == 0:
-            return EMPTY
+    def get(self, tag: str) -> Cached | None:
         item = self._items.get(tag)
-        if item is None or item.version != version:
-            return None
-        self._items.move_to_end(tag)
+        if item is not None:
+            self._items.move_to_end(tag)
         return item
 
     def put(self, tag: str, item: Cached) -> None:

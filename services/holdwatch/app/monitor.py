@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import structlog
+from redis.exceptions import NoScriptError
 
 from holdwatch.adapters.entries import BadEntry, event_payload, raw_payload
 from holdwatch.adapters.keys import booking_tag, event_field
@@ -147,8 +148,12 @@ class Monitor:
                     if plan.commit is None:
                         pipe.xack(stream, self.store.group, *work[tag].acks)
                     else:
-                        await self.store.commit(pipe, stream, plan.commit)
-                results = await pipe.execute()
+                        self.store.commit(pipe, stream, plan.commit)
+                try:
+                    results = await pipe.execute()
+                except NoScriptError:
+                    await self.store.load_scripts()
+                    continue
             for (tag, plan), result in zip(plans.items(), results, strict=True):
                 if plan.commit is not None and result == -1:
                     self.cache.drop(tag)  # another replica moved it on: read again
@@ -166,14 +171,12 @@ class Monitor:
             )
 
     async def _plan_all(self, work: dict[str, Work], trigger: str) -> dict[str, Plan]:
-        tags = list(work)
-        if not tags:
-            return {}
-        versions = await self.store.versions(tags)
+        # A cached booking is used as it is: the commit checks its version, and a booking
+        # another replica moved on comes back as a conflict, to be read again.
         cached: dict[str, Cached] = {}
         missing: list[str] = []
-        for tag, (version, _as_of) in zip(tags, versions, strict=True):
-            hit = self.cache.get(tag, version)
+        for tag in work:
+            hit = self.cache.get(tag)
             if hit is None:
                 missing.append(tag)
             else:
