@@ -10,7 +10,7 @@ edit a `Draft` that is frozen once per booking: the fold runs for every event of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from types import MappingProxyType
@@ -219,7 +219,7 @@ def _(event: ev.EligibilityRevoked, state: Draft) -> None:
     if not state.eligibility or state.eligibility[-1].revoked_at is not None:
         _anomaly(state, event, "eligibility revoked while the person was not eligible")
         return
-    last = replace(state.eligibility[-1], revoked_at=event.time, revoke_event_id=event.id)
+    last = state.eligibility[-1]._replace(revoked_at=event.time, revoke_event_id=event.id)
     state.eligibility = (*state.eligibility[:-1], last)
 
 
@@ -254,7 +254,7 @@ def _(event: ev.DetainerCancelled, state: Draft) -> None:
         return
     if known.cancelled_at is not None:
         return
-    cancelled = replace(known, cancelled_at=event.time, cancel_event_id=event.id)
+    cancelled = known._replace(cancelled_at=event.time, cancel_event_id=event.id)
     state.detainers = tuple(cancelled if d is known else d for d in state.detainers)
 
 
