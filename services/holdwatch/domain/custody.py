@@ -178,20 +178,22 @@ def _(event: ev.BookingCreated, state: Draft) -> None:
         return
     d = event.data
     priors = tuple(
-        Conviction(
-            c.code,
-            c.level,
-            c.convicted_on,
-            None if c.categories is None else frozenset(c.categories),
-        )
-        for c in d.prior_convictions
+        [
+            Conviction(
+                c.code,
+                c.level,
+                c.convicted_on,
+                None if c.categories is None else frozenset(c.categories),
+            )
+            for c in d.prior_convictions
+        ]
     )
     state.booking = Booking(
         booked_at=event.time,
         facility=d.facility,
         timezone=d.timezone,
         person_id=d.person.person_id,
-        charge_codes=tuple((c.code, c.level) for c in d.charges),
+        charge_codes=tuple([(c.code, c.level) for c in d.charges]),
         prior_convictions=priors,
         registrant=d.registrant,
         event_id=event.id,
@@ -359,7 +361,7 @@ def project(agency: str, booking_id: str | None, history: History) -> CustodySta
         booking_id,
         first_event_at=ordered[0].time if ordered else None,
         last_event_at=_latest(ordered),
-        event_ids=tuple(e.id for e in ordered),
+        event_ids=tuple([e.id for e in ordered]),
     )
     mutators = _MUTATORS
     for event in ordered:

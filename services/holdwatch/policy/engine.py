@@ -26,6 +26,9 @@ class Evaluation:
         return self.deadlines[0] if self.deadlines else None
 
 
+_NOTHING = Evaluation((), ())
+
+
 def evaluate(state: CustodyState, profile: Profile, as_of: datetime) -> Evaluation:
     """Judge one booking's custody state under `profile` as of `as_of`."""
     out = Out(Context.build(state, profile, as_of))
@@ -33,6 +36,8 @@ def evaluate(state: CustodyState, profile: Profile, as_of: datetime) -> Evaluati
     rules = profile.rules if out.ctx.state.involves_immigration else (data_quality_rule,)
     for rule in rules:
         rule(out.ctx, out)
+    if not (out.findings or out.deadlines):
+        return _NOTHING  # most bookings: no immigration contact, no data problem
     findings = sorted(out.findings, key=lambda f: (f.violation_at, f.code, f.finding_id))
     deadlines = sorted(out.deadlines, key=lambda d: (d.at, d.code))
     return Evaluation(tuple(findings), tuple(deadlines))
