@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import structlog
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
 from holdwatch.adapters.dead_letter import RedisDeadLetters
+from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import EmbeddedRedis, start_embedded
 from holdwatch.adapters.keys import Keys
-from holdwatch.adapters.metrics import PromObserver, StateCollector
+from holdwatch.adapters.mail import MailSender, SmtpConfig
+from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateCollector
 from holdwatch.adapters.reclaim import Reclaimer
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
+from holdwatch.adapters.webhook import WebhookSender
 from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.monitor import Monitor
+from holdwatch.app.notifier import Notifier, Retry
 from holdwatch.app.ports import Clock
+from holdwatch.app.routing import RoutingTable
 from holdwatch.settings import Settings
 
 log = structlog.get_logger("holdwatch.service")
@@ -163,3 +171,119 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     return Service(
         settings, url, redis, registry, monitor, poller, reclaimers, state, embedded=embedded
     )
+
+
+@dataclass
+class NotifyService:
+    """`holdwatch notify`: the alerts consumer, the delivery and escalation loops."""
+
+    settings: Settings
+    url: str
+    redis: Redis
+    registry: CollectorRegistry
+    notifier: Notifier
+    reclaimer: Reclaimer
+    http: httpx.AsyncClient
+    embedded: EmbeddedRedis | None = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(
+                self.settings.alerts_stream, self.settings.notify_group, id="0", mkstream=True
+            )
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def drain_own(self) -> None:
+        drained = await self.reclaimer.drain_own()
+        if drained:
+            log.info("pending_drained", stream=self.reclaimer.stream, entries=drained)
+
+    async def start_background(self) -> None:
+        interval = self.settings.poll_interval
+        self.tasks = [
+            asyncio.create_task(_every(interval, self.notifier.deliver_due, self.stop)),
+            asyncio.create_task(_every(interval, self.notifier.escalate_due, self.stop)),
+            asyncio.create_task(self.reclaimer.run(self.stop, self.settings.reclaim_interval)),
+        ]
+
+    async def close(self) -> None:
+        self.stop.set()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        try:
+            await self.drain_own()
+        except RedisError as exc:
+            log.warning("final_drain_failed", error=type(exc).__name__)
+        await self.http.aclose()
+        await self.redis.aclose()
+        if self.embedded is not None:
+            self.embedded.close()
+
+
+async def _every(interval: float, work: Callable[[], Awaitable[int]], stop: asyncio.Event) -> None:
+    """Run `work` until stopped: again at once while it finds work, else after `interval`."""
+    while not stop.is_set():
+        try:
+            busy = await work()
+        except RedisError as exc:
+            log.warning("notify_loop_failed", error=type(exc).__name__)
+            busy = 0
+        if not busy:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+
+def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifyService:
+    if settings.routing_file is None:
+        raise ValueError("routing_file: holdwatch notify needs HOLDWATCH_ROUTING_FILE")
+    routing = RoutingTable.load(settings.routing_file)
+    embedded = None
+    url = settings.redis_url
+    if url is None:
+        embedded = start_embedded(settings.data_dir)
+        url = embedded.url
+    redis = Redis.from_url(url)
+    registry = CollectorRegistry()
+    s = settings
+    store = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
+    mail = None
+    if s.smtp_host:
+        mail = MailSender(
+            SmtpConfig(
+                s.smtp_host,
+                s.smtp_port,
+                s.smtp_sender,
+                s.smtp_username,
+                s.smtp_password,
+                s.smtp_starttls,
+            )
+        )
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
+    dead = RedisDeadLetters(redis, s.alerts_dlq_stream, s.notify_group, s.alerts_maxlen)
+    notifier = Notifier(
+        store,
+        routing,
+        WebhookSender(http),
+        mail,
+        dead,
+        clock,
+        DeliveryCounter(registry),
+        alerts_stream=s.alerts_stream,
+        retry=Retry(s.notify_backoff_base, s.notify_backoff_cap, s.notify_give_up_after),
+    )
+    reclaimer = Reclaimer(
+        redis,
+        s.alerts_stream,
+        s.notify_group,
+        s.consumer,
+        notifier.on_alerts,
+        dead,
+        PromObserver(registry),  # alerts dead-lettered: holdwatch_events{outcome=reason}
+        min_idle_seconds=s.reclaim_idle,
+        dead_after=s.dead_letter_after,
+        batch=s.batch_size,
+    )
+    return NotifyService(s, url, redis, registry, notifier, reclaimer, http, embedded=embedded)

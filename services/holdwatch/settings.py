@@ -46,6 +46,21 @@ class Settings(BaseSettings):
     alerts_maxlen: PositiveInt = 1_000_000
     #: how long a closed booking (released, nothing left to time) stays in Redis
     retention_days: PositiveInt = 400
+    # --- the notifier (`holdwatch notify`) ---
+    notify_group: str = "holdwatch-notify"
+    #: TOML routes: findings to webhooks and e-mail; see deploy/routing.example.toml
+    routing_file: Path | None = None
+    alerts_dlq_stream: str = "holdwatch:alerts:dlq"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_sender: str = "holdwatch@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    notify_backoff_base: timedelta = timedelta(seconds=1)
+    notify_backoff_cap: timedelta = timedelta(minutes=5)
+    notify_give_up_after: timedelta = timedelta(days=7)
+    notify_http_port: int = Field(default=8001, ge=0, le=65535)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"
@@ -54,7 +69,13 @@ class Settings(BaseSettings):
     def _streams_apart(self) -> Settings:
         """A Lua script cannot roll back, so no two names may point at one key."""
         own = {f"{self.key_prefix}:{k}" for k in ("timers:due", "timers:data", "custody")}
-        names = [self.events_stream, self.alerts_stream, self.dlq_stream, self.timers_stream]
+        names = [
+            self.events_stream,
+            self.alerts_stream,
+            self.dlq_stream,
+            self.timers_stream,
+            self.alerts_dlq_stream,
+        ]
         if len(set(names)) < len(names) or own & set(names):
             raise ValueError("streams: each stream needs its own key, apart from key_prefix keys")
         return self

@@ -58,6 +58,7 @@ def make_settings(redis_url: str, prefix: str, tmp_path: Path, **extra: object) 
         "alerts_stream": f"{prefix}:alerts",
         "dlq_stream": f"{prefix}:dlq",
         "timers_stream": f"{prefix}:timers:fired",
+        "alerts_dlq_stream": f"{prefix}:alerts:dlq",
         "consumer": "replica-1",
         "poll_interval": 0.05,
         "reclaim_idle": 1.0,

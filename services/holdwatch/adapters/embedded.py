@@ -6,9 +6,13 @@ survive a restart on a laptop exactly as they would on a deployed Redis.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from redis.asyncio import Redis
 
 
 @dataclass
@@ -32,3 +36,16 @@ def start_embedded(data_dir: Path) -> EmbeddedRedis:
         serverconfig={"appendonly": "yes", "maxmemory-policy": "noeviction"},
     )
     return EmbeddedRedis(f"unix://{server.socket_file}", server)
+
+
+@asynccontextmanager
+async def connected(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
+    """A client for a short command: `url`'s Redis, else the embedded one while it runs."""
+    embedded = None if url else start_embedded(data_dir)
+    redis = Redis.from_url(url or (embedded.url if embedded else ""))
+    try:
+        yield redis
+    finally:
+        await redis.aclose()
+        if embedded is not None:
+            embedded.close()

@@ -25,6 +25,21 @@ RELEASE_BUCKETS = tuple(
 )
 
 
+class DeliveryCounter:
+    """The notifier's `DeliveryObserver`: attempts by channel, notice and outcome."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.deliveries = Counter(
+            "holdwatch_notifications",
+            "Notification delivery attempts",
+            ["channel", "notice", "outcome"],
+            registry=registry,
+        )
+
+    def delivery(self, channel: str, notice: str, outcome: str) -> None:
+        self.deliveries.labels(channel, notice, outcome).inc()
+
+
 class PromObserver:
     """The `Observer` port, as Prometheus counters and histograms."""
 

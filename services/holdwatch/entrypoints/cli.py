@@ -1,5 +1,5 @@
-"""The `holdwatch` command: `monitor` (live), `publish` (feed a stream), `audit` (offline)
-and `schemas export`."""
+"""The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `ack`, `publish`
+(feed a stream), `audit` (offline) and `schemas export`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from holdwatch.app.audit import AuditInputError, audit
-from holdwatch.app.publish import publish_lines
+from holdwatch.app.publish import acknowledge, publish_lines
 from holdwatch.app.schemas import export
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.table import render_table
@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("monitor", help="judge the live event stream (settings: HOLDWATCH_*)")
     m.add_argument("--agencies", type=Path, help="agency → profile TOML (HOLDWATCH_AGENCIES_FILE)")
     m.add_argument("--port", type=int, help="HTTP port for /metrics (HOLDWATCH_HTTP_PORT)")
+    n = sub.add_parser("notify", help="deliver alerts to defenders (settings: HOLDWATCH_*)")
+    n.add_argument("--routing", type=Path, help="routes TOML (HOLDWATCH_ROUTING_FILE)")
+    k = sub.add_parser("ack", help="acknowledge a finding: no escalation follows")
+    k.add_argument("finding_id")
+    k.add_argument("--by", required=True, help="who acknowledges it")
+    k.add_argument("--note", default="", help="what was done")
     p = sub.add_parser("publish", help="append a JSONL history to the events stream")
     p.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
     s = sub.add_parser("schemas", help="JSON Schema for the event contract")
@@ -88,6 +94,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         "agencies_file": getattr(args, "agencies", None),
         "http_port": getattr(args, "port", None),
+        "routing_file": getattr(args, "routing", None),
     }
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -106,6 +113,12 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ack(args: argparse.Namespace) -> int:
+    first = asyncio.run(acknowledge(_settings(args), args.finding_id, args.by, args.note))
+    print("acknowledged" if first else "already acknowledged: the first acknowledgement stands")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "audit":
@@ -114,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from holdwatch.entrypoints.monitor import run  # noqa: PLC0415  (FastStream, uvicorn)
 
         return run(_settings(args))
+    if args.command == "notify":
+        from holdwatch.entrypoints.notify import run as run_notify  # noqa: PLC0415
+
+        return run_notify(_settings(args))
+    if args.command == "ack":
+        return _ack(args)
     if args.command == "publish":
         return _publish(args)
     for path in export(args.out):

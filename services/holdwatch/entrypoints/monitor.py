@@ -75,7 +75,7 @@ def create_app(service: Service) -> AsgiFastStream:
     )
 
 
-def _respond(status: int, body: bytes, content_type: str = "text/plain") -> ASGIApp:
+def respond(status: int, body: bytes, content_type: str = "text/plain") -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         headers = [(b"content-type", content_type.encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -85,13 +85,13 @@ def _respond(status: int, body: bytes, content_type: str = "text/plain") -> ASGI
 
 
 def _text(body: bytes) -> ASGIApp:
-    return _respond(200, body)
+    return respond(200, body)
 
 
 def _metrics(service: Service) -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         body = await render(service.registry, service.state)
-        await _respond(200, body, "text/plain; version=0.0.4; charset=utf-8")(scope, receive, send)
+        await respond(200, body, "text/plain; version=0.0.4; charset=utf-8")(scope, receive, send)
 
     return app
 
@@ -107,12 +107,12 @@ def _ready(service: Service) -> ASGIApp:
                     raise LookupError(name)
             await _text(b"ready")(scope, receive, send)
         except (RedisError, LookupError):
-            await _respond(503, b"not ready")(scope, receive, send)
+            await respond(503, b"not ready")(scope, receive, send)
 
     return app
 
 
-class _Server(uvicorn.Server):
+class Server(uvicorn.Server):
     """uvicorn re-raises SIGTERM after a graceful stop (exit -15); a finished stop is exit 0."""
 
     @contextlib.contextmanager
@@ -136,5 +136,5 @@ def run(settings: Settings) -> int:
         log_config=None,
         lifespan="on",
     )
-    _Server(config).run()
+    Server(config).run()
     return 0

@@ -1,0 +1,49 @@
+"""E-mail delivery over SMTP (aiosmtplib): one message with a text and an HTML body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from holdwatch.adapters.webhook import Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 30.0
+
+
+class MailSender:
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+
+    async def send(self, to: str, subject: str, text: str, html: str, message_id: str) -> Outcome:
+        c = self.config
+        msg = EmailMessage()
+        msg["From"] = c.sender
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["X-Holdwatch-Delivery"] = message_id
+        msg.set_content(text)
+        msg.add_alternative(html, subtype="html")
+        try:
+            await aiosmtplib.send(
+                msg,
+                hostname=c.host,
+                port=c.port,
+                username=c.username,
+                password=c.password,
+                start_tls=c.starttls,
+                timeout=c.timeout,
+            )
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            return Outcome(ok=False, error=type(exc).__name__)
+        return Outcome(ok=True)

@@ -1,0 +1,52 @@
+"""Webhook delivery signed per the Standard Webhooks spec (standardwebhooks.com).
+
+The receiver verifies `webhook-signature` = `v1,` + base64(HMAC-SHA256(secret,
+"{webhook-id}.{webhook-timestamp}.{body}")) and rejects stale timestamps. The id is the
+delivery job's id, stable across retries, so a receiver can drop a repeat.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+import httpx
+
+
+def sign(secret: bytes, message_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret, signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one attempt came to; `error` is a class name or status, never a response body."""
+
+    ok: bool
+    status: int | None = None
+    error: str | None = None
+
+
+class WebhookSender:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def send(
+        self, url: str, secret: bytes, message_id: str, timestamp: int, body: bytes
+    ) -> Outcome:
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(secret, message_id, timestamp, body),
+        }
+        try:
+            response = await self.client.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return Outcome(ok=False, error=type(exc).__name__)
+        if 200 <= response.status_code < 300:
+            return Outcome(ok=True, status=response.status_code)
+        return Outcome(ok=False, status=response.status_code, error=f"http {response.status_code}")

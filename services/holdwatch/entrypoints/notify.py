@@ -1,0 +1,72 @@
+"""`holdwatch notify`: the FastStream app that turns alerts into deliveries.
+
+One batch subscriber on the alerts stream in the notifier's own consumer group (created
+at id 0 first, so alerts written before the first start are read), manual ack: the
+enqueue script acks what it queued. Delivery and escalation loops run beside it on every
+replica. HTTP: /metrics, /healthz.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from faststream import AckPolicy
+from faststream.asgi import AsgiFastStream
+from faststream.asgi.types import Receive, Scope, Send
+from faststream.redis import RedisBroker, StreamSub
+from faststream.redis.annotations import RedisBatchStreamMessage
+from prometheus_client import generate_latest
+
+from holdwatch.adapters.logging import configure_logging
+from holdwatch.bootstrap import NotifyService, build_notifier
+from holdwatch.entrypoints.monitor import Server, entries, respond
+from holdwatch.settings import Settings
+
+
+def create_notify_app(service: NotifyService) -> AsgiFastStream:
+    s = service.settings
+    broker = RedisBroker(
+        service.url,
+        logger=logging.getLogger("holdwatch.broker"),
+        log_level=logging.DEBUG,
+        graceful_timeout=30.0,
+    )
+    sub = StreamSub(
+        s.alerts_stream,
+        group=s.notify_group,
+        consumer=s.consumer,
+        batch=True,
+        max_records=s.batch_size,
+    )
+
+    @broker.subscriber(stream=sub, ack_policy=AckPolicy.MANUAL)
+    async def on_alerts(msg: RedisBatchStreamMessage) -> None:
+        await service.notifier.on_alerts(entries(msg.raw_message))
+
+    async def metrics(scope: Scope, receive: Receive, send: Send) -> None:
+        body = generate_latest(service.registry)
+        await respond(200, body, "text/plain; version=0.0.4; charset=utf-8")(scope, receive, send)
+
+    return AsgiFastStream(
+        broker,
+        asgi_routes=[("/metrics", metrics), ("/healthz", respond(200, b"ok"))],
+        on_startup=[service.ensure_group, service.drain_own],
+        after_startup=[service.start_background],
+        after_shutdown=[service.close],
+    )
+
+
+def run(settings: Settings) -> int:
+    """Serve until SIGTERM/SIGINT; the current batch is queued and acked first."""
+    configure_logging(settings.log_level)
+    service = build_notifier(settings)
+    config = uvicorn.Config(
+        create_notify_app(service),
+        host=settings.http_host,
+        port=settings.notify_http_port,
+        log_config=None,
+        lifespan="on",
+    )
+    Server(config).run()
+    return 0
