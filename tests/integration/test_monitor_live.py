@@ -90,6 +90,8 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         )
         assert "only an administrative warrant (I-200)" in warning["finding"]["explanation"]
         over = by_code["HOLD_OVER_WINDOW"]
+        open_index = service.monitor.store.keys.open_findings
+        assert await r.hexists(open_index, over["finding"]["finding_id"])
         assert over["trigger"] == "timer"
         assert datetime.fromisoformat(over["finding"]["violation_at"]) == deadline
         assert over["finding"]["ended_at"] is None
@@ -134,6 +136,11 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
             for e in await alerts(r, s.alerts_stream)
         ]
         assert len(states) == len(set(states))
+        # the open-findings index: the resolved hold left it; every finding knows its booking
+        keys = service.monitor.store.keys
+        hold_id = last[0]["finding"]["finding_id"]
+        assert not await r.hexists(keys.open_findings, hold_id)
+        assert await r.hget(keys.finding_bookings, hold_id) == b"{pierce/L1}"
 
 
 async def test_values_act_hold_barred_from_eligibility(

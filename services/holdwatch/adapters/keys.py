@@ -60,6 +60,16 @@ class Keys:
         """HASH: booking tag → the person's custody summary while detainers are in force."""
         return f"{self.prefix}:custody"
 
+    @property
+    def open_findings(self) -> str:
+        """HASH finding id → the finding, while its status is open (the API's list)."""
+        return f"{self.prefix}:findings:open"
+
+    @property
+    def finding_bookings(self) -> str:
+        """HASH finding id → its booking tag: where its ledger and history are."""
+        return f"{self.prefix}:findings:booking"
+
     @staticmethod
     def timer(tag: str, kind: str) -> str:
         return f"{tag}|{kind}"

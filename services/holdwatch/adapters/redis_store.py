@@ -2,7 +2,8 @@
 
 `commit` is one Lua script per booking: it checks the version the caller read (optimistic
 concurrency across replicas), stores the new events, updates the ledger, appends each
-changed finding to the alerts stream, re-arms the timers and XACKs the entries it applied.
+changed finding to the alerts stream (and the open-findings index), re-arms the timers and
+XACKs the entries it applied.
 A crash before it leaves everything pending; a crash after leaves nothing to redo. A booking
 that is over (released, nothing left to time) expires after the retention period; a late
 event makes it persist again.
@@ -39,7 +40,10 @@ for _ = 1, n_changes do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
              'change', ARGV[i + 2], 'trigger', ARGV[i + 3], 'late_ms', ARGV[i + 4])
-  i = i + 5
+  if ARGV[i + 5] == '1' then redis.call('HSET', KEYS[9], ARGV[i], ARGV[i + 1])
+  else redis.call('HDEL', KEYS[9], ARGV[i]) end
+  redis.call('HSET', KEYS[10], ARGV[i], ARGV[5])
+  i = i + 6
 end
 local function arm(member, score, data)
   if score == '' then
@@ -82,7 +86,7 @@ class Commit:
     expected_version: int
     as_of: datetime
     events: Sequence[tuple[str, bytes]]  # history field → raw event JSON
-    alerts: Sequence[tuple[str, str, str]]  # finding_id, record, change
+    alerts: Sequence[tuple[str, str, str, bool]]  # finding_id, record, change, still open
     trigger: str  # "event" or "timer"
     late_ms: int | None
     deadline_ms: int | None
@@ -161,8 +165,8 @@ class BookingStore:
         for name, raw in c.events:
             args += [name, raw]
         late = "" if c.late_ms is None else str(c.late_ms)
-        for fid, record, change in c.alerts:
-            args += [fid, record, change, c.trigger, late]
+        for fid, record, change, is_open in c.alerts:
+            args += [fid, record, change, c.trigger, late, "1" if is_open else ""]
         args += list(c.acks)
         keys = [
             history,
@@ -173,6 +177,8 @@ class BookingStore:
             self.keys.timers,
             self.keys.timer_data,
             self.keys.custody,
+            self.keys.open_findings,
+            self.keys.finding_bookings,
         ]
         pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
 

@@ -229,7 +229,10 @@ class Monitor:
             expected_version=cached.version,
             as_of=as_of,
             events=stored,
-            alerts=[(c.finding.finding_id, c.record, c.change) for c in j.changes],
+            alerts=[
+                (c.finding.finding_id, c.record, c.change, c.finding.status == "open")
+                for c in j.changes
+            ],
             trigger=trigger,
             late_ms=item.late_ms,
             deadline_ms=_ms(j.wake.deadline),
