@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     notify_backoff_cap: timedelta = timedelta(minutes=5)
     notify_give_up_after: timedelta = timedelta(days=7)
     notify_http_port: int = Field(default=8001, ge=0, le=65535)
+    # --- the API (`holdwatch api`) ---
+    #: TOML of bearer-token digests with roles; see deploy/tokens.example.toml
+    api_tokens_file: Path | None = None
+    api_http_port: int = Field(default=8002, ge=0, le=65535)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"

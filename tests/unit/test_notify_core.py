@@ -1,4 +1,5 @@
-"""The notifier's pure parts: routing, notices, backoff, signatures and message text."""
+"""The notifier's and the API's pure parts: routing, notices, backoff, signatures, message
+text, tokens, roles and redaction."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from standardwebhooks import Webhook
 
 from holdwatch.adapters.webhook import sign
 from holdwatch.app import messages
+from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
 from holdwatch.app.notifier import Retry, job_id
 from holdwatch.app.routing import Recipient, RoutingTable, notice_for
 from holdwatch.domain.findings import Finding
@@ -218,3 +220,50 @@ def test_the_example_routing_file_loads() -> None:
         "email:intake@defender.example.org",
         "email:immigration-unit@defender.example.org",
     ]
+
+
+@pytest.mark.parametrize(
+    ("token", "role", "agencies"),
+    [
+        ("example-defender", "defender", {"lasd"}),
+        ("example-oversight", "oversight", set()),
+        ("example-admin", "admin", set()),
+    ],
+)
+def test_the_example_tokens_file_authenticates_each_role(
+    token: str, role: str, agencies: set[str]
+) -> None:
+    path = Path(__file__).resolve().parents[2] / "deploy" / "tokens.example.toml"
+    who = TokenTable.load(path).authenticate(token)
+    assert who is not None and who.role == role and who.agencies == agencies
+    assert TokenTable.load(path).authenticate(token + "x") is None
+
+
+@pytest.mark.parametrize(
+    ("role", "agency", "sees", "personal", "acks"),
+    [
+        ("defender", "lasd", True, True, True),
+        ("defender", "sfso", False, True, True),
+        ("oversight", "sfso", True, False, False),
+        ("admin", "sfso", True, True, True),
+    ],
+)
+def test_roles(role: str, agency: str, sees: bool, personal: bool, acks: bool) -> None:
+    who = Principal("x", role, frozenset({"lasd"}) if role == "defender" else frozenset())  # type: ignore[arg-type]
+    assert (who.may_see(agency), who.sees_personal_data, who.may_acknowledge) == (
+        sees,
+        personal,
+        acks,
+    )
+
+
+def test_redaction_keeps_the_pseudonymous_id_only() -> None:
+    data = {
+        "facility": "MCJ",
+        "person": {"person_id": "P1", "name": "N", "date_of_birth": "1990-01-01", "a_number": "A1"},
+        "evidence": "passport",
+    }
+    assert has_personal_data(data)
+    out = redact(data)
+    assert out == {"facility": "MCJ", "person": {"person_id": "P1"}, "evidence": "(withheld)"}
+    assert data["person"]["name"] == "N"  # the input is left alone

@@ -1,5 +1,5 @@
-"""The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `ack`, `publish`
-(feed a stream), `audit` (offline) and `schemas export`."""
+"""The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
+`publish` (feed a stream), `audit` (offline) and `schemas export`."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--port", type=int, help="HTTP port for /metrics (HOLDWATCH_HTTP_PORT)")
     n = sub.add_parser("notify", help="deliver alerts to defenders (settings: HOLDWATCH_*)")
     n.add_argument("--routing", type=Path, help="routes TOML (HOLDWATCH_ROUTING_FILE)")
+    api = sub.add_parser("api", help="serve the HTTP API (settings: HOLDWATCH_*)")
+    api.add_argument("--tokens", type=Path, help="token digests TOML (HOLDWATCH_API_TOKENS_FILE)")
     k = sub.add_parser("ack", help="acknowledge a finding: no escalation follows")
     k.add_argument("finding_id")
     k.add_argument("--by", required=True, help="who acknowledges it")
@@ -95,6 +97,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "agencies_file": getattr(args, "agencies", None),
         "http_port": getattr(args, "port", None),
         "routing_file": getattr(args, "routing", None),
+        "api_tokens_file": getattr(args, "tokens", None),
     }
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -131,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from holdwatch.entrypoints.notify import run as run_notify  # noqa: PLC0415
 
         return run_notify(_settings(args))
+    if args.command == "api":
+        from holdwatch.entrypoints.api import run as run_api  # noqa: PLC0415
+
+        return run_api(_settings(args))
     if args.command == "ack":
         return _ack(args)
     if args.command == "publish":

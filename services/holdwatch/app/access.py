@@ -1,0 +1,108 @@
+"""Who may read what through the API: bearer tokens with a role and, for defenders, agencies.
+
+- `defender`: findings, holds and timelines with personal data, for its own agencies only;
+  every read of personal data is written to the API audit log.
+- `oversight`: every agency, but personal data is never shown — pseudonymous ids only.
+- `admin`: everything, audited like a defender.
+
+Tokens are stored as SHA-256 digests in a TOML file; the token itself never is:
+
+```toml
+[[tokens]]
+name = "la-public-defender"
+role = "defender"
+agencies = ["lasd"]
+sha256 = "9f86d0818..."      # printf %s "$TOKEN" | sha256sum
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Role = Literal["defender", "oversight", "admin"]
+#: Fields of event data that are personal: shown to defenders and admins only.
+PERSONAL_FIELDS = ("name", "date_of_birth", "a_number")
+
+
+class TokenEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    role: Role
+    agencies: frozenset[str] = frozenset()
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class TokenFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tokens: tuple[TokenEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    name: str
+    role: Role
+    agencies: frozenset[str]
+
+    def may_see(self, agency: str) -> bool:
+        return self.role != "defender" or agency in self.agencies
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.role in ("defender", "admin")
+
+    @property
+    def may_acknowledge(self) -> bool:
+        return self.role in ("defender", "admin")
+
+
+class TokenTable:
+    def __init__(self, entries: tuple[TokenEntry, ...]) -> None:
+        self._by_digest = {e.sha256: e for e in entries}
+
+    @classmethod
+    def load(cls, path: Path) -> TokenTable:
+        try:
+            parsed = TokenFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ValueError(f"tokens file {path}: {exc}") from None
+        except ValidationError as exc:
+            where = "; ".join(
+                ".".join(str(p) for p in e["loc"]) + ": " + e["msg"]
+                for e in exc.errors(include_input=False)
+            )
+            raise ValueError(f"tokens file {path}: {where}") from None
+        return cls(parsed.tokens)
+
+    def authenticate(self, token: str) -> Principal | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        for known, entry in self._by_digest.items():
+            if hmac.compare_digest(known, digest):
+                return Principal(entry.name, entry.role, entry.agencies)
+        return None
+
+
+def redact(data: dict[str, Any]) -> dict[str, Any]:
+    """Event data without personal fields: the person's pseudonymous id stays."""
+    out = dict(data)
+    person = out.get("person")
+    if isinstance(person, dict):
+        out["person"] = {k: v for k, v in person.items() if k not in PERSONAL_FIELDS}
+    if "evidence" in out:
+        out["evidence"] = None if out["evidence"] is None else "(withheld)"
+    return out
+
+
+def has_personal_data(data: dict[str, Any]) -> bool:
+    person = data.get("person")
+    named = isinstance(person, dict) and any(person.get(k) for k in PERSONAL_FIELDS)
+    return named or bool(data.get("evidence"))

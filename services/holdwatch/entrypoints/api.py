@@ -1,0 +1,301 @@
+"""`holdwatch api`: open findings, active holds, a booking's timeline, acknowledgements.
+
+FastAPI publishes the OpenAPI document at /openapi.json (and /docs). Every route but
+/healthz needs a bearer token; what it shows depends on the token's role (app/access.py),
+and every response carrying personal data is written to the audit log first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import unquote
+
+import uvicorn
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from redis.asyncio import Redis
+
+from holdwatch.adapters.api_store import ApiStore
+from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
+from holdwatch.adapters.embedded import start_embedded
+from holdwatch.adapters.keys import Keys, booking_tag
+from holdwatch.adapters.logging import configure_logging
+from holdwatch.adapters.redis_store import BookingStore
+from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
+from holdwatch.domain.findings import Code, Finding, Severity
+from holdwatch.settings import Settings
+
+Clock = Callable[[], datetime]
+
+
+class Acknowledgement(BaseModel):
+    by: str
+    note: str
+    at: datetime
+
+
+class FindingView(BaseModel):
+    finding: Finding
+    acknowledgement: Acknowledgement | None = None
+
+
+class Detainer(BaseModel):
+    form: str
+    warrant: str
+
+
+class Hold(BaseModel):
+    agency: str
+    booking_id: str
+    facility: str
+    profile: str
+    detainers: list[Detainer]
+    hold_deadline: datetime | None = Field(description="when the running hold becomes unlawful")
+    past_deadline: bool
+
+
+class TimelineEvent(BaseModel):
+    id: str
+    source: str
+    type: str
+    time: datetime
+    data: dict[str, Any]
+
+
+class Timeline(BaseModel):
+    agency: str
+    booking_id: str
+    personal_data: bool = Field(description="whether names and A-numbers are shown")
+    events: list[TimelineEvent]
+    findings: list[FindingView]
+
+
+class AckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(default="", max_length=2000)
+
+
+class AckResult(BaseModel):
+    acknowledgement: Acknowledgement
+    first: bool = Field(description="false when someone had acknowledged it already")
+
+
+class AuditEntry(BaseModel):
+    who: str
+    role: str
+    action: str
+    target: str
+    at: datetime
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def _principal(
+    request: Request,
+    cred: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    tokens: TokenTable = request.app.state.tokens
+    found = tokens.authenticate(cred.credentials) if cred else None
+    if found is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "a valid bearer token is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return found
+
+
+#: The caller, from the bearer token; module-level so FastAPI can resolve the annotation.
+Who = Annotated[Principal, Depends(_principal)]
+
+
+def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
+    app = FastAPI(
+        title="holdwatch",
+        version="1",
+        description="Findings of unlawful immigration holds, live, for defenders and oversight.",
+        responses={
+            400: {"description": "a request body that is not JSON"},
+            401: {"description": "no valid bearer token"},
+            403: {"description": "the token's role or agencies do not reach this"},
+        },
+    )
+    app.state.tokens = tokens
+
+    async def views(findings: list[Finding]) -> list[FindingView]:
+        acks = await store.acknowledgements([f.finding_id for f in findings])
+        return [
+            FindingView(
+                finding=f,
+                acknowledgement=Acknowledgement(**acks[f.finding_id])
+                if f.finding_id in acks
+                else None,
+            )
+            for f in findings
+        ]
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/api/v1/findings", response_model=list[FindingView])
+    async def open_findings(
+        who: Who,
+        agency: str | None = None,
+        facility: str | None = None,
+        code: Annotated[Code | None, Query()] = None,
+        severity: Annotated[Severity | None, Query()] = None,
+    ) -> list[FindingView]:
+        """Open findings, most severe and oldest first; warnings only while custody lasts."""
+        custody = await store.in_custody()
+        found = [
+            f
+            for f in await store.open_findings()
+            if who.may_see(f.agency)
+            and (agency is None or f.agency == agency)
+            and (facility is None or f.facility == facility)
+            and (code is None or f.code == code)
+            and (severity is None or f.severity == severity)
+            and (
+                f.code != "HOLD_DEADLINE_APPROACHING"
+                or booking_tag(f.agency, f.booking_id) in custody
+            )
+        ]
+        rank = {"critical": 0, "high": 1, "warning": 2, "info": 3}
+        found.sort(key=lambda f: (rank[f.severity], f.violation_at, f.finding_id))
+        return await views(found)
+
+    @app.get("/api/v1/holds", response_model=list[Hold])
+    async def holds(who: Who, agency: str | None = None, facility: str | None = None) -> list[Hold]:
+        """People in custody with a detainer in force, soonest hold deadline first."""
+        found = [_hold(tag, c, clock()) for tag, c in (await store.in_custody()).items()]
+        far = datetime.max.replace(tzinfo=UTC)
+        return sorted(
+            (
+                h
+                for h in found
+                if who.may_see(h.agency)
+                and (agency is None or h.agency == agency)
+                and (facility is None or h.facility == facility)
+            ),
+            key=lambda h: (h.hold_deadline or far, h.agency, h.booking_id),
+        )
+
+    @app.get(
+        "/api/v1/bookings/{agency}/{booking_id}",
+        response_model=Timeline,
+        responses={404: {"description": "no such booking"}},
+    )
+    async def timeline(agency: str, booking_id: str, who: Who) -> Timeline:
+        """One booking's events in time order, and each finding with its explanation."""
+        if not who.may_see(agency):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "this booking's agency is not yours")
+        snap = await store.booking(booking_tag(agency, booking_id))
+        if snap.version == 0:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such booking")
+        events = sorted(
+            (json.loads(raw) for raw in snap.history.values()),
+            key=lambda e: (datetime.fromisoformat(e["time"]), e["id"]),
+        )
+        personal = who.sees_personal_data and any(has_personal_data(e["data"]) for e in events)
+        if personal:
+            await store.audit(who.name, who.role, "timeline", f"{agency}/{booking_id}", clock())
+        findings = sorted(
+            (Finding.model_validate_json(r) for r in snap.ledger.values()),
+            key=lambda f: (f.violation_at, f.code),
+        )
+        return Timeline(
+            agency=agency,
+            booking_id=booking_id,
+            personal_data=personal,
+            events=[
+                TimelineEvent(
+                    id=e["id"],
+                    source=e["source"],
+                    type=e["type"],
+                    time=e["time"],
+                    data=e["data"] if who.sees_personal_data else redact(e["data"]),
+                )
+                for e in events
+            ],
+            findings=await views(findings),
+        )
+
+    @app.post(
+        "/api/v1/findings/{finding_id}/ack",
+        response_model=AckResult,
+        responses={404: {"description": "no such finding"}},
+    )
+    async def acknowledge(finding_id: str, body: AckRequest, who: Who) -> AckResult:
+        """Record that someone took the finding up; an escalation then stays silent."""
+        if not who.may_acknowledge:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "oversight tokens cannot acknowledge")
+        tag = await store.booking_of(finding_id)
+        if tag is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such finding")
+        if not who.may_see(unquote(tag.strip("{}").split("/", 1)[0])):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "this finding's agency is not yours")
+        record = {"by": who.name, "note": body.note, "at": clock().isoformat()}
+        first = await store.acknowledge(finding_id, record)
+        stored = (await store.acknowledgements([finding_id]))[finding_id]
+        return AckResult(acknowledgement=Acknowledgement(**stored), first=first)
+
+    @app.get("/api/v1/audit-log", response_model=list[AuditEntry])
+    async def audit_log(who: Who, count: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
+        """Who read personal data, newest first (admin only)."""
+        if who.role != "admin":
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "admin only")
+        return await store.audit_log(count)
+
+    return app
+
+
+def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
+    """A custody summary (the monitor's, by booking tag) as the API shows it."""
+    deadline_ms = c.get("hold_deadline_ms")
+    deadline = None if deadline_ms is None else datetime.fromtimestamp(deadline_ms / 1000, UTC)
+    return Hold(
+        agency=c["agency"],
+        booking_id=unquote(tag.strip("{}").split("/", 1)[1]),
+        facility=c["facility"],
+        profile=c["profile"],
+        detainers=[Detainer(form=f, warrant=w) for f, w in c["detainers"]],
+        hold_deadline=deadline,
+        past_deadline=deadline is not None and deadline <= now,
+    )
+
+
+def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], Awaitable[None]]]:
+    """The app and what closes its connections; the composition root for `holdwatch api`."""
+    if settings.api_tokens_file is None:
+        raise ValueError("api_tokens_file: holdwatch api needs HOLDWATCH_API_TOKENS_FILE")
+    tokens = TokenTable.load(settings.api_tokens_file)
+    embedded = None if settings.redis_url else start_embedded(settings.data_dir)
+    redis = Redis.from_url(settings.redis_url or (embedded.url if embedded else ""))
+    s, keys = settings, Keys(settings.key_prefix)
+    bookings = BookingStore(
+        redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen
+    )
+    deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
+    app = create_api(ApiStore(redis, keys, bookings, deliveries), tokens, clock)
+
+    async def close() -> None:
+        await redis.aclose()
+        if embedded is not None:
+            embedded.close()
+
+    return app, close
+
+
+def run(settings: Settings) -> int:
+    configure_logging(settings.log_level)
+    app, close = build_api(settings, lambda: datetime.now(UTC))
+    app.router.add_event_handler("shutdown", close)
+    uvicorn.run(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
+    return 0

@@ -1,0 +1,205 @@
+"""`holdwatch api` over real HTTP (uvicorn on a loopback port) on a real Redis, fed by the
+real monitor; then schemathesis checks every operation against the published OpenAPI."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+import uvicorn
+
+from holdwatch.bootstrap import build
+from holdwatch.entrypoints.api import build_api
+from holdwatch.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from integration.conftest import make_settings
+from story import Story
+
+TOKENS = {"defender": "tok-defender-pierce", "oversight": "tok-oversight", "admin": "tok-admin"}
+
+
+@dataclass
+class World:
+    url: str
+    settings: Settings
+    hold_finding: str
+
+    def get(self, path: str, role: str | None = "defender", **params: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {TOKENS[role]}"} if role else {}
+        return httpx.get(self.url + path, headers=headers, params=params, timeout=10)
+
+    def post(self, path: str, role: str, body: dict[str, Any]) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {TOKENS[role]}"}
+        return httpx.post(self.url + path, headers=headers, json=body, timeout=10)
+
+
+def _tokens_file(path: Path) -> Path:
+    lines = []
+    for role, token in TOKENS.items():
+        agencies = '["pierce"]' if role == "defender" else "[]"
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        lines.append(
+            f'[[tokens]]\nname = "{role}-1"\nrole = "{role}"\nagencies = {agencies}\n'
+            f'sha256 = "{digest}"\n'
+        )
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+async def _feed(settings: Settings) -> None:
+    """Two bookings judged by the real monitor: a hold past its window in Pierce County,
+    and one in another agency that a Pierce defender must not see."""
+    service = build(settings)
+    s, r = service.settings, service.redis
+    eligible = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=50)
+    events = []
+    for agency, booking in (("pierce", "AP1"), ("kcso", "AK1")):
+        story = (
+            Story(agency=agency, booking=booking)
+            .booked((eligible - timedelta(hours=5)).isoformat())
+            .detainer((eligible - timedelta(hours=2)).isoformat())
+            .eligible(eligible.isoformat())
+        )
+        events += story.events
+    await service.ensure_groups()
+    import json  # noqa: PLC0415
+
+    for event in events:
+        await r.xadd(s.events_stream, {"event": json.dumps(event)})
+    reply: Any = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=100)
+    await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
+    await r.aclose()
+
+
+@pytest.fixture(scope="module")
+def world(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    tmp = tmp_path_factory.mktemp("api")
+    prefix = f"hwt-{uuid.uuid4().hex[:10]}"
+    settings = make_settings(
+        redis_url, prefix, tmp, api_tokens_file=_tokens_file(tmp / "tokens.toml")
+    )
+    asyncio.run(_feed(settings))
+    app, close = build_api(settings, lambda: datetime.now(UTC))
+    app.router.add_event_handler("shutdown", close)  # in the server's own event loop
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    client = redis.Redis.from_url(redis_url)
+    hold = next(
+        k.decode()
+        for k, v in client.hgetall(f"{prefix}:findings:open").items()
+        if b'"HOLD_OVER_WINDOW"' in v and b'"pierce"' in v
+    )
+    yield World(f"http://127.0.0.1:{port}", settings, hold)
+    server.should_exit = True
+    thread.join(timeout=10)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def test_every_route_wants_a_valid_token(world: World) -> None:
+    assert world.get("/api/v1/findings", role=None).status_code == 401
+    r = httpx.get(world.url + "/api/v1/holds", headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert world.get("/healthz", role=None).status_code == 200
+
+
+def test_defenders_see_their_agencies_and_oversight_sees_all(world: World) -> None:
+    mine = world.get("/api/v1/findings").json()
+    assert mine and {f["finding"]["agency"] for f in mine} == {"pierce"}
+    everyone = world.get("/api/v1/findings", role="oversight").json()
+    assert {f["finding"]["agency"] for f in everyone} == {"pierce", "kcso"}
+    holds = world.get("/api/v1/findings", code="HOLD_OVER_WINDOW").json()
+    assert [f["finding"]["finding_id"] for f in holds] == [world.hold_finding]
+    assert world.get("/api/v1/findings", severity="info", agency="kcso").json() == []
+
+
+def test_active_holds_show_who_is_past_the_deadline(world: World) -> None:
+    holds = world.get("/api/v1/holds").json()
+    assert [(h["agency"], h["booking_id"], h["past_deadline"]) for h in holds] == [
+        ("pierce", "AP1", True)
+    ]
+    assert holds[0]["detainers"] == [{"form": "I-247A", "warrant": "I-200"}]
+    assert len(world.get("/api/v1/holds", role="oversight").json()) == 2
+
+
+def test_timeline_shows_personal_data_to_defenders_only_and_logs_each_read(world: World) -> None:
+    before = world.get("/api/v1/audit-log", role="admin").json()
+    seen = world.get("/api/v1/bookings/pierce/AP1").json()
+    booked = next(e for e in seen["events"] if e["type"] == "booking.created")
+    assert booked["data"]["person"]["name"] == "Test Person" and seen["personal_data"]
+    assert [f["finding"]["code"] for f in seen["findings"]].count("HOLD_OVER_WINDOW") == 1
+    assert all(f["finding"]["explanation"] and f["finding"]["citation"] for f in seen["findings"])
+    after = world.get("/api/v1/audit-log", role="admin").json()
+    assert len(after) == len(before) + 1
+    assert after[0]["who"] == "defender-1" and after[0]["target"] == "pierce/AP1"
+    assert "Test Person" not in str(after)
+
+    hidden = world.get("/api/v1/bookings/pierce/AP1", role="oversight").json()
+    person = next(e for e in hidden["events"] if e["type"] == "booking.created")["data"]["person"]
+    assert person == {"person_id": "P-AP1"} and not hidden["personal_data"]
+    assert len(world.get("/api/v1/audit-log", role="admin").json()) == len(after)
+
+    assert world.get("/api/v1/bookings/kcso/AK1").status_code == 403
+    assert world.get("/api/v1/bookings/pierce/NOPE").status_code == 404
+    assert world.get("/api/v1/audit-log").status_code == 403
+
+
+def test_acknowledging_a_finding(world: World) -> None:
+    path = f"/api/v1/findings/{world.hold_finding}/ack"
+    first = world.post(path, "defender", {"note": "called the jail"})
+    assert first.status_code == 200 and first.json()["first"] is True
+    again = world.post(path, "admin", {"note": "me too"})
+    assert again.json()["first"] is False
+    assert again.json()["acknowledgement"]["by"] == "defender-1"  # the first one stands
+    assert world.post(path, "oversight", {}).status_code == 403
+    assert world.post("/api/v1/findings/unknown/ack", "admin", {}).status_code == 404
+    assert world.post(path, "defender", {"note": "x" * 2001}).status_code == 422
+    listed = world.get("/api/v1/findings", code="HOLD_OVER_WINDOW").json()
+    assert listed[0]["acknowledgement"]["note"] == "called the jail"
+
+
+def test_schemathesis_finds_nothing_against_the_openapi_document(world: World) -> None:
+    """The schemathesis CLI, every operation, every default check, as an admin."""
+    st = Path(sys.executable).parent / "schemathesis"
+    result = subprocess.run(
+        [
+            str(st),
+            "run",
+            world.url + "/openapi.json",
+            "--header",
+            f"Authorization: Bearer {TOKENS['admin']}",
+            "--max-examples",
+            "40",
+            "--seed",
+            "7",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout
