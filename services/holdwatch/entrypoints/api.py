@@ -27,6 +27,8 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
 from holdwatch.domain.findings import Code, Finding, Severity
+from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
+from holdwatch.entrypoints.page import add_page
 from holdwatch.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -153,23 +155,8 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
         severity: Annotated[Severity | None, Query()] = None,
     ) -> list[FindingView]:
         """Open findings, most severe and oldest first; warnings only while custody lasts."""
-        custody = await store.in_custody()
-        found = [
-            f
-            for f in await store.open_findings()
-            if who.may_see(f.agency)
-            and (agency is None or f.agency == agency)
-            and (facility is None or f.facility == facility)
-            and (code is None or f.code == code)
-            and (severity is None or f.severity == severity)
-            and (
-                f.code != "HOLD_DEADLINE_APPROACHING"
-                or booking_tag(f.agency, f.booking_id) in custody
-            )
-        ]
-        rank = {"critical": 0, "high": 1, "warning": 2, "info": 3}
-        found.sort(key=lambda f: (rank[f.severity], f.violation_at, f.finding_id))
-        return await views(found)
+        found = await open_findings_for(store, who, agency, facility, code, severity)
+        return await views([f for f, _deadline in found])
 
     @app.get("/api/v1/holds", response_model=list[Hold])
     async def holds(who: Who, agency: str | None = None, facility: str | None = None) -> list[Hold]:
@@ -234,17 +221,10 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
     )
     async def acknowledge(finding_id: str, body: AckRequest, who: Who) -> AckResult:
         """Record that someone took the finding up; an escalation then stays silent."""
-        if not who.may_acknowledge:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "oversight tokens cannot acknowledge")
-        tag = await store.booking_of(finding_id)
-        if tag is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such finding")
-        if not who.may_see(unquote(tag.strip("{}").split("/", 1)[0])):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "this finding's agency is not yours")
-        record = {"by": who.name, "note": body.note, "at": clock().isoformat()}
-        first = await store.acknowledge(finding_id, record)
-        stored = (await store.acknowledgements([finding_id]))[finding_id]
+        stored, first = await acknowledge_for(store, who, finding_id, body.note, clock())
         return AckResult(acknowledgement=Acknowledgement(**stored), first=first)
+
+    add_page(app, store, tokens, clock)
 
     @app.get("/api/v1/audit-log", response_model=list[AuditEntry])
     async def audit_log(who: Who, count: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
