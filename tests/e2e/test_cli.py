@@ -114,3 +114,22 @@ def test_schemas_export_writes_every_event_type(tmp_path: Path) -> None:
     assert "booking.created.json" in written
     assert len(written) == 14
     assert (tmp_path / "finding.json").exists()
+
+
+def test_report_from_a_history_file_in_each_format() -> None:
+    base = ["report", "--from", "2025-01-01", "--to", "2026-01-01", "--events", str(S01)]
+    base += ["--profile", "ca-sb54", "--as-of", "2025-04-10T00:00:00-07:00"]
+    md = holdwatch(*base)
+    assert md.returncode == 0, md.stderr
+    assert "| Findings, by code | HOLD_BARRED | 1 |" in md.stdout
+    assert "| Holds past release eligibility on a detainer | total hours | 6.5 |" in md.stdout
+    csv_run = holdwatch(*base, "--format", "csv")
+    assert csv_run.stdout.splitlines()[0] == "agency,facility,measure,item,value"
+    html = holdwatch(*base, "--format", "html")
+    assert html.stdout.startswith("<!doctype html>")
+    missing = holdwatch(
+        "report", "--from", "2025-01-01", "--to", "2026-01-01", "--events", str(S01)
+    )
+    assert missing.returncode == 2 and "--events needs --profile" in missing.stderr
+    bad_day = holdwatch("report", "--from", "2025-13-01", "--to", "2026-01-01")
+    assert bad_day.returncode == 2 and "not a date" in bad_day.stderr

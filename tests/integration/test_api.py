@@ -99,3 +99,30 @@ def test_schemathesis_finds_nothing_against_the_openapi_document(world: World) -
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
+
+
+def test_the_compliance_report_counts_and_names_no_one(world: World) -> None:
+    params = {"from": "2000-01-01", "to": "2100-01-01"}
+    everyone = world.get("/api/v1/report", role="oversight", **params).json()
+    assert [(r["agency"], r["facility"]) for r in everyone["rows"]] == [
+        ("kcso", "Men's Central Jail"),
+        ("pierce", "Men's Central Jail"),
+    ]
+    pierce = {(m["section"], m["item"]): m["value"] for m in everyone["rows"][1]["measures"]}
+    assert pierce[("Detainers", "received")] == "1"
+    assert pierce[("Detainers received, by form", "I-247A")] == "1"
+    assert pierce[("Holds past release eligibility on a detainer", "count")] == "1"
+    assert float(pierce[("Holds past release eligibility on a detainer", "total hours")]) >= 50
+    assert pierce[("Findings, by code", "HOLD_OVER_WINDOW")] == "1"
+    scope = {m["item"]: m["value"] for m in everyone["scope"]}
+    assert scope["Bookings seen"] == "2" and scope["Source"] == "live (Redis)"
+    mine = world.get("/api/v1/report", role="defender", **params).json()
+    assert [r["agency"] for r in mine["rows"]] == ["pierce"]
+    for fmt, media in (("md", "text/markdown"), ("csv", "text/csv"), ("html", "text/html")):
+        r = world.get("/api/v1/report", role="oversight", format=fmt, **params)
+        assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+        assert "Test Person" not in r.text and "AP1" not in r.text and "P-AP1" not in r.text
+    empty = world.get(
+        "/api/v1/report", role="oversight", **{"from": "2025-02-01", "to": "2025-01-01"}
+    )
+    assert empty.status_code == 200 and empty.json()["rows"] == []

@@ -22,8 +22,14 @@ from holdwatch.domain.findings import Finding
 
 class ApiStore:
     def __init__(
-        self, redis: Redis, keys: Keys, bookings: BookingStore, deliveries: DeliveryStore
+        self,
+        redis: Redis,
+        keys: Keys,
+        bookings: BookingStore,
+        deliveries: DeliveryStore,
+        dlq_stream: str,
     ) -> None:
+        self.dlq_stream = dlq_stream
         self.redis = redis
         self.keys = keys
         self.bookings = bookings

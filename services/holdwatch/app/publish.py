@@ -1,5 +1,5 @@
 """Short commands against the live Redis: feed a JSONL history into the events stream, as
-any producer would (field `event`), and acknowledge a finding.
+any producer would (field `event`), acknowledge a finding, build the compliance report.
 
 Lines are sent as they are: validating is the monitor's job, and what it rejects is
 dead-lettered there with its reason, exactly as for a jail's own producer.
@@ -12,6 +12,10 @@ from datetime import UTC, datetime
 
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import connected
+from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.redis_store import BookingStore
+from holdwatch.app.report import Period, Report
+from holdwatch.app.report_sources import from_redis
 from holdwatch.settings import Settings
 
 CHUNK = 1000
@@ -41,3 +45,14 @@ async def acknowledge(settings: Settings, finding_id: str, by: str, note: str) -
         s = settings
         store = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
         return await store.acknowledge(finding_id, record)
+
+
+async def live_report(settings: Settings, as_of: datetime, period: Period) -> Report:
+    """The compliance report on what the live monitor holds in Redis."""
+    s = settings
+    async with connected(s.redis_url, s.data_dir) as redis:
+        keys = Keys(s.key_prefix)
+        store = BookingStore(
+            redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen
+        )
+        return await from_redis(store, keys, s.dlq_stream, as_of, period)

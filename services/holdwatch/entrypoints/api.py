@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
 import uvicorn
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from redis.asyncio import Redis
@@ -26,6 +27,9 @@ from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
+from holdwatch.app.report import Period
+from holdwatch.app.report_render import RENDERERS, measures, scope_lines
+from holdwatch.app.report_sources import from_redis
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
 from holdwatch.entrypoints.page import add_page
@@ -85,6 +89,26 @@ class AckRequest(BaseModel):
 class AckResult(BaseModel):
     acknowledgement: Acknowledgement
     first: bool = Field(description="false when someone had acknowledged it already")
+
+
+class ReportLine(BaseModel):
+    section: str
+    item: str
+    value: str
+
+
+class ReportRow(BaseModel):
+    agency: str
+    facility: str
+    measures: list[ReportLine]
+
+
+class ComplianceReport(BaseModel):
+    start: datetime
+    end: datetime
+    policy: str
+    rows: list[ReportRow]
+    scope: list[ReportLine]
 
 
 class AuditEntry(BaseModel):
@@ -226,6 +250,47 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
 
     add_page(app, store, tokens, clock)
 
+    @app.get(
+        "/api/v1/report",
+        response_model=ComplianceReport,
+        responses={
+            200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
+        },
+    )
+    async def report(
+        who: Who,
+        start: Annotated[date, Query(alias="from")],
+        end: Annotated[date, Query(alias="to", description="excluded")],
+        fmt: Annotated[Literal["json", "md", "csv", "html"], Query(alias="format")] = "json",
+    ) -> Any:
+        """The compliance report over the live data: counts only, for every role; a
+        defender's is limited to its agencies. A period whose end is not after its start
+        is empty: the report then has no rows."""
+        begin = datetime.combine(start, datetime.min.time(), UTC)
+        stop = datetime.combine(end, datetime.min.time(), UTC)
+        full = await from_redis(
+            store.bookings, store.keys, store.dlq_stream, clock(), Period(begin, stop)
+        )
+        rows = {k: v for k, v in full.rows.items() if who.may_see(k[0])}
+        r = replace(full, rows=rows)
+        if fmt != "json":
+            media = {"md": "text/markdown", "csv": "text/csv", "html": "text/html"}[fmt]
+            return Response(RENDERERS[fmt](r), media_type=f"{media}; charset=utf-8")
+        return ComplianceReport(
+            start=begin,
+            end=stop,
+            policy=r.profile,
+            rows=[
+                ReportRow(
+                    agency=a,
+                    facility=f,
+                    measures=[ReportLine(section=s, item=i, value=v) for s, i, v in measures(t)],
+                )
+                for (a, f), t in sorted(rows.items())
+            ],
+            scope=[ReportLine(section="scope", item=k, value=v) for k, v in scope_lines(r)],
+        )
+
     @app.get("/api/v1/audit-log", response_model=list[AuditEntry])
     async def audit_log(who: Who, count: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
         """Who read personal data, newest first (admin only)."""
@@ -263,7 +328,8 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
         redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen
     )
     deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
-    app = create_api(ApiStore(redis, keys, bookings, deliveries), tokens, clock)
+    store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
+    app = create_api(store, tokens, clock)
 
     async def close() -> None:
         await redis.aclose()

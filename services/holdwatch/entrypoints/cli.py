@@ -1,5 +1,5 @@
 """The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
-`publish` (feed a stream), `audit` (offline) and `schemas export`."""
+`report`, `publish` (feed a stream), `audit` (offline) and `schemas export`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from holdwatch.app.audit import AuditInputError, audit
-from holdwatch.app.publish import acknowledge, publish_lines
+from holdwatch.app.publish import acknowledge, live_report, publish_lines
+from holdwatch.app.report import Period
+from holdwatch.app.report_render import RENDERERS
+from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.table import render_table
@@ -34,6 +37,13 @@ def _instant(text: str) -> datetime:
     return value
 
 
+def _day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a date as YYYY-MM-DD") from exc
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="holdwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--routing", type=Path, help="routes TOML (HOLDWATCH_ROUTING_FILE)")
     api = sub.add_parser("api", help="serve the HTTP API (settings: HOLDWATCH_*)")
     api.add_argument("--tokens", type=Path, help="token digests TOML (HOLDWATCH_API_TOKENS_FILE)")
+    r = sub.add_parser("report", help="the compliance report: counts only, no personal data")
+    r.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD (UTC)")
+    r.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD, excluded")
+    r.add_argument("--events", type=Path, help="a JSONL history instead of the live Redis")
+    r.add_argument("--profile", help="with --events: the profile that judges it")
+    r.add_argument("--as-of", type=_instant, default=None, help="evaluation instant")
+    r.add_argument("--format", choices=("md", "csv", "html"), default="md")
     k = sub.add_parser("ack", help="acknowledge a finding: no escalation follows")
     k.add_argument("finding_id")
     k.add_argument("--by", required=True, help="who acknowledges it")
@@ -116,6 +133,25 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    period = Period(args.start, args.end)
+    as_of = args.as_of or datetime.now(UTC)
+    if args.events is None:
+        report = asyncio.run(live_report(_settings(args), as_of, period))
+    else:
+        if not args.profile:
+            print("holdwatch report: --events needs --profile", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            with args.events.open("rb") as handle:
+                report = from_lines(handle, resolve(args.profile), as_of, period)
+        except (OSError, ValueError) as exc:
+            print(f"holdwatch report: {args.events}: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    sys.stdout.write(RENDERERS[args.format](report))
+    return 0
+
+
 def _ack(args: argparse.Namespace) -> int:
     first = asyncio.run(acknowledge(_settings(args), args.finding_id, args.by, args.note))
     print("acknowledged" if first else "already acknowledged: the first acknowledgement stands")
@@ -140,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_api(_settings(args))
     if args.command == "ack":
         return _ack(args)
+    if args.command == "report":
+        return _report(args)
     if args.command == "publish":
         return _publish(args)
     for path in export(args.out):

@@ -1,0 +1,108 @@
+"""The compliance report as Markdown (to read and publish), CSV (one row per agency,
+facility and measure, for spreadsheets) and HTML (a page the API serves)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections import Counter
+from collections.abc import Iterator
+
+from holdwatch.app.report import Report, Tally
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("detainers_by_form", "Detainers received, by form"),
+    ("detainers_by_warrant", "Detainers received, by attached warrant"),
+    ("detainers_by_basis", "Detainers received, by probable-cause basis"),
+    ("transfers_by_basis", "Transfers to ICE or CBP, by recorded legal basis (§7284.6(c)(2))"),
+    ("notifications_by_information", "Information given to ICE, by kind"),
+    ("truth_notices", "TRUTH Act notices given, by kind"),
+    ("citizenship_claims", "Citizenship or lawful-status claims"),
+    ("findings_by_code", "Findings, by code"),
+)
+
+
+def measures(t: Tally) -> Iterator[tuple[str, str, str]]:
+    """(section, item, value) for every number in a row."""
+    yield "Bookings", "booked in the period", str(t.bookings)
+    yield "Detainers", "received", str(t.detainers)
+    yield "Holds past release eligibility on a detainer", "count", str(len(t.hold_hours))
+    yield "Holds past release eligibility on a detainer", "total hours", f"{t.hold_total_hours}"
+    median = "—" if t.hold_median_hours is None else f"{t.hold_median_hours}"
+    yield "Holds past release eligibility on a detainer", "median hours", median
+    yield (
+        "Holds past release eligibility on a detainer",
+        "unlawful (findings)",
+        str(t.unlawful_holds),
+    )
+    for attr, title in SECTIONS:
+        counts: Counter[str] = getattr(t, attr)
+        for item, n in sorted(counts.items()):
+            yield title, item, str(n)
+
+
+def _header(r: Report) -> list[str]:
+    p = r.period
+    return [
+        f"Period: {p.start.isoformat()} to {p.end.isoformat()} (end excluded)",
+        f"Policy: {r.profile}",
+    ]
+
+
+def scope_lines(r: Report) -> list[tuple[str, str]]:
+    s = r.scope
+    order = "not measured" if s.out_of_order_events is None else str(s.out_of_order_events)
+    letters = ", ".join(f"{k}: {v}" for k, v in sorted(s.dead_letters.items())) or "none"
+    return [
+        ("Source", s.source),
+        ("Bookings seen", str(s.bookings)),
+        ("Events seen", str(s.events)),
+        ("Events that arrived out of order", order),
+        ("Dead-lettered events", letters),
+        *(("Note", n) for n in s.notes),
+    ]
+
+
+def markdown(r: Report) -> str:
+    out = ["# holdwatch compliance report", "", *(f"- {h}" for h in _header(r)), ""]
+    for (agency, facility), t in sorted(r.rows.items()):
+        out += [f"## {agency} — {facility}", "", "| measure | item | count |", "|---|---|---|"]
+        out += [f"| {s} | {i} | {v} |" for s, i, v in measures(t)]
+        out.append("")
+    out += ["## Scope and data fidelity", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in scope_lines(r)]
+    return "\n".join(out) + "\n"
+
+
+def csv_text(r: Report) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["agency", "facility", "measure", "item", "value"])
+    for (agency, facility), t in sorted(r.rows.items()):
+        for section, item, value in measures(t):
+            w.writerow([agency, facility, section, item, value])
+    for k, v in scope_lines(r):
+        w.writerow(["", "", "Scope and data fidelity", k, v])
+    return buf.getvalue()
+
+
+def html_page(r: Report) -> str:
+    e = html.escape
+    parts = ["<!doctype html><html lang=en><meta charset=utf-8>"]
+    parts.append("<title>holdwatch compliance report</title><h1>holdwatch compliance report</h1>")
+    parts += [f"<p>{e(h)}</p>" for h in _header(r)]
+    for (agency, facility), t in sorted(r.rows.items()):
+        rows = "".join(
+            f"<tr><td>{e(s)}</td><td>{e(i)}</td><td>{e(v)}</td></tr>" for s, i, v in measures(t)
+        )
+        parts.append(
+            f"<h2>{e(agency)} — {e(facility)}</h2><table><tr><th>measure</th><th>item</th>"
+            f"<th>count</th></tr>{rows}</table>"
+        )
+    scope = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in scope_lines(r))
+    parts.append(f"<h2>Scope and data fidelity</h2><table>{scope}</table>")
+    return "".join(parts)
+
+
+RENDERERS = {"md": markdown, "csv": csv_text, "html": html_page}
