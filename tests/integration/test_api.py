@@ -116,6 +116,8 @@ def test_the_compliance_report_counts_and_names_no_one(world: World) -> None:
     assert pierce[("Findings, by code", "HOLD_OVER_WINDOW")] == "1"
     scope = {m["item"]: m["value"] for m in everyone["scope"]}
     assert scope["Bookings seen"] == "2" and scope["Source"] == "live (Redis)"
+    assert scope["Events that arrived late"] == "6"  # all dated two days before they came
+    assert scope["Events that arrived out of order"] == "0"
     mine = world.get("/api/v1/report", role="defender", **params).json()
     assert [r["agency"] for r in mine["rows"]] == ["pierce"]
     for fmt, media in (("md", "text/markdown"), ("csv", "text/csv"), ("html", "text/html")):

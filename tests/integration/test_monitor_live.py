@@ -476,3 +476,21 @@ async def test_a_redis_that_lost_the_scripts_gets_them_again(tmp_path: Path) -> 
     finally:
         await r.aclose()
         embedded.close()
+
+
+async def test_late_and_out_of_order_arrivals_are_counted_per_booking(service: Service) -> None:
+    """Data fidelity for the compliance report: kept in the booking's meta by the commit."""
+    s, r = service.settings, service.redis
+    t = now()
+    story = (
+        Story(agency="pierce", booking="LO1")
+        .booked(iso(t - timedelta(hours=1)))  # an hour old when it arrives: late
+        .eligible(iso(t))
+    )
+    await service.ensure_groups()
+    for event in (story.events[1], story.events[0]):  # eligibility first, the booking after
+        await publish(r, s.events_stream, [event])
+        reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
+        await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
+    meta = await r.hgetall(service.monitor.store.keys.meta("{pierce/LO1}"))
+    assert (meta[b"late"], meta[b"out_of_order"]) == (b"1", b"1")

@@ -65,6 +65,7 @@ HELD = (
                 "detainers_by_warrant": {"none": 1},
                 "detainers_by_basis": {"biometric_database": 1, "statements": 1},
                 "transfers_by_basis": {"7282.5(a)(1)": 1},
+                "truth_copies_given": 0,
             },
         ),
         (  # released at eligibility: no hold; transferred without a recorded basis
@@ -94,6 +95,8 @@ HELD = (
             ),
             {
                 "notifications_by_information": {"release_date": 1},
+                "notifications_by_request": {"in response to a detainer": 1},
+                "truth_copies_given": 1,
                 "citizenship_claims": {"us_citizen": 1},
                 "truth_notices": {"request_copy": 1},
             },

@@ -24,7 +24,7 @@ from redis.exceptions import NoScriptError
 from holdwatch.adapters.keys import Keys
 
 LOAD = """
-return {redis.call('HMGET', KEYS[3], 'version', 'as_of'),
+return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order'),
         redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 """
 
@@ -32,7 +32,8 @@ COMMIT = """
 local v = tonumber(redis.call('HGET', KEYS[3], 'version') or '0')
 if v ~= tonumber(ARGV[2]) then return -1 end
 local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
-local i = 15
+local n_late, n_disorder = tonumber(ARGV[15]), tonumber(ARGV[16])
+local i = 17
 for _ = 1, n_events do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
 end
@@ -57,6 +58,8 @@ arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
 if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
 else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
 redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6])
+if n_late > 0 then redis.call('HINCRBY', KEYS[3], 'late', n_late) end
+if n_disorder > 0 then redis.call('HINCRBY', KEYS[3], 'out_of_order', n_disorder) end
 for k = 1, 3 do
   if ARGV[3] == '' then redis.call('PERSIST', KEYS[k])
   else redis.call('PEXPIRE', KEYS[k], ARGV[3]) end
@@ -74,6 +77,8 @@ class Snapshot:
     as_of: datetime | None
     history: dict[str, bytes] = field(default_factory=dict)
     ledger: dict[str, str] = field(default_factory=dict)
+    late: int = 0  # events of this booking that arrived late, ever
+    out_of_order: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ class Commit:
     custody: str | None  # JSON summary while detainers are in force
     retain_ms: int | None  # a closed booking's keys expire after this; None: keep
     acks: Sequence[str]
+    late: int = 0  # new events that arrived long after they happened
+    out_of_order: int = 0  # new events dated before one already stored
 
 
 class BookingStore:
@@ -161,6 +168,8 @@ class BookingStore:
             len(c.events),
             len(c.alerts),
             len(c.acks),
+            c.late,
+            c.out_of_order,
         ]
         for name, raw in c.events:
             args += [name, raw]
@@ -183,20 +192,13 @@ class BookingStore:
         pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
 
 
-def _meta(row: list[bytes | None]) -> tuple[int, datetime | None]:
-    version, as_of = row
-    return (
+def _snapshot(row: list[Any]) -> Snapshot:
+    (version, as_of, late, disorder), history, ledger = row
+    return Snapshot(
         int(version) if version else 0,
         datetime.fromisoformat(as_of.decode()) if as_of else None,
-    )
-
-
-def _snapshot(row: list[Any]) -> Snapshot:
-    meta, history, ledger = row
-    version, as_of = _meta(meta)
-    return Snapshot(
-        version,
-        as_of,
         {history[i].decode(): history[i + 1] for i in range(0, len(history), 2)},
         {ledger[i].decode(): ledger[i + 1].decode() for i in range(0, len(ledger), 2)},
+        int(late or 0),
+        int(disorder or 0),
     )

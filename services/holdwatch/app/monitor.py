@@ -67,6 +67,7 @@ class Monitor:
         events_stream: str,
         timers_stream: str,
         retention: timedelta = timedelta(days=400),
+        late_after: timedelta = timedelta(minutes=15),
         max_attempts: int = 8,
         cache_size: int = 200_000,
     ) -> None:
@@ -78,6 +79,8 @@ class Monitor:
         self.events_stream = events_stream
         self.timers_stream = timers_stream
         self.retention = retention
+        #: an event applied this long after it happened counts as late (data fidelity)
+        self.late_after = late_after
         self.max_attempts = max_attempts
         self.cache = BookingCache(cache_size)
 
@@ -202,6 +205,9 @@ class Monitor:
         history, fields = cached.history, set(cached.fields)
         stored: list[tuple[str, bytes]] = []
         applied: list[Event] = []
+        now = self.clock()
+        latest = max((e.time for e in history.events.values()), default=None)
+        late = disorder = 0
         for event, raw in item.events:
             name = event_field(event)
             known = history.events.get(event.key)
@@ -215,10 +221,13 @@ class Monitor:
             fields.add(name)
             stored.append((name, raw))
             applied.append(event)
+            late += now - event.time > self.late_after
+            disorder += latest is not None and event.time < latest
+            latest = event.time if latest is None else max(latest, event.time)
         if trigger == "event" and not applied:
             return Plan(None, cached, None, ())
         profile = self.agencies.profile_for(item.agency)
-        as_of = max(t for t in (self.clock(), cached.as_of, item.due) if t is not None)
+        as_of = max(t for t in (now, cached.as_of, item.due) if t is not None)
         j = judge(item.agency, item.booking_id, history, profile, as_of, cached.ledger)
         ledger = dict(cached.ledger)
         ledger.update((c.finding.finding_id, c.record) for c in j.changes)
@@ -240,6 +249,8 @@ class Monitor:
             custody=_custody_json(j.custody),
             retain_ms=self._retain_ms(j, as_of),
             acks=item.acks,
+            late=late,
+            out_of_order=disorder,
         )
         return Plan(commit, Cached(0, as_of, history, frozenset(fields), ledger), j, tuple(applied))
 

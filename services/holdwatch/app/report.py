@@ -49,6 +49,9 @@ class Tally:
     unlawful_holds: int = 0
     transfers_by_basis: Counter[str] = field(default_factory=Counter)
     notifications_by_information: Counter[str] = field(default_factory=Counter)
+    notifications_by_request: Counter[str] = field(default_factory=Counter)
+    #: detainers received whose copy the TRUTH Act (§7283.1(a)) says the person must get
+    truth_copies_given: int = 0
     truth_notices: Counter[str] = field(default_factory=Counter)
     citizenship_claims: Counter[str] = field(default_factory=Counter)
     findings_by_code: Counter[str] = field(default_factory=Counter)
@@ -87,6 +90,7 @@ class Scope:
     bookings: int
     events: int
     out_of_order_events: int | None  # None: arrival order unknown to this source
+    late_events: int | None  # None: arrival times unknown to this source
     dead_letters: Counter[str]
     notes: tuple[str, ...] = ()
 
@@ -118,8 +122,10 @@ def tally(
 
 
 def _count_facts(row: Tally, s: CustodyState, period: Period, as_of: datetime) -> None:
+    copies = {n.detainer_id for n in s.notices if n.notice == "request_copy"}
     for d in s.detainers:
         if d.received_at in period:
+            row.truth_copies_given += d.detainer_id in copies or None in copies
             row.detainers_by_form[d.form] += 1
             row.detainers_by_warrant[d.attached_warrant or "none"] += 1
             bases: list[str] = sorted(d.probable_cause) or ["none stated"]
@@ -133,6 +139,8 @@ def _count_facts(row: Tally, s: CustodyState, period: Period, as_of: datetime) -
     for c in s.contacts:
         if c.at in period:
             row.notifications_by_information[c.information] += 1
+            asked = "in response to a detainer" if c.in_response_to else "unsolicited"
+            row.notifications_by_request[asked] += 1
     for n in s.notices:
         if n.at in period:
             row.truth_notices[n.notice] += 1

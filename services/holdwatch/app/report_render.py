@@ -17,6 +17,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("detainers_by_basis", "Detainers received, by probable-cause basis"),
     ("transfers_by_basis", "Transfers to ICE or CBP, by recorded legal basis (§7284.6(c)(2))"),
     ("notifications_by_information", "Information given to ICE, by kind"),
+    ("notifications_by_request", "Information given to ICE, asked for or not"),
     ("truth_notices", "TRUTH Act notices given, by kind"),
     ("citizenship_claims", "Citizenship or lawful-status claims"),
     ("findings_by_code", "Findings, by code"),
@@ -27,6 +28,7 @@ def measures(t: Tally) -> Iterator[tuple[str, str, str]]:
     """(section, item, value) for every number in a row."""
     yield "Bookings", "booked in the period", str(t.bookings)
     yield "Detainers", "received", str(t.detainers)
+    yield "Detainers", "copy given to the person (TRUTH Act)", str(t.truth_copies_given)
     yield "Holds past release eligibility on a detainer", "count", str(len(t.hold_hours))
     yield "Holds past release eligibility on a detainer", "total hours", f"{t.hold_total_hours}"
     median = "—" if t.hold_median_hours is None else f"{t.hold_median_hours}"
@@ -53,12 +55,14 @@ def _header(r: Report) -> list[str]:
 def scope_lines(r: Report) -> list[tuple[str, str]]:
     s = r.scope
     order = "not measured" if s.out_of_order_events is None else str(s.out_of_order_events)
+    late = "not measured" if s.late_events is None else str(s.late_events)
     letters = ", ".join(f"{k}: {v}" for k, v in sorted(s.dead_letters.items())) or "none"
     return [
         ("Source", s.source),
         ("Bookings seen", str(s.bookings)),
         ("Events seen", str(s.events)),
         ("Events that arrived out of order", order),
+        ("Events that arrived late", late),
         ("Dead-lettered events", letters),
         *(("Note", n) for n in s.notes),
     ]

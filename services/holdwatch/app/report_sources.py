@@ -43,8 +43,12 @@ def from_lines(lines: Iterable[bytes], profile: Profile, as_of: datetime, period
         bookings=len(groups),
         events=sum(len(v) for v in groups.values()),
         out_of_order_events=out_of_order,
+        late_events=None,
         dead_letters=Counter(),
-        notes=("a file holds no dead letters: unreadable lines stop the report instead",),
+        notes=(
+            "a file holds no dead letters (unreadable lines stop the report) and no arrival "
+            "times (late events are not counted); out of order: earlier than a line above",
+        ),
     )
     return Report(period, f"{profile.id}@{profile.version}", tally(judged, period, as_of), scope)
 
@@ -54,9 +58,10 @@ async def from_redis(
 ) -> Report:
     """A report on what the live monitor holds: every booking still retained in Redis."""
     judged: list[tuple[CustodyState, list[Finding]]] = []
-    events = 0
+    events = late = disorder = 0
     async for tags in _booking_tags(store, keys):
         for snap in await store.load(tags):
+            late, disorder = late + snap.late, disorder + snap.out_of_order
             history = History.of(parse_event(raw) for raw in snap.history.values())
             if not history.events:
                 continue
@@ -73,10 +78,12 @@ async def from_redis(
         source="live (Redis)",
         bookings=len(judged),
         events=events,
-        out_of_order_events=None,
+        out_of_order_events=disorder,
+        late_events=late,
         dead_letters=letters,
         notes=(
-            "arrival order is not kept per booking, so out-of-order events are not counted",
+            "late: applied more than 15 minutes after they happened, counted over each "
+            "booking's whole life",
             "bookings closed longer than the retention period have left Redis",
         ),
     )
