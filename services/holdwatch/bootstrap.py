@@ -16,7 +16,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from holdwatch.adapters.dead_letter import RedisDeadLetters
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
-from holdwatch.adapters.embedded import EmbeddedRedis, start_embedded
+from holdwatch.adapters.embedded import EmbeddedRedis, redis_for
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.mail import MailSender, SmtpConfig
 from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateCollector
@@ -105,12 +105,8 @@ class Service:
 
 
 def build(settings: Settings, clock: Clock = system_clock) -> Service:
-    embedded = None
-    url = settings.redis_url
-    if url is None:
-        embedded = start_embedded(settings.data_dir)
-        url = embedded.url
-    redis = Redis.from_url(url)
+    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
+    url = settings.redis_url or (embedded.url if embedded else "")
     keys = Keys(settings.key_prefix)
     registry = CollectorRegistry()
     observer = PromObserver(registry)
@@ -240,12 +236,8 @@ def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifySer
     if settings.routing_file is None:
         raise ValueError("routing_file: holdwatch notify needs HOLDWATCH_ROUTING_FILE")
     routing = RoutingTable.load(settings.routing_file)
-    embedded = None
-    url = settings.redis_url
-    if url is None:
-        embedded = start_embedded(settings.data_dir)
-        url = embedded.url
-    redis = Redis.from_url(url)
+    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
+    url = settings.redis_url or (embedded.url if embedded else "")
     registry = CollectorRegistry()
     s = settings
     store = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)

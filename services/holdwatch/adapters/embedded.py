@@ -38,11 +38,16 @@ def start_embedded(data_dir: Path) -> EmbeddedRedis:
     return EmbeddedRedis(f"unix://{server.socket_file}", server)
 
 
+def redis_for(url: str | None, data_dir: Path) -> tuple[Redis, EmbeddedRedis | None]:
+    """A client for `url`'s Redis, else for an embedded one started now (the caller stops it)."""
+    embedded = None if url else start_embedded(data_dir)
+    return Redis.from_url(url or (embedded.url if embedded else "")), embedded
+
+
 @asynccontextmanager
 async def connected(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
     """A client for a short command: `url`'s Redis, else the embedded one while it runs."""
-    embedded = None if url else start_embedded(data_dir)
-    redis = Redis.from_url(url or (embedded.url if embedded else ""))
+    redis, embedded = redis_for(url, data_dir)
     try:
         yield redis
     finally:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from holdwatch.app.config_file import load_toml
 
 Role = Literal["defender", "oversight", "admin"]
 #: Fields of event data that are personal: shown to defenders and admins only.
@@ -71,16 +72,7 @@ class TokenTable:
 
     @classmethod
     def load(cls, path: Path) -> TokenTable:
-        try:
-            parsed = TokenFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ValueError(f"tokens file {path}: {exc}") from None
-        except ValidationError as exc:
-            where = "; ".join(
-                ".".join(str(p) for p in e["loc"]) + ": " + e["msg"]
-                for e in exc.errors(include_input=False)
-            )
-            raise ValueError(f"tokens file {path}: {where}") from None
+        parsed = load_toml(path, TokenFile, "tokens file")
         return cls(parsed.tokens)
 
     def authenticate(self, token: str) -> Principal | None:

@@ -9,13 +9,13 @@ warning_lead_minutes = 180   # optional; else the profile's own (2 h by default)
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from holdwatch.app.config_file import load_toml
 from holdwatch.policy.profile import Profile
 from holdwatch.policy.profiles import resolve
 
@@ -61,16 +61,7 @@ class AgencyMap:
         """Read and check the file; a bad file fails at start, naming the field."""
         if path is None:
             return cls({}, default_profile, warning_lead)
-        try:
-            parsed = AgencyFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ValueError(f"agencies file {path}: {exc}") from None
-        except ValidationError as exc:
-            where = "; ".join(
-                ".".join(str(p) for p in e["loc"]) + ": " + e["msg"]
-                for e in exc.errors(include_input=False)
-            )
-            raise ValueError(f"agencies file {path}: {where}") from None
+        parsed = load_toml(path, AgencyFile, "agencies file")
         return cls(parsed.agencies, default_profile, warning_lead)
 
     def profile_for(self, agency: str) -> Profile:

@@ -23,14 +23,14 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from holdwatch.app.config_file import load_toml
 from holdwatch.domain.findings import Code, Finding, Severity
 
 #: What a delivery tells: a new finding, its end, its withdrawal, or an unheeded one again.
@@ -110,16 +110,7 @@ class RoutingTable:
     def load(cls, path: Path, environ: dict[str, str] | None = None) -> RoutingTable:
         """Read the file and every webhook secret; fail naming the field or the variable."""
         env = dict(os.environ) if environ is None else environ
-        try:
-            parsed = RoutingFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ValueError(f"routing file {path}: {exc}") from None
-        except ValidationError as exc:
-            where = "; ".join(
-                ".".join(str(p) for p in e["loc"]) + ": " + e["msg"]
-                for e in exc.errors(include_input=False)
-            )
-            raise ValueError(f"routing file {path}: {where}") from None
+        parsed = load_toml(path, RoutingFile, "routing file")
         named = [w for r in parsed.routes for w in r.webhooks]
         named += [w for r in parsed.routes if r.escalation for w in r.escalation.webhooks]
         unknown = sorted(set(named) - set(parsed.webhooks))

@@ -18,11 +18,10 @@ import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
-from redis.asyncio import Redis
 
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
-from holdwatch.adapters.embedded import start_embedded
+from holdwatch.adapters.embedded import redis_for
 from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
@@ -321,8 +320,7 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
     if settings.api_tokens_file is None:
         raise ValueError("api_tokens_file: holdwatch api needs HOLDWATCH_API_TOKENS_FILE")
     tokens = TokenTable.load(settings.api_tokens_file)
-    embedded = None if settings.redis_url else start_embedded(settings.data_dir)
-    redis = Redis.from_url(settings.redis_url or (embedded.url if embedded else ""))
+    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     s, keys = settings, Keys(settings.key_prefix)
     bookings = BookingStore(
         redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen

@@ -128,13 +128,10 @@ class Server(uvicorn.Server):
 def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is finished and acked first."""
     configure_logging(settings.log_level)
-    service = build(settings)
-    config = uvicorn.Config(
-        create_app(service),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        lifespan="on",
-    )
-    Server(config).run()
+    return serve(create_app(build(settings)), settings.http_host, settings.http_port)
+
+
+def serve(app: ASGIApp, host: str, port: int) -> int:
+    """Run an app (its lifespan included) under uvicorn, logging through our JSON logs."""
+    Server(uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")).run()
     return 0

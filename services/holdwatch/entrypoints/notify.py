@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-import uvicorn
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream
 from faststream.asgi.types import Receive, Scope, Send
@@ -20,7 +19,7 @@ from prometheus_client import generate_latest
 
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.bootstrap import NotifyService, build_notifier
-from holdwatch.entrypoints.monitor import Server, entries, respond
+from holdwatch.entrypoints.monitor import entries, respond, serve
 from holdwatch.settings import Settings
 
 
@@ -60,13 +59,5 @@ def create_notify_app(service: NotifyService) -> AsgiFastStream:
 def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is queued and acked first."""
     configure_logging(settings.log_level)
-    service = build_notifier(settings)
-    config = uvicorn.Config(
-        create_notify_app(service),
-        host=settings.http_host,
-        port=settings.notify_http_port,
-        log_config=None,
-        lifespan="on",
-    )
-    Server(config).run()
-    return 0
+    app = create_notify_app(build_notifier(settings))
+    return serve(app, settings.http_host, settings.notify_http_port)
