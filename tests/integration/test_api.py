@@ -77,7 +77,9 @@ def test_acknowledging_a_finding(world: World) -> None:
     assert listed[0]["acknowledgement"]["note"] == "called the jail"
 
 
-def test_schemathesis_finds_nothing_against_the_openapi_document(world: World) -> None:
+def test_schemathesis_finds_nothing_against_the_openapi_document(
+    world: World, tmp_path: Path
+) -> None:
     """The schemathesis CLI, every operation, every default check, as an admin."""
     st = Path(sys.executable).parent / "schemathesis"
     result = subprocess.run(
@@ -96,6 +98,7 @@ def test_schemathesis_finds_nothing_against_the_openapi_document(world: World) -
         text=True,
         timeout=300,
         check=False,
+        cwd=tmp_path,  # where it keeps its replay files
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout

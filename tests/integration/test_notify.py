@@ -392,3 +392,20 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def test_a_restarted_notifier_delivers_nothing_twice(
+    notify_settings: Settings, receivers: dict[str, Receiver], mailbox: tuple[Mailbox, int]
+) -> None:
+    s, pd, box = notify_settings, receivers["pd"], mailbox[0]
+    r = Redis.from_url(s.redis_url or "")
+    async with notifying(s):
+        await alert(r, s, finding(21, severity="warning"))
+        await until(lambda: _count(pd, box, 1, 1))
+    async with notifying(s):  # a restart, and the same alert replayed into the stream
+        await alert(r, s, finding(21, severity="warning"))
+        await alert(r, s, finding(22, severity="warning"))
+        await until(lambda: _count(pd, box, 2, 2))
+        await asyncio.sleep(1.0)
+    assert len(pd.requests) == 2 and len(box.messages) == 2
+    await r.aclose()
