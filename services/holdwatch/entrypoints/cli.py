@@ -1,5 +1,5 @@
 """The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
-`report`, `publish` (feed a stream), `audit` (offline) and `schemas export`."""
+`report`, `simulate`, `publish` (feed a stream), `audit` (offline) and `schemas export`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
+from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.table import render_table
 from holdwatch.policy.profiles import resolve
@@ -66,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", help="with --events: the profile that judges it")
     r.add_argument("--as-of", type=_instant, default=None, help="evaluation instant")
     r.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    m2 = sub.add_parser("simulate", help="a calibrated jail's events, as JSONL or into the stream")
+    m2.add_argument("--agency", choices=sorted(JAILS), default="pierce")
+    m2.add_argument("--start", type=_day, required=True, help="YYYY-MM-DD (UTC)")
+    m2.add_argument("--days", type=float, default=7.0)
+    m2.add_argument("--seed", type=int, default=7)
+    m2.add_argument("--detainer-rate", type=float, default=Knobs().detainer_rate)
+    m2.add_argument("--violation-rate", type=float, default=Knobs().violation_rate)
+    m2.add_argument("--publish", action="store_true", help="append to the events stream")
     k = sub.add_parser("ack", help="acknowledge a finding: no escalation follows")
     k.add_argument("finding_id")
     k.add_argument("--by", required=True, help="who acknowledges it")
@@ -133,6 +142,18 @@ def _publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    knobs = Knobs(args.detainer_rate, args.violation_rate)
+    events = simulate(JAILS[args.agency], args.start, args.days, args.seed, knobs)
+    lines = [json.dumps(e, separators=(",", ":")) for e in events]
+    if args.publish:
+        count = asyncio.run(publish_lines(_settings(args), (line.encode() for line in lines)))
+        print(f"published {count} events", file=sys.stderr)
+    else:
+        sys.stdout.writelines(line + "\n" for line in lines)
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     period = Period(args.start, args.end)
     as_of = args.as_of or datetime.now(UTC)
@@ -178,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ack(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "simulate":
+        return _simulate(args)
     if args.command == "publish":
         return _publish(args)
     for path in export(args.out):
