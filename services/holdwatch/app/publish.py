@@ -7,7 +7,9 @@ dead-lettered there with its reason, exactly as for a jail's own producer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
@@ -21,8 +23,20 @@ from holdwatch.settings import Settings
 CHUNK = 1000
 
 
-async def publish_lines(settings: Settings, lines: Iterable[bytes]) -> int:
+async def publish_lines(
+    settings: Settings,
+    lines: Iterable[bytes],
+    *,
+    rate: float | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Append each non-blank line to the events stream; at most `rate` a second if given.
+
+    `progress` hears how many were sent after each chunk (for a progress bar).
+    """
     sent = 0
+    chunk = CHUNK if rate is None else max(1, min(CHUNK, int(rate / 10)))
+    started = time.monotonic()
     async with (
         connected(settings.redis_url, settings.data_dir) as redis,
         redis.pipeline(transaction=False) as pipe,
@@ -32,9 +46,15 @@ async def publish_lines(settings: Settings, lines: Iterable[bytes]) -> int:
                 continue
             pipe.xadd(settings.events_stream, {"event": line.rstrip(b"\r\n")})
             sent += 1
-            if sent % CHUNK == 0:
+            if sent % chunk == 0:
                 await pipe.execute()
+                if progress:
+                    progress(sent)
+                if rate is not None:  # hold back until the rate allows what was sent
+                    await asyncio.sleep(max(0.0, sent / rate - (time.monotonic() - started)))
         await pipe.execute()
+    if progress:
+        progress(sent)
     return sent
 
 

@@ -1,5 +1,6 @@
 """The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
-`report`, `simulate`, `publish` (feed a stream), `audit` (offline) and `schemas export`."""
+`report`, `simulate`, `publish` and `replay` (feed a stream), `audit` (offline) and
+`schemas export`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
 
 from holdwatch.app.audit import AuditInputError, audit
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
@@ -81,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--note", default="", help="what was done")
     p = sub.add_parser("publish", help="append a JSONL history to the events stream")
     p.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
+    rp = sub.add_parser("replay", help="publish a history with a progress bar, at a rate")
+    rp.add_argument("file", type=Path, help="CloudEvents, one per line")
+    rp.add_argument("--rate", type=float, default=None, help="events a second (default: all)")
     s = sub.add_parser("schemas", help="JSON Schema for the event contract")
     s.add_argument("action", choices=("export",))
     s.add_argument("--out", type=Path, default=Path("schemas"))
@@ -139,6 +146,28 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"holdwatch publish: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"published {count} events")
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    """Like publish, for people: a progress bar, and a rate to replay at a jail's pace."""
+    try:
+        lines = args.file.read_bytes().splitlines()
+    except OSError as exc:
+        print(f"holdwatch replay: {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    total = sum(1 for line in lines if line.strip())
+    with Progress(console=Console(stderr=True)) as bar:
+        task = bar.add_task(f"replaying {args.file.name}", total=total)
+        count = asyncio.run(
+            publish_lines(
+                _settings(args),
+                lines,
+                rate=args.rate,
+                progress=lambda n: bar.update(task, completed=n),
+            )
+        )
+    print(f"published {count} events", file=sys.stderr)
     return 0
 
 
@@ -201,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(args)
     if args.command == "simulate":
         return _simulate(args)
+    if args.command == "replay":
+        return _replay(args)
     if args.command == "publish":
         return _publish(args)
     for path in export(args.out):
