@@ -76,6 +76,8 @@ class Knobs:
     detainer_rate: float = PIERCE_DETAINER_RATE
     #: share of detainer bookings the jail keeps past release eligibility for ICE
     violation_rate: float = 0.10
+    #: multiplies every length of stay: below 1 a short window shows whole custody episodes
+    stay_scale: float = 1.0
 
 
 JAILS = {
@@ -166,7 +168,7 @@ def _booking(
         }
 
     detainer = rng.random() < knobs.detainer_rate
-    stay = _stay(rng, detainer)
+    stay = _stay(rng, detainer) * knobs.stay_scale
     eligible = booked + stay
     code, description, level = rng.choice(CHARGES)
     yield event(

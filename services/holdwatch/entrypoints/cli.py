@@ -1,4 +1,4 @@
-"""The `holdwatch` command: `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
+"""The `holdwatch` command: `demo`, `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
 `report`, `simulate`, `publish` and `replay` (feed a stream), `audit` (offline) and
 `schemas export`."""
 
@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--profile", help="with --events: the profile that judges it")
     r.add_argument("--as-of", type=_instant, default=None, help="evaluation instant")
     r.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    dm = sub.add_parser("demo", help="everything, on simulated jails: one command to see it")
+    dm.add_argument("--backfill-days", type=float, default=7.0)
+    dm.add_argument("--live-hours", type=float, default=24.0)
+    dm.add_argument("--port-base", type=int, default=8000, help="monitor; +1 notifier, +2 api")
     m2 = sub.add_parser("simulate", help="a calibrated jail's events, as JSONL or into the stream")
     m2.add_argument("--agency", choices=sorted(JAILS), default="pierce")
     m2.add_argument("--start", type=_day, required=True, help="YYYY-MM-DD (UTC)")
@@ -230,6 +234,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(args)
     if args.command == "simulate":
         return _simulate(args)
+    if args.command == "demo":
+        from holdwatch.entrypoints.demo import run_demo  # noqa: PLC0415
+
+        settings = _settings(args)
+        return asyncio.run(run_demo(settings, args.backfill_days, args.live_hours, args.port_base))
     if args.command == "replay":
         return _replay(args)
     if args.command == "publish":

@@ -1,0 +1,240 @@
+"""`holdwatch demo`: the whole system on one machine, in one command, on simulated jails.
+
+On the embedded Redis (or REDIS_URL, under its own `demo` key prefix) it starts the
+monitor, the notifier delivering to a local webhook sink that prints each alert, the API
+with the defenders' page, and /metrics; backfills a week of simulated history for two
+jails (Pierce County under federal rules, Los Angeles under the Values Act) with a
+progress bar, then keeps publishing their events live as their instants come. Ctrl-C
+stops everything cleanly: each service finishes what it holds first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import signal
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from redis.asyncio import Redis
+from rich.console import Console
+from rich.progress import Progress
+
+from holdwatch.adapters.logging import configure_logging
+from holdwatch.app.simulate import JAILS, Knobs, simulate
+from holdwatch.bootstrap import build, build_notifier
+from holdwatch.entrypoints.api import build_api
+from holdwatch.entrypoints.monitor import create_app
+from holdwatch.entrypoints.notify import create_notify_app
+from holdwatch.settings import Settings
+
+DEFENDER_TOKEN = "demo-defender"  # noqa: S105  (a demo's published token)
+OVERSIGHT_TOKEN = "demo-oversight"  # noqa: S105
+SECRET = "whsec_" + base64.b64encode(b"holdwatch-demo-webhook-secret!!").decode()
+#: Busier jails than life, so a few minutes show something: five times Pierce County's
+#: bookings a day, 5% with a detainer, a third of those kept past release, and stays a
+#: tenth as long (a held person's median stay 3.5 days) so a week holds whole episodes.
+DEMO_KNOBS = Knobs(detainer_rate=0.05, violation_rate=0.35, stay_scale=0.1)
+DEMO_BOOKINGS_PER_DAY = 220.0
+OFFSETS = {"monitor": 0, "notify": 1, "api": 2, "sink": 9}
+
+console = Console(highlight=False)
+
+
+class _Quiet(uvicorn.Server):
+    """The demo handles Ctrl-C itself and stops every server; uvicorn must not."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Any:
+        yield
+
+
+def _files(directory: Path, ports: dict[str, int]) -> dict[str, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    agencies = directory / "agencies.toml"
+    agencies.write_text(
+        '[agencies.pierce]\nprofile = "us-federal"\n\n[agencies.lasd]\nprofile = "ca-sb54"\n',
+        encoding="utf-8",
+    )
+    routing = directory / "routing.toml"
+    routing.write_text(
+        f'[webhooks.sink]\nurl = "http://127.0.0.1:{ports["sink"]}/alerts"\n'
+        'secret_env = "HOLDWATCH_DEMO_WEBHOOK_SECRET"\n\n'
+        '[[routes]]\nname = "defenders"\nseverities = ["critical", "high", "warning"]\n'
+        'webhooks = ["sink"]\n',
+        encoding="utf-8",
+    )
+    tokens = directory / "tokens.toml"
+    tokens.write_text(
+        "".join(
+            f'[[tokens]]\nname = "{name}"\nrole = "{role}"\nagencies = {agencies_}\n'
+            f'sha256 = "{hashlib.sha256(token.encode()).hexdigest()}"\n\n'
+            for name, role, agencies_, token in (
+                ("demo defender", "defender", '["pierce", "lasd"]', DEFENDER_TOKEN),
+                ("demo oversight", "oversight", "[]", OVERSIGHT_TOKEN),
+            )
+        ),
+        encoding="utf-8",
+    )
+    return {"agencies": agencies, "routing": routing, "tokens": tokens}
+
+
+def demo_settings(base: Settings, ports: dict[str, int]) -> Settings:
+    directory = base.data_dir / "demo"
+    files = _files(directory, ports)
+    os.environ["HOLDWATCH_DEMO_WEBHOOK_SECRET"] = SECRET
+    return base.model_copy(
+        update={
+            "data_dir": directory,
+            "key_prefix": "demo",
+            "events_stream": "demo:events",
+            "alerts_stream": "demo:alerts",
+            "dlq_stream": "demo:events:dlq",
+            "timers_stream": "demo:timers:fired",
+            "alerts_dlq_stream": "demo:alerts:dlq",
+            "agencies_file": files["agencies"],
+            "routing_file": files["routing"],
+            "api_tokens_file": files["tokens"],
+            "default_profile": "",
+            "http_port": ports["monitor"],
+            "notify_http_port": ports["notify"],
+            "api_http_port": ports["api"],
+        }
+    )
+
+
+async def _sink(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The webhook receiver: prints each delivered alert as a defender's tool would get it."""
+    if scope["type"] != "http":
+        return
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    with contextlib.suppress(ValueError, KeyError):
+        data = json.loads(body)["data"]
+        f = data["finding"]
+        console.print(
+            f"[bold]ALERT[/] {data['notice']:<10} {f['severity']:<8} {f['code']:<26} "
+            f"{f['agency']}/{f['booking_id']}  {f['citation'].split(',')[0][:40]}",
+            soft_wrap=True,
+        )
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _clear(redis: Redis) -> None:
+    """Start each demo afresh: only the demo's own keys go."""
+    async for key in redis.scan_iter(match="demo:*", count=1000):
+        await redis.unlink(key)
+
+
+def _history(now: datetime, backfill_days: float, live_hours: float) -> list[dict[str, Any]]:
+    start = now - timedelta(days=backfill_days)
+    days = backfill_days + live_hours / 24
+    events = []
+    for seed, name in enumerate(("pierce", "lasd"), start=1):
+        jail = replace(JAILS[name], bookings_per_day=DEMO_BOOKINGS_PER_DAY)
+        events += simulate(jail, start, days, seed, DEMO_KNOBS)
+    return sorted(events, key=lambda e: datetime.fromisoformat(e["time"]))
+
+
+async def _feed(
+    redis: Redis, stream: str, events: list[dict[str, Any]], stop: asyncio.Event
+) -> None:
+    now = datetime.now(UTC)
+    past = [e for e in events if datetime.fromisoformat(e["time"]) <= now]
+    with Progress(console=console, transient=False) as bar:
+        task = bar.add_task("backfilling two simulated jails", total=len(past))
+        for i in range(0, len(past), 500):
+            async with redis.pipeline(transaction=False) as pipe:
+                for e in past[i : i + 500]:
+                    pipe.xadd(stream, {"event": json.dumps(e)})
+                await pipe.execute()
+            bar.update(task, completed=min(len(past), i + 500))
+    console.print(f"live: {len(events) - len(past)} more events will come as their time does")
+    for e in events[len(past) :]:
+        wait = (datetime.fromisoformat(e["time"]) - datetime.now(UTC)).total_seconds()
+        if wait > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
+        if stop.is_set():
+            return
+        await redis.xadd(stream, {"event": json.dumps(e)})
+
+
+async def run_demo(
+    base: Settings, backfill_days: float, live_hours: float, port_base: int = 8000
+) -> int:
+    ports = {role: port_base + offset for role, offset in OFFSETS.items()}
+    s = demo_settings(base, ports)
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    log_file = (s.data_dir / "holdwatch.log").open("a", encoding="utf-8")
+    configure_logging(s.log_level, stream=log_file)
+    monitor = build(s)
+    await _clear(monitor.redis)
+    # the notifier and the API share the monitor's Redis (embedded or not)
+    shared = s.model_copy(update={"redis_url": monitor.url})
+    notifier = build_notifier(shared)
+    api, close_api = build_api(shared, lambda: datetime.now(UTC))
+    api.router.add_event_handler("shutdown", close_api)
+    apps: list[tuple[Any, int]] = [
+        (create_app(monitor), ports["monitor"]),
+        (create_notify_app(notifier), ports["notify"]),
+        (api, ports["api"]),
+        (_sink, ports["sink"]),
+    ]
+    servers = [
+        _Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="auto"))
+        for app, port in apps
+    ]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    while not all(server.started for server in servers):
+        if any(t.done() for t in tasks):
+            raise SystemExit("holdwatch demo: a service failed to start (is a port taken?)")
+        await asyncio.sleep(0.05)
+    api_url = f"http://127.0.0.1:{ports['api']}"
+    where = "embedded" if base.redis_url is None else base.redis_url
+    console.print(
+        f"[bold]holdwatch demo[/] — Redis {where}\n"
+        f"  defenders' page  {api_url}/  (token: {DEFENDER_TOKEN}; oversight: {OVERSIGHT_TOKEN})\n"
+        f"  API and OpenAPI  {api_url}/docs\n"
+        f"  metrics          http://127.0.0.1:{ports['monitor']}/metrics, "
+        f"http://127.0.0.1:{ports['notify']}/metrics\n"
+        f"  logs (JSON)      {s.data_dir / 'holdwatch.log'}\n"
+        "Ctrl-C stops everything."
+    )
+    feed_redis = Redis.from_url(monitor.url)
+    feeder = asyncio.create_task(
+        _feed(
+            feed_redis,
+            s.events_stream,
+            _history(datetime.now(UTC), backfill_days, live_hours),
+            stop,
+        )
+    )
+    await stop.wait()
+    console.print("stopping: each service finishes what it holds")
+    feeder.cancel()
+    # the monitor last: with no REDIS_URL it owns the embedded Redis the others use
+    for server, task in reversed(list(zip(servers, tasks, strict=True))):
+        server.should_exit = True
+        await asyncio.gather(task, return_exceptions=True)
+    await asyncio.gather(feeder, return_exceptions=True)
+    await feed_redis.aclose()
+    log_file.close()
+    console.print("stopped")
+    return 0

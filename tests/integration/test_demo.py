@@ -1,0 +1,73 @@
+"""`holdwatch demo` as a newcomer runs it: on the embedded Redis, with nothing else set up.
+
+It must start, show findings on the page and alerts in the terminal within a bounded time,
+and stop cleanly on Ctrl-C (SIGINT), exit status 0.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+
+def _free_base() -> int:
+    """A port base whose +0, +1, +2 and +9 are all free on the loopback."""
+    for _ in range(50):
+        base = random.randrange(20_000, 40_000)
+        try:
+            for offset in (0, 1, 2, 9):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise AssertionError("no free ports")
+
+
+def test_the_demo_shows_the_system_working_and_stops_cleanly(tmp_path: Path) -> None:
+    base = _free_base()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HOLDWATCH_", "REDIS_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "holdwatch.entrypoints.cli", "demo", "--backfill-days", "7",
+         "--live-hours", "1", "--port-base", str(base)],
+        cwd=tmp_path,
+        env=env | {"COLUMNS": "200"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")))  # type: ignore[union-attr]
+    reader.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not any(re.search(r"ALERT opened .*HOLD_(BARRED|OVER_WINDOW)", x) for x in lines):
+            assert proc.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "no hold alert within 120 s:\n" + "".join(lines)
+            time.sleep(0.5)
+        api = f"http://127.0.0.1:{base + 2}"
+        found = httpx.get(
+            f"{api}/api/v1/findings", headers={"Authorization": "Bearer demo-defender"}
+        ).json()
+        assert {f["finding"]["agency"] for f in found} == {"pierce", "lasd"}
+        assert httpx.get(f"{api}/").status_code == 200
+        metrics = httpx.get(f"http://127.0.0.1:{base}/metrics").text
+        assert "holdwatch_findings_total" in metrics
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=60)
+        reader.join(timeout=10)
+    out = "".join(lines)
+    assert code == 0, out
+    assert "defenders' page" in out and "stopped" in out
+    assert (tmp_path / ".holdwatch" / "demo" / "holdwatch.log").stat().st_size > 0
