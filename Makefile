@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run audit test lint typecheck unit schemas bench clean
+.PHONY: run monitor audit test lint typecheck unit schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,9 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The live monitor (embedded Redis under .holdwatch/ unless REDIS_URL is set), fed the
-# example history first so its findings show at once; /metrics on 127.0.0.1:8000.
+# The whole system on simulated jails (embedded Redis under .holdwatch/ unless REDIS_URL is
+# set): monitor, notifier, API and the defenders' page; Ctrl-C stops it.
 run: $(STAMP)
+	$(BIN)/holdwatch demo
+
+# The live monitor alone, fed the example history first; /metrics on 127.0.0.1:8000.
+monitor: $(STAMP)
 	$(BIN)/holdwatch publish examples/ca-sb54-s01.jsonl
 	HOLDWATCH_AGENCIES_FILE=deploy/agencies.example.toml $(BIN)/holdwatch monitor
 
