@@ -133,3 +133,14 @@ def test_report_from_a_history_file_in_each_format() -> None:
     assert missing.returncode == 2 and "--events needs --profile" in missing.stderr
     bad_day = holdwatch("report", "--from", "2025-13-01", "--to", "2026-01-01")
     assert bad_day.returncode == 2 and "not a date" in bad_day.stderr
+
+
+def test_import_writes_contract_events_and_refuses_another_layout() -> None:
+    sample = ROOT / "tests" / "fixtures" / "importers"
+    run = holdwatch("import", "pa", str(sample / "pa_sample.csv"))
+    assert run.returncode == 0, run.stderr
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    assert events and all(e["provenancefile"] == "pa_sample.csv" for e in events)
+    assert f"imported {len(events)} events" in run.stderr
+    wrong = holdwatch("import", "pa", str(sample / "travis_sample.csv"))
+    assert wrong.returncode == 2 and "not the pa layout" in wrong.stderr

@@ -1,6 +1,6 @@
 """The `holdwatch` command: `demo`, `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
-`report`, `simulate`, `publish` and `replay` (feed a stream), `audit` (offline) and
-`schemas export`."""
+`report`, `simulate`, `import`, `publish` and `replay` (feed a stream), `audit` (offline)
+and `schemas export`."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from rich.console import Console
 from rich.progress import Progress
 
 from holdwatch.app.audit import AuditInputError, audit
+from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, Knobs, simulate
+from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.table import render_table
 from holdwatch.policy.profiles import resolve
@@ -89,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--note", default="", help="what was done")
     p = sub.add_parser("publish", help="append a JSONL history to the events stream")
     p.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
+    im = sub.add_parser("import", help="a public dataset's CSV as contract events (JSONL)")
+    im.add_argument("layout", choices=sorted(LAYOUTS))
+    im.add_argument("file", type=Path)
     rp = sub.add_parser("replay", help="publish a history with a progress bar, at a rate")
     rp.add_argument("file", type=Path, help="CloudEvents, one per line")
     rp.add_argument("--rate", type=float, default=None, help="events a second (default: all)")
@@ -150,6 +155,27 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"holdwatch publish: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(f"published {count} events")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Each event is checked against the contract before it is written."""
+    count = 0
+    try:
+        for event in LAYOUTS[args.layout](args.file):
+            line = json.dumps(event, ensure_ascii=False)
+            parse_event(line)
+            sys.stdout.write(line + "\n")
+            count += 1
+    except OSError as exc:
+        print(f"holdwatch import: {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (KeyError, ValueError) as exc:  # a column missing, a cell unreadable
+        print(
+            f"holdwatch import: {args.file}: not the {args.layout} layout ({exc})", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    print(f"imported {count} events", file=sys.stderr)
     return 0
 
 
@@ -241,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_demo(settings, args.backfill_days, args.live_hours, args.port_base))
     if args.command == "replay":
         return _replay(args)
+    if args.command == "import":
+        return _import(args)
     if args.command == "publish":
         return _publish(args)
     for path in export(args.out):

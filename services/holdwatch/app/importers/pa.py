@@ -1,0 +1,89 @@
+"""Pennsylvania ICE detainers, FY2008-FY2015 (ICE FOIA records, eads/geocode-pa-detainers),
+into contract events: one custody episode per detainer.
+
+The file is ICE's side: a detainer's prepare date and how it was lifted, no booking and no
+release. What a jail feed would carry around it is synthesized and marked
+(`provenancesynthetic`): the booking at 06:00 on the prepare date, the detainer at noon,
+and its closing a day later — a transfer to ICE for `Booked into Detention`, a release for
+a declined detainer, a cancellation when lifted; an open detainer stays open.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("America/New_York")
+SOURCE = "urn:ice:foia:pa-detainers"
+FORMS = {"I247 ": "I-247", "I247D": "I-247D", "I247N": "I-247N", "I247A": "I-247A"}
+LIFTED = ("Lifted", "Case Closed", "Prosecutorial Discretion")
+
+
+def _form(text: str) -> str:
+    return next((form for prefix, form in FORMS.items() if text.startswith(prefix)), "I-247")
+
+
+def _agency(facility: str) -> str:
+    """A stable agency id from the facility name ("BUCKS CNTY JAIL, PA" -> "bucks-cnty-jail")."""
+    name = facility.split(",", maxsplit=1)[0].strip().lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in name).split()) or "unknown"
+
+
+def detainer_events(number: int, row: dict[str, str], file: str) -> list[dict[str, Any]]:
+    subject = f"pa-{row['detainer_seq']}"
+    day = date.fromisoformat(row["detainer_prepare_date"])
+    booked = datetime.combine(day, time(6), ZONE)
+    lodged = datetime.combine(day, time(12), ZONE)
+    detainer_id = f"{subject}-d"
+    plan: list[tuple[str, datetime, dict[str, Any]]] = [
+        (
+            "booking.created",
+            booked,
+            {
+                "facility": row["detention_facility"],
+                "timezone": str(ZONE),
+                "person": {"person_id": subject},
+            },
+        ),
+        (
+            "detainer.received",
+            lodged,
+            {"detainer_id": detainer_id, "form": _form(row["detainer_type"]), "probable_cause": []},
+        ),
+    ]
+    reason, closed = row["detainer_lift_reason"], lodged + timedelta(days=1)
+    if reason == "Booked into Detention":
+        plan.append(("release.eligible", closed, {"reason": "other"}))
+        plan.append(("custody.released", closed, {"to": "ice", "receiving_agency": "ICE ERO"}))
+    elif reason == "Detainer Declined by LEA":
+        plan.append(("release.eligible", closed, {"reason": "other"}))
+        plan.append(("custody.released", closed, {"to": "public"}))
+    elif reason.startswith(LIFTED):
+        plan.append(("detainer.cancelled", closed, {"detainer_id": detainer_id}))
+    return [
+        {
+            "specversion": "1.0",
+            "id": f"{subject}-{n}",
+            "source": SOURCE,
+            "type": kind,
+            "time": at.isoformat(),
+            "subject": subject,
+            "agency": _agency(row["detention_facility"]),
+            "provenancefile": file,
+            "provenancerow": number,
+            "provenancesynthetic": "booking, times of day and closing date",
+            "data": data,
+        }
+        for n, (kind, at, data) in enumerate(plan, start=1)
+    ]
+
+
+def events(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=1):
+            if row["detainer_prepare_date"]:
+                yield from detainer_events(number, row, path.name)
