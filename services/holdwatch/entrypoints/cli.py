@@ -7,16 +7,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
 
+from holdwatch.adapters.embedded import connected
 from holdwatch.app.audit import AuditInputError, audit
 from holdwatch.app.importers import LAYOUTS
+from holdwatch.app.live_feed import emit_live
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS
@@ -85,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     m2.add_argument("--detainer-rate", type=float, default=Knobs().detainer_rate)
     m2.add_argument("--violation-rate", type=float, default=Knobs().violation_rate)
     m2.add_argument("--publish", action="store_true", help="append to the events stream")
+    m2.add_argument(
+        "--live", action="store_true", help="publish each event when its time comes (Ctrl-C stops)"
+    )
+    m2.add_argument(
+        "--speed", type=float, default=1.0, help="with --live: time runs N times faster"
+    )
     k = sub.add_parser("ack", help="acknowledge a finding: no escalation follows")
     k.add_argument("finding_id")
     k.add_argument("--by", required=True, help="who acknowledges it")
@@ -204,6 +214,10 @@ def _replay(args: argparse.Namespace) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     knobs = Knobs(args.detainer_rate, args.violation_rate)
     events = simulate(JAILS[args.agency], args.start, args.days, args.seed, knobs)
+    if args.live:
+        count = asyncio.run(_live(_settings(args), events, args.speed))
+        print(f"published {count} events", file=sys.stderr)
+        return 0
     lines = [json.dumps(e, separators=(",", ":")) for e in events]
     if args.publish:
         count = asyncio.run(publish_lines(_settings(args), (line.encode() for line in lines)))
@@ -211,6 +225,15 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.writelines(line + "\n" for line in lines)
     return 0
+
+
+async def _live(settings: Settings, events: list[dict[str, Any]], speed: float) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with connected(settings.redis_url, settings.data_dir) as redis:
+        return await emit_live(redis, settings.events_stream, events, stop, speed=speed)
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from holdwatch.adapters.logging import configure_logging
+from holdwatch.app.live_feed import emit_live
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.bootstrap import build, build_notifier
 from holdwatch.entrypoints.api import build_api
@@ -162,14 +163,7 @@ async def _feed(
                 await pipe.execute()
             bar.update(task, completed=min(len(past), i + 500))
     console.print(f"live: {len(events) - len(past)} more events will come as their time does")
-    for e in events[len(past) :]:
-        wait = (datetime.fromisoformat(e["time"]) - datetime.now(UTC)).total_seconds()
-        if wait > 0:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), wait)
-        if stop.is_set():
-            return
-        await redis.xadd(stream, {"event": json.dumps(e)})
+    await emit_live(redis, stream, events[len(past) :], stop)
 
 
 async def run_demo(
