@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs promtool (Debian package `prometheus`) and amtool (`prometheus-alertmanager`) when
+# Installs promtool and prometheus (Debian package `prometheus`) and amtool
+# (`prometheus-alertmanager`) when
 # they are missing, so the alerting rules and the Alertmanager config are checked by the real
 # binaries. Does nothing when both are on PATH. Needs root and apt-get (Debian/Ubuntu).
 # Never starts the Prometheus or Alertmanager daemons: only their command-line tools are used.
 set -euo pipefail
 
 packages=()
-command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+{ command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; } ||
+  packages+=(prometheus)  # promtool, and the server the dashboards test runs
 command -v amtool >/dev/null 2>&1 || packages+=(prometheus-alertmanager)
 if [ "${#packages[@]}" -eq 0 ]; then
   exit 0

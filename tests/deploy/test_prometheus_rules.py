@@ -343,7 +343,7 @@ def _exported() -> dict[str, set[str]]:
     observer = PromObserver(registry)
     observer.event("booking.created", "invalid_event")  # counts a dead letter too
     observer.finding("HOLD_BARRED", "high", "new")
-    observer.detainer("I-247A", "none")
+    observer.detainer("I-247A", "none", ("biometric_database",))
     observer.release_latency(60.0, detainer_lodged=True)
     observer.timer_fired(0.1)
     state = StateCollector(Redis(), Keys("holdwatch"), ["holdwatch:events"], "dlq", "holdwatch")

@@ -449,6 +449,7 @@ async def test_a_second_copy_of_a_detainer_is_one_detainer_and_stops_nothing(
     assert await r.hlen(service.monitor.store.keys.history("{pierce/DD1}")) == 3
     metrics = (await render(service.registry, service.state)).decode()
     assert 'holdwatch_detainers_total{form="I-247A",warrant="I-200"} 1.0' in metrics
+    assert 'holdwatch_detainer_bases_total{basis="pending_proceedings"} 1.0' in metrics
 
 
 async def test_a_redis_that_lost_the_scripts_gets_them_again(tmp_path: Path) -> None:

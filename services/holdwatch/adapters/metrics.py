@@ -56,6 +56,12 @@ class PromObserver:
         self.detainers = Counter(
             "holdwatch_detainers", "Detainers received", ["form", "warrant"], registry=registry
         )
+        self.detainer_bases = Counter(
+            "holdwatch_detainer_bases",
+            "Probable-cause bases stated on detainers received (one detainer may state several)",
+            ["basis"],
+            registry=registry,
+        )
         self.dead_letters = Counter(
             "holdwatch_dead_letters", "Entries dead-lettered", ["reason"], registry=registry
         )
@@ -81,8 +87,10 @@ class PromObserver:
     def finding(self, code: str, severity: str, change: str) -> None:
         self.findings.labels(code, severity, change).inc()
 
-    def detainer(self, form: str, warrant: str) -> None:
+    def detainer(self, form: str, warrant: str, bases: tuple[str, ...]) -> None:
         self.detainers.labels(form, warrant).inc()
+        for basis in bases or ("none stated",):
+            self.detainer_bases.labels(basis).inc()
 
     def release_latency(self, seconds: float, detainer_lodged: bool) -> None:
         self.release.labels("lodged" if detainer_lodged else "none").observe(seconds)

@@ -286,7 +286,9 @@ class Monitor:
                 # one dated past as_of is not in the state yet but was received all the same.
                 d = lodged.get(event.data.detainer_id)
                 if d is None or d.event_id == event.id:
-                    self.observer.detainer(event.data.form, event.data.attached_warrant or "none")
+                    data = event.data
+                    bases = tuple(sorted(data.probable_cause))
+                    self.observer.detainer(data.form, data.attached_warrant or "none", bases)
             elif event.type == "custody.released":
                 self._release_latency(j)
 
