@@ -110,7 +110,8 @@ def add_page(
         if tokens.authenticate(token) is None:
             return HTMLResponse(LOGIN.replace("<form", "<p>That token is not valid.</p><form"), 401)
         response = RedirectResponse("/findings", status_code=303)
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+        secure = request.url.scheme == "https"  # behind TLS the cookie never goes out in clear
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure)
         return response
 
     @app.post("/logout", include_in_schema=False)

@@ -10,12 +10,13 @@ a declined detainer, a cancellation when lifted; an open detainer stays open.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from holdwatch.app.importers.envelope import envelopes, rows
 
 ZONE = ZoneInfo("America/New_York")
 SOURCE = "urn:ice:foia:pa-detainers"
@@ -64,26 +65,14 @@ def detainer_events(number: int, row: dict[str, str], file: str) -> list[dict[st
         plan.append(("custody.released", closed, {"to": "public"}))
     elif reason.startswith(LIFTED):
         plan.append(("detainer.cancelled", closed, {"detainer_id": detainer_id}))
-    return [
-        {
-            "specversion": "1.0",
-            "id": f"{subject}-{n}",
-            "source": SOURCE,
-            "type": kind,
-            "time": at.isoformat(),
-            "subject": subject,
-            "agency": _agency(row["detention_facility"]),
-            "provenancefile": file,
-            "provenancerow": number,
-            "provenancesynthetic": "booking, times of day and closing date",
-            "data": data,
-        }
-        for n, (kind, at, data) in enumerate(plan, start=1)
-    ]
+    provenance = {
+        "provenancefile": file,
+        "provenancerow": number,
+        "provenancesynthetic": "booking, times of day and closing date",
+    }
+    agency = _agency(row["detention_facility"])
+    return envelopes(plan, subject=subject, source=SOURCE, agency=agency, provenance=provenance)
 
 
 def events(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=1):
-            if row["detainer_prepare_date"]:
-                yield from detainer_events(number, row, path.name)
+    return rows(path, "detainer_prepare_date", detainer_events)

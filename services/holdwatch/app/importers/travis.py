@@ -10,12 +10,13 @@ the detainer's disposition closes it.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from holdwatch.app.importers.envelope import envelopes, rows
 
 ZONE = ZoneInfo("America/Chicago")
 AGENCY = "tcso"
@@ -68,26 +69,9 @@ def booking_events(number: int, row: dict[str, str], file: str) -> list[dict[str
                 {"to": RELEASES[closing]},
             )
         )
-    return [
-        {
-            "specversion": "1.0",
-            "id": f"{subject}-{n}",
-            "source": SOURCE,
-            "type": kind,
-            "time": at_.isoformat(),
-            "subject": subject,
-            "agency": AGENCY,
-            "provenancefile": file,
-            "provenancerow": number,
-            "provenanceprecision": "day",
-            "data": data,
-        }
-        for n, (kind, at_, data) in enumerate(plan, start=1)
-    ]
+    provenance = {"provenancefile": file, "provenancerow": number, "provenanceprecision": "day"}
+    return envelopes(plan, subject=subject, source=SOURCE, agency=AGENCY, provenance=provenance)
 
 
 def events(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=1):
-            if row["booking_date"]:
-                yield from booking_events(number, row, path.name)
+    return rows(path, "booking_date", booking_events)
