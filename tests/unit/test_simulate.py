@@ -115,3 +115,22 @@ def test_the_violation_rate_is_what_the_audit_finds() -> None:
     findings = audit(lines, resolve("ca-sb54"), START + timedelta(days=200))
     barred = {f.booking_id for f in findings if f.code == "HOLD_BARRED"}
     assert barred == kept
+
+
+def test_forms_follow_the_era_of_the_booking() -> None:
+    """I-247 (and the rare I-247D and I-247N) before April 2017, the I-247A after."""
+    knobs = sim.Knobs(detainer_rate=0.5)
+    start = datetime(2016, 12, 1, tzinfo=UTC)
+    events = sim.simulate(sim.JAILS["pierce"], start, 240, seed=4, knobs=knobs)
+    forms: dict[bool, Counter[str]] = {True: Counter(), False: Counter()}
+    booked = {e["subject"]: at(e) for e in events if e["type"] == "booking.created"}
+    for e in events:
+        if e["type"] == "detainer.received":
+            forms[booked[e["subject"]] >= sim.I247A_FROM][e["data"]["form"]] += 1
+    assert set(forms[True]) == {"I-247A"}
+    before = forms[False]
+    assert before["I-247"] / sum(before.values()) > 0.9 and set(before) <= {
+        "I-247",
+        "I-247D",
+        "I-247N",
+    }

@@ -40,8 +40,14 @@ HOUR_WEIGHTS = tuple(
 #: detainer cancelled (6%), the rest released elsewhere.
 P_RELEASED_TO_ICE = 125 / 204
 P_CANCELLED = 13 / 204
-# ASSUMPTION (no record-level source in the corpus): the form, warrant and probable-cause
-# mix of detainers lodged since the I-247A (April 2017); TRUTH Act copies and release-date
+#: Detainer forms before the I-247A (in use from 2017-04-02): Pennsylvania's ICE detainers
+#: of FY2015 whose type is recorded (n = 1,799): I-247 1,751, I-247D 38, I-247N 10 (the
+#: replay corpus' pa_ice_detainers_fy2008_2015.csv; eads/geocode-pa-detainers). From then
+#: on the I-247A replaced them.
+I247A_FROM = datetime(2017, 4, 2, tzinfo=UTC)
+FORMS_BEFORE_I247A = (("I-247", 1751 / 1799), ("I-247D", 38 / 1799), ("I-247N", 10 / 1799))
+# ASSUMPTION (no record-level source in the corpus): the warrant and probable-cause mix of
+# detainers lodged since the I-247A (April 2017); TRUTH Act copies and release-date
 # notifications as a jail that mostly complies would give them.
 WARRANTS = (("I-200", 0.80), ("I-205", 0.15), ("none", 0.05))
 PROBABLE_CAUSE = (
@@ -195,13 +201,14 @@ def _booking(
         received = booked + min(stay / 2, timedelta(hours=rng.uniform(1, 72)))
         warrant = _pick(rng, WARRANTS)
         basis = _pick(rng, PROBABLE_CAUSE)
+        form = "I-247A" if booked >= I247A_FROM else _pick(rng, FORMS_BEFORE_I247A)
         yield event(
             "detainer.received",
             received,
             {
                 "detainer_id": detainer_id,
-                "form": "I-247A",
-                "form_revision": "02/17",
+                "form": form,
+                **({"form_revision": "02/17"} if form == "I-247A" else {}),
                 "issuing_office": "ERO Seattle" if jail.agency == "pierce" else "ERO Los Angeles",
                 "probable_cause": [basis],
                 "attached_warrant": warrant,
