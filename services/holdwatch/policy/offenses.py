@@ -6,7 +6,7 @@ and a level, so this module supplies the facts those criteria turn on: serious (
 violent (PC 667.5(c)) listing, wobbler status, state-prison punishment, and (a)(3) letters.
 
 Sources: Penal Code (PC), Vehicle Code (VC) and Health & Safety Code (HS) sections as cited in
-/work/shared/LAW.md §2.2; the (a)(3) letters follow the chaptered SB 54 text. Those lists are "as
+LAW.md §2.2; the (a)(3) letters follow the chaptered SB 54 text. Those lists are "as
 specified in, but not limited to", so the table is non-exhaustive and an unknown code yields
 None, never "not listed". Punishment and serious/violent statuses are background knowledge with
 spot checks ([R] in LAW.md's terms): counsel must review them. Where a status turns on facts
