@@ -36,8 +36,6 @@ import pytest
 import redis
 import yaml
 
-from holdwatch.adapters.embedded import start_embedded
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from story import Story  # type: ignore[import-not-found,unused-ignore]
 
@@ -272,17 +270,6 @@ def prometheus_bin() -> str:
                 f"{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
             )
     return found
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    embedded = start_embedded(tmp_path_factory.mktemp("redis"))
-    yield embedded.url
-    embedded.close()
 
 
 @pytest.fixture(scope="module")

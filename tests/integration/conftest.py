@@ -1,4 +1,5 @@
-"""Integration tests run against a real Redis: REDIS_URL when set, else an embedded one.
+"""Integration tests run against a real Redis: REDIS_URL when set, else an embedded one
+(the `redis_url` fixture, in tests/conftest.py).
 
 Each test owns a fresh key prefix and stream names and deletes only those keys after.
 """
@@ -17,21 +18,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from holdwatch.adapters.embedded import start_embedded
 from holdwatch.bootstrap import Service
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.settings import Settings
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = os.environ.get("REDIS_URL")
-    if url:
-        yield url
-        return
-    embedded = start_embedded(tmp_path_factory.mktemp("redis"))
-    yield embedded.url
-    embedded.close()
 
 
 @pytest.fixture
