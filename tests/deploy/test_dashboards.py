@@ -37,6 +37,7 @@ import redis
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from keyspace import delete_prefix  # type: ignore[import-not-found,unused-ignore]
 from story import Story  # type: ignore[import-not-found,unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -277,11 +278,7 @@ def prefix(redis_url: str) -> Iterator[str]:
     """This module's keys and streams; only they are deleted after."""
     name = f"hwt-dash-{uuid.uuid4().hex[:10]}"
     yield name
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{name}*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    delete_prefix(redis_url, name)
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
+from keyspace import delete_prefix
 from story import Story
 
 TOKENS = {"defender": "tok-defender-pierce", "oversight": "tok-oversight", "admin": "tok-admin"}
@@ -108,10 +109,8 @@ def world(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         for k, v in client.hgetall(f"{prefix}:findings:open").items()
         if b'"HOLD_OVER_WINDOW"' in v and b'"pierce"' in v
     )
+    client.close()
     yield World(f"http://127.0.0.1:{port}", settings, hold)
     server.should_exit = True
     thread.join(timeout=10)
-    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    delete_prefix(redis_url, prefix)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -16,22 +17,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 
 from holdwatch.bootstrap import Service
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from keyspace import delete_prefix
 
 
 @pytest.fixture
 def prefix(redis_url: str) -> Iterator[str]:
     name = f"hwt-{uuid.uuid4().hex[:10]}"
     yield name
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(match=f"{name}*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    delete_prefix(redis_url, name)
 
 
 @pytest.fixture

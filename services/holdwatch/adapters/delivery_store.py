@@ -214,9 +214,6 @@ class DeliveryStore:
         """Record the first acknowledgement of a finding; False when it already had one."""
         return bool(await self.redis.hsetnx(self.keys.acks, finding_id, json.dumps(record)))
 
-    async def queue_length(self) -> int:
-        return int(await self.redis.zcard(self.keys.queue))
-
 
 def _flat(fields: Mapping[str, str]) -> list[str]:
     return [x for pair in fields.items() for x in pair]

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from holdwatch.adapters.webhook import Outcome
+from holdwatch.app.ports import Outcome
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,24 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
 
 import httpx
+
+from holdwatch.app.ports import Outcome
 
 
 def sign(secret: bytes, message_id: str, timestamp: int, body: bytes) -> str:
     signed = f"{message_id}.{timestamp}.".encode() + body
     digest = hmac.new(secret, signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one attempt came to; `error` is a class name or status, never a response body."""
-
-    ok: bool
-    status: int | None = None
-    error: str | None = None
 
 
 class WebhookSender:

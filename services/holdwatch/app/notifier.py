@@ -21,9 +21,8 @@ import structlog
 from pydantic import ValidationError
 
 from holdwatch.adapters.delivery_store import DeliveryStore, Enqueue
-from holdwatch.adapters.webhook import Outcome
 from holdwatch.app import messages
-from holdwatch.app.ports import Clock, DeadLetter, DeadLetters
+from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Outcome
 from holdwatch.app.routing import Notice, Recipient, RoutingTable, notice_for
 from holdwatch.domain.findings import Finding
 

@@ -36,3 +36,13 @@ class Observer(Protocol):
     def detainer(self, form: str, warrant: str, bases: tuple[str, ...]) -> None: ...
     def release_latency(self, seconds: float, detainer_lodged: bool) -> None: ...
     def timer_fired(self, late_seconds: float) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one delivery attempt came to; `error` is a class name or status, never a
+    response body (it may echo what was sent)."""
+
+    ok: bool
+    status: int | None = None
+    error: str | None = None
