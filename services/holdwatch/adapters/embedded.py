@@ -14,6 +14,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from holdwatch.adapters.packing import client
+
 
 @dataclass
 class EmbeddedRedis:
@@ -41,7 +43,7 @@ def start_embedded(data_dir: Path) -> EmbeddedRedis:
 def redis_for(url: str | None, data_dir: Path) -> tuple[Redis, EmbeddedRedis | None]:
     """A client for `url`'s Redis, else for an embedded one started now (the caller stops it)."""
     embedded = None if url else start_embedded(data_dir)
-    return Redis.from_url(url or (embedded.url if embedded else "")), embedded
+    return client(url or (embedded.url if embedded else "")), embedded
 
 
 @asynccontextmanager
