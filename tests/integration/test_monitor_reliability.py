@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -58,10 +59,13 @@ class Replica:
         self.port = free_port()
         env = env_for(settings)
         env.update(HOLDWATCH_CONSUMER=consumer, HOLDWATCH_HTTP_PORT=str(self.port))
+        # A file, not a pipe: a pipe nobody reads fills at 64 KiB of log lines and then
+        # blocks the monitor's next write, so a SIGTERM would never be acted on.
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "holdwatch.entrypoints.cli", "monitor"],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         self.wait_ready()
@@ -77,7 +81,7 @@ class Replica:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
-                raise AssertionError(self.proc.stdout.read().decode() if self.proc.stdout else "")
+                raise AssertionError(self.output())
             try:
                 if self.get("/readyz")[0] == 200:
                     return
@@ -89,8 +93,9 @@ class Replica:
     def output(self) -> str:
         if self.proc.poll() is None:
             self.proc.kill()
-        out = self.proc.stdout.read() if self.proc.stdout else b""
-        return out.decode()
+            self.proc.wait()
+        self.log.seek(0)
+        return self.log.read().decode()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
