@@ -76,6 +76,7 @@ from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.timers import TimerPoller
 from holdwatch.bootstrap import build
+from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.settings import Settings
 
@@ -256,14 +257,17 @@ class GcTimer:
     def __init__(self) -> None:
         self.seconds = [0.0, 0.0, 0.0]
         self.runs = [0, 0, 0]
+        self.longest = 0.0  # the longest pause: the event loop stands still meanwhile
         self._started = 0.0
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
         else:
-            self.seconds[info["generation"]] += time.perf_counter() - self._started
+            pause = time.perf_counter() - self._started
+            self.seconds[info["generation"]] += pause
             self.runs[info["generation"]] += 1
+            self.longest = max(self.longest, pause)
 
     def __enter__(self) -> GcTimer:
         gc.callbacks.append(self)
@@ -277,6 +281,7 @@ class GcTimer:
             "seconds": round(sum(self.seconds), 3),
             "by_generation_s": [round(x, 3) for x in self.seconds],
             "runs": self.runs,
+            "longest_pause_ms": round(self.longest * 1000, 1),
         }
 
 
@@ -295,12 +300,15 @@ async def run_monitor(
     *,
     timeout: float,
     profile: bool = False,
+    settle: bool = True,
 ) -> MonitorRun:
     stream = settings.events_stream
     last_id = await prefill(r, stream, payloads)
     memory_before = await used_memory(r)
     service = build(settings)
     app = create_app(service)
+    if settle:
+        heap.settle()  # as `holdwatch monitor` does before it serves
     profiler = cProfile.Profile() if profile else None
     commands_before = await r.info("commandstats")
     started = time.perf_counter()
@@ -501,11 +509,18 @@ def produce(url: str, stream: str, payloads: list[bytes], rate: float) -> None:
 
 
 async def run_latency(
-    r: Redis, settings: Settings, payloads: list[bytes], rate: float, timeout: float
+    r: Redis,
+    settings: Settings,
+    payloads: list[bytes],
+    rate: float,
+    timeout: float,
+    settle: bool = True,
 ) -> dict[str, Any]:
     stream = settings.events_stream
     service = build(settings)
     app = create_app(service)
+    if settle:
+        heap.settle()
     await app.start()
     try:
         proc = multiprocessing.get_context("spawn").Process(
@@ -660,6 +675,11 @@ def args_parser() -> argparse.ArgumentParser:
     p.add_argument("--detainer-rate", type=float, default=0.015)
     p.add_argument("--log-level", default="INFO", help="monitor logs (JSON, to /dev/null)")
     p.add_argument(
+        "--gc-defaults",
+        action="store_true",
+        help="keep CPython's collector settings instead of `holdwatch monitor`'s (heap.settle)",
+    )
+    p.add_argument(
         "--profile", metavar="FILE", help="also run (b) under cProfile; write top functions"
     )
     p.add_argument("--profile-events", type=int, default=20_000)
@@ -725,7 +745,10 @@ class Bench:
         self.row("(a) raw consumer baseline", f"{a['eps']:>10,} events/s  ({a['seconds']} s)")
 
     async def part_b(self, with_memory: bool) -> None:
-        mon = await run_monitor(self.r, self.settings("b"), self.payloads, timeout=600)
+        settle = not self.args.gc_defaults
+        mon = await run_monitor(
+            self.r, self.settings("b"), self.payloads, timeout=600, settle=settle
+        )
         b = mon.result
         self.summary["b_monitor"] = b
         ratio = ""
@@ -737,6 +760,12 @@ class Bench:
             "    output",
             f"{b['alerts']:,} alerts, {b['timers_fired']:,} timers fired, "
             f"{b['dead_letters']:,} dead letters, drained={b['drained']}",
+        )
+        gc_run = b["gc"]
+        self.row(
+            "    garbage collector",
+            f"{gc_run['seconds']} s of the run, longest pause {gc_run['longest_pause_ms']} ms "
+            f"({'CPython defaults' if self.args.gc_defaults else 'heap.settle'})",
         )
         if with_memory:
             e = await measure_memory(self.r, mon, self.args.memory_sample, self.args.seed)
@@ -752,7 +781,14 @@ class Bench:
     async def part_profile(self, path: Path) -> None:
         a = self.args
         payloads = contract_events(a.profile_events, a.seed, a.detainer_rate)
-        prof = await run_monitor(self.r, self.settings("p"), payloads, timeout=600, profile=True)
+        prof = await run_monitor(
+            self.r,
+            self.settings("p"),
+            payloads,
+            timeout=600,
+            profile=True,
+            settle=not a.gc_defaults,
+        )
         assert prof.profiler is not None
         report = profile_report(prof.profiler, a.top)
         path.write_text(report, encoding="utf-8")
@@ -768,7 +804,9 @@ class Bench:
         a = self.args
         total = max(1, round(a.rate * a.seconds))
         payloads = latency_payloads(total, a.alert_share, a.seed + 1, a.detainer_rate)
-        c = await run_latency(self.r, self.settings("c"), payloads, a.rate, timeout=120)
+        c = await run_latency(
+            self.r, self.settings("c"), payloads, a.rate, timeout=120, settle=not a.gc_defaults
+        )
         self.summary["c_latency"] = c
         hw, ot = c["hold_over_window_ms"], c["other_event_alerts_ms_lower_bound"]
         self.row(

@@ -61,7 +61,7 @@ class Replica:
         env.update(HOLDWATCH_CONSUMER=consumer, HOLDWATCH_HTTP_PORT=str(self.port))
         # A file, not a pipe: a pipe nobody reads fills at 64 KiB of log lines and then
         # blocks the monitor's next write, so a SIGTERM would never be acted on.
-        self.log = tempfile.TemporaryFile()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the replica)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "holdwatch.entrypoints.cli", "monitor"],
             env=env,

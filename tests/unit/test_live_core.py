@@ -242,7 +242,7 @@ def test_settings_refuse_colliding_stream_names() -> None:
 
 def test_cache_is_a_bounded_lru() -> None:
     cache = BookingCache(2)
-    a = EMPTY.__class__(3, None, History(), frozenset(), {})
+    a = EMPTY.__class__(3, None, {}, {})
     assert cache.get("a") is None
     cache.put("a", a)
     cache.put("b", EMPTY)

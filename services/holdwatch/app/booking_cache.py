@@ -1,9 +1,14 @@
-"""Parsed booking histories kept between events, with the version they were read at.
+"""Bookings kept between events, as Redis holds them, with the version they were read at.
 
-Re-parsing a booking's whole history on each of its events would make the live path
-quadratic; a replica instead keeps what it last read or wrote. It does not ask Redis first
-whether that is still current: the commit checks the version, and a conflict drops the
-entry so the booking is read again.
+Reading a booking back from Redis on each of its events would cost a round trip; a replica
+instead keeps what it last read or wrote. It does not ask Redis first whether that is still
+current: the commit checks the version, and a conflict drops the entry so the booking is
+read again.
+
+The events are kept as their JSON, not parsed: parsed events are some nine objects each
+that the garbage collector must walk on every full collection, and at a few hundred
+thousand bookings those walks paused the event loop for most of a second. Parsing a
+booking's few events again when the next one arrives costs less (bench/stream_bench.py).
 """
 
 from __future__ import annotations
@@ -21,24 +26,15 @@ from holdwatch.domain.custody import History
 class Cached:
     version: int
     as_of: datetime | None
-    history: History
-    fields: frozenset[str]  # history field names stored in Redis
+    stored: Mapping[str, bytes]  # history field → the event's JSON, as stored in Redis
     ledger: Mapping[str, str]  # finding_id → the finding as last emitted
 
+    def history(self) -> History:
+        """The stored events, parsed; `ContractError` if Redis holds one that is not valid."""
+        return History.of(parse_event(raw) for raw in self.stored.values())
 
-EMPTY = Cached(0, None, History(), frozenset(), {})
 
-
-def from_stored(
-    version: int, as_of: datetime | None, history: Mapping[str, bytes], ledger: Mapping[str, str]
-) -> Cached:
-    return Cached(
-        version,
-        as_of,
-        History.of(parse_event(raw) for raw in history.values()),
-        frozenset(history),
-        dict(ledger),
-    )
+EMPTY = Cached(0, None, {}, {})
 
 
 class BookingCache:

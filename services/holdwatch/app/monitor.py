@@ -22,10 +22,11 @@ from holdwatch.adapters.entries import BadEntry, event_payload, raw_payload
 from holdwatch.adapters.keys import booking_tag, event_field
 from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap, UnknownAgency
-from holdwatch.app.booking_cache import BookingCache, Cached, from_stored
+from holdwatch.app.booking_cache import BookingCache, Cached
 from holdwatch.app.judge import Custody, Judgement, Wake, judge
 from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Observer
 from holdwatch.domain.contract import ContractError, parse_event
+from holdwatch.domain.custody import History
 from holdwatch.domain.events import DetainerReceived, Event
 
 log = structlog.get_logger("holdwatch.monitor")
@@ -187,22 +188,23 @@ class Monitor:
         plans: dict[str, Plan] = {}
         snapshots = await self.store.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
+            cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger)
+        for tag in list(work):
             try:
-                cached[tag] = from_stored(snap.version, snap.as_of, snap.history, snap.ledger)
+                history = cached[tag].history()
             except ContractError:
                 log.exception("stored_history_unreadable", entries=work[tag].acks)
                 del work[tag]
-        for tag in list(work):
+                continue
             try:
-                plans[tag] = self._plan(tag, work[tag], cached[tag], trigger)
+                plans[tag] = self._plan(tag, work[tag], cached[tag], history, trigger)
             except Exception:
                 # Leave the entries pending: the reclaimer retries, then dead-letters them.
                 log.exception("booking_failed", entries=work[tag].acks, trigger=trigger)
                 del work[tag]
         return plans
 
-    def _plan(self, tag: str, item: Work, cached: Cached, trigger: str) -> Plan:
-        history, fields = cached.history, set(cached.fields)
+    def _plan(self, tag: str, item: Work, cached: Cached, history: History, trigger: str) -> Plan:
         stored: list[tuple[str, bytes]] = []
         applied: list[Event] = []
         now = self.clock()
@@ -215,10 +217,9 @@ class Monitor:
                 if known == event:
                     continue  # a repeat of (source, id): already applied
                 name += "\x1f" + hashlib.sha256(raw).hexdigest()[:16]  # a conflicting repeat
-                if name in fields:
+                if name in cached.stored or any(name == n for n, _ in stored):
                     continue
             history = history.add(event)
-            fields.add(name)
             stored.append((name, raw))
             applied.append(event)
             late += now - event.time > self.late_after
@@ -252,7 +253,8 @@ class Monitor:
             late=late,
             out_of_order=disorder,
         )
-        return Plan(commit, Cached(0, as_of, history, frozenset(fields), ledger), j, tuple(applied))
+        kept = Cached(0, as_of, {**cached.stored, **dict(stored)}, ledger)
+        return Plan(commit, kept, j, tuple(applied))
 
     def _retain_ms(self, j: Judgement, as_of: datetime) -> int | None:
         """Keep a booking while it can still change on its own; then for the retention."""

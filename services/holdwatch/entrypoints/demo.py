@@ -31,6 +31,7 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.bootstrap import build, build_notifier
+from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.api import build_api
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.entrypoints.notify import create_notify_app
@@ -191,6 +192,7 @@ async def run_demo(
         _Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="auto"))
         for app, port in apps
     ]
+    heap.settle()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

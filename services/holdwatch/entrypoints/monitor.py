@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
+from holdwatch.entrypoints import heap
 from holdwatch.settings import Settings
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -133,5 +134,6 @@ def run(settings: Settings) -> int:
 
 def serve(app: ASGIApp, host: str, port: int) -> int:
     """Run an app (its lifespan included) under uvicorn, logging through our JSON logs."""
+    heap.settle()
     Server(uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")).run()
     return 0
