@@ -29,6 +29,12 @@ detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54)
   booking keys (`{prefix}:b:*`) scaled to all of them, and the INFO used_memory delta across
   (b) (booking keys + alerts + timers + custody; the events stream was filled before),
   each divided by the number of bookings.
+- (f) the core alone: the same events through the monitor's own Python work (parse, group
+  by booking, `Monitor.plan`: fold, judge, build the commit) with no Redis at all. (b)
+  cannot beat it whatever the storage costs, so f/a bounds the ratio b/a.
+
+Both (b) and (c) settle the collector as `holdwatch monitor` does (`heap.settle`);
+`--gc-defaults` measures them under CPython's defaults instead.
 
 Every run uses a fresh key prefix and deletes only its own keys (SCAN MATCH prefix*);
 it never flushes. Without REDIS_URL / --redis-url it starts an embedded Redis.
@@ -61,7 +67,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -75,13 +81,23 @@ from holdwatch.adapters.embedded import EmbeddedRedis, start_embedded
 from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.timers import TimerPoller
+from holdwatch.app.booking_cache import EMPTY
+from holdwatch.app.monitor import Work
 from holdwatch.bootstrap import build
+from holdwatch.domain.contract import parse_event
 from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.settings import Settings
 
-PARTS = ("a", "b", "c", "d", "e")
-PART_NAMES = {"baseline": "a", "monitor": "b", "latency": "c", "timers": "d", "memory": "e"}
+PARTS = ("a", "b", "c", "d", "e", "f")
+PART_NAMES = {
+    "baseline": "a",
+    "monitor": "b",
+    "latency": "c",
+    "timers": "d",
+    "memory": "e",
+    "core": "f",
+}
 GROUP = "holdwatch"
 CONSUMER = "bench-1"
 BATCH = 100
@@ -246,6 +262,36 @@ async def run_baseline(r: Redis, prefix: str, payloads: Sequence[bytes]) -> dict
     seconds = time.perf_counter() - started
     await r.unlink(stream)
     return {"events": count, "seconds": round(seconds, 3), "eps": round(count / seconds)}
+
+
+# --------------------------------------------------------------------------- (f) core alone
+
+
+async def run_core(settings: Settings, payloads: Sequence[bytes]) -> dict[str, Any]:
+    """The monitor's own work on the same events with no Redis at all: each batch parsed
+    and grouped as `Monitor.on_events` does, each booking planned (`Monitor.plan`: history
+    parsed from the cache, events applied, judged, the commit built) and cached. Whatever
+    storage does, (b) cannot run faster than this."""
+    service = build(settings)
+    monitor = service.monitor
+    started = time.perf_counter()
+    for start in range(0, len(payloads), BATCH):
+        work: dict[str, Work] = {}
+        for raw in payloads[start : start + BATCH]:
+            event = parse_event(raw)
+            tag = booking_tag(event.agency, event.subject)
+            work.setdefault(tag, Work(event.agency, event.subject)).events.append((event, raw))
+        for tag, item in work.items():
+            cached = monitor.cache.get(tag) or EMPTY
+            plan = monitor.plan(tag, item, cached, cached.history(), "event")
+            monitor.cache.put(tag, replace(plan.cached, version=cached.version + 1))
+    seconds = time.perf_counter() - started
+    await service.close()
+    return {
+        "events": len(payloads),
+        "seconds": round(seconds, 3),
+        "eps": round(len(payloads) / seconds),
+    }
 
 
 # --------------------------------------------------------------------------- (b) monitor
@@ -778,6 +824,15 @@ class Bench:
             )
         await delete_prefix(self.r, f"{self.run}-b")
 
+    async def part_f(self) -> None:
+        f = await run_core(self.settings("f"), self.payloads)
+        self.summary["f_core"] = f
+        bound = ""
+        if "a_baseline" in self.summary:
+            f["bound_on_b_over_a"] = round(f["eps"] / self.summary["a_baseline"]["eps"], 3)
+            bound = f"  so b/a <= {f['bound_on_b_over_a']:.3f} with free storage"
+        self.row("(f) core alone, no Redis", f"{f['eps']:>10,} events/s  ({f['seconds']} s){bound}")
+
     async def part_profile(self, path: Path) -> None:
         a = self.args
         payloads = contract_events(a.profile_events, a.seed, a.detainer_rate)
@@ -850,12 +905,14 @@ async def main_async(args: argparse.Namespace, url: str, work: Path) -> dict[str
     bench = Bench(args, url, work, Redis.from_url(url))
     try:
         await bench.header()
-        if not {"a", "b"} <= skip:
+        if not {"a", "b", "f"} <= skip:
             bench.make_input()
         if "a" not in skip:
             await bench.part_a()
         if "b" not in skip:
             await bench.part_b(with_memory="e" not in skip)
+        if "f" not in skip:
+            await bench.part_f()
         if args.profile:
             await bench.part_profile(Path(args.profile))
         if "c" not in skip:

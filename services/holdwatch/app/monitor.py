@@ -197,14 +197,18 @@ class Monitor:
                 del work[tag]
                 continue
             try:
-                plans[tag] = self._plan(tag, work[tag], cached[tag], history, trigger)
+                plans[tag] = self.plan(tag, work[tag], cached[tag], history, trigger)
             except Exception:
                 # Leave the entries pending: the reclaimer retries, then dead-letters them.
                 log.exception("booking_failed", entries=work[tag].acks, trigger=trigger)
                 del work[tag]
         return plans
 
-    def _plan(self, tag: str, item: Work, cached: Cached, history: History, trigger: str) -> Plan:
+    def plan(self, tag: str, item: Work, cached: Cached, history: History, trigger: str) -> Plan:
+        """What `item` does to one booking: its events applied, judged, the commit built.
+
+        No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
+        alone, as the bound on what any storage can let the whole reach)."""
         stored: list[tuple[str, bytes]] = []
         applied: list[Event] = []
         now = self.clock()
