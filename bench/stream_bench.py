@@ -755,6 +755,14 @@ class Bench:
     def settings(self, part: str) -> Settings:
         return bench_settings(self.url, f"{self.run}-{part}", self.agencies, self.work / "data")
 
+    def rate_row(self, label: str, result: dict[str, Any], key: str, note: str) -> None:
+        """Print a part's rate; when (a) ran, also its share of (a)'s, recorded as `key`."""
+        tail = ""
+        if (a := self.summary.get("a_baseline")) is not None:
+            result[key] = round(result["eps"] / a["eps"], 3)
+            tail = "  " + note.format(result[key])
+        self.row(label, f"{result['eps']:>10,} events/s  ({result['seconds']} s){tail}")
+
     def row(self, label: str, value: str) -> None:
         print(f"{label:<30} {value}", flush=True)
 
@@ -797,11 +805,7 @@ class Bench:
         )
         b = mon.result
         self.summary["b_monitor"] = b
-        ratio = ""
-        if "a_baseline" in self.summary:
-            b["ratio_b_over_a"] = round(b["eps"] / self.summary["a_baseline"]["eps"], 3)
-            ratio = f"  b/a = {b['ratio_b_over_a']:.3f} (goal >= 0.5)"
-        self.row("(b) holdwatch monitor", f"{b['eps']:>10,} events/s  ({b['seconds']} s){ratio}")
+        self.rate_row("(b) holdwatch monitor", b, "ratio_b_over_a", "b/a = {:.3f} (goal >= 0.5)")
         self.row(
             "    output",
             f"{b['alerts']:,} alerts, {b['timers_fired']:,} timers fired, "
@@ -827,11 +831,8 @@ class Bench:
     async def part_f(self) -> None:
         f = await run_core(self.settings("f"), self.payloads)
         self.summary["f_core"] = f
-        bound = ""
-        if "a_baseline" in self.summary:
-            f["bound_on_b_over_a"] = round(f["eps"] / self.summary["a_baseline"]["eps"], 3)
-            bound = f"  so b/a <= {f['bound_on_b_over_a']:.3f} with free storage"
-        self.row("(f) core alone, no Redis", f"{f['eps']:>10,} events/s  ({f['seconds']} s){bound}")
+        note = "so b/a <= {:.3f} with free storage"
+        self.rate_row("(f) core alone, no Redis", f, "bound_on_b_over_a", note)
 
     async def part_profile(self, path: Path) -> None:
         a = self.args
