@@ -24,6 +24,6 @@ def test_stream_bench_runs_and_cleans_up(redis_url: str) -> None:
     b, f = summary["b_monitor"], summary["f_core"]
     assert b["drained"] and b["events"] == f["events"] == 1500
     assert b["dead_letters"] == 0 and b["alerts"] > 0
-    assert 0 < b["ratio_b_over_a"] and 0 < f["bound_on_b_over_a"]
+    assert b["ratio_b_over_a"] > 0 and f["bound_on_b_over_a"] > 0
     assert summary["e_memory"]["bookings"] > 0
     assert summary["keys_left_deleted"] == 0  # every part deleted its own keys
