@@ -283,7 +283,7 @@ async def run_core(settings: Settings, payloads: Sequence[bytes]) -> dict[str, A
             work.setdefault(tag, Work(event.agency, event.subject)).events.append((event, raw))
         for tag, item in work.items():
             cached = monitor.cache.get(tag) or EMPTY
-            plan = monitor.plan(tag, item, cached, cached.history(), "event")
+            plan = monitor.plan(tag, item, cached, "event")
             monitor.cache.put(tag, replace(plan.cached, version=cached.version + 1))
     seconds = time.perf_counter() - started
     await service.close()

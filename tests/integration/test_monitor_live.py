@@ -273,6 +273,32 @@ async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
     assert await r.hlen(service.monitor.store.keys.history("{pierce/OK1}")) == 1
 
 
+async def test_a_booking_whose_stored_history_is_unreadable_is_dead_lettered(
+    service: Service,
+) -> None:
+    """Redis holding an event that is not valid (edited by hand, say) stops that booking
+    only: its new entries are reclaimed, then dead-lettered; the rest goes on."""
+    s, r = service.settings, service.redis
+    broken = service.monitor.store.keys.history("{pierce/BROKEN}")
+    await r.hset(broken, "jail\x1fe-0", b'{"specversion": "1.0", "type": "booking.created"}')
+    t = iso(now() - timedelta(hours=1))
+    await publish(r, s.events_stream, Story(agency="pierce", booking="BROKEN").booked(t))
+    await publish(r, s.events_stream, Story(agency="pierce", booking="OK2").booked(t))
+    async with running(service):
+
+        async def dead() -> bool:
+            return await r.xlen(s.dlq_stream) == 1
+
+        await until(dead, timeout=20)
+        info = await r.xinfo_groups(s.events_stream)
+        assert info[0]["pending"] == 0
+    ((_, letter),) = await r.xrange(s.dlq_stream)
+    assert letter[b"reason"] == b"delivery_limit"
+    assert json.loads(letter[b"payload"])["subject"] == "BROKEN"
+    assert await r.hlen(broken) == 1  # nothing was added to the unreadable history
+    assert await r.hlen(service.monitor.store.keys.history("{pierce/OK2}")) == 1
+
+
 async def test_a_redis_cli_producer_is_accepted(service: Service) -> None:
     """The contract's producer needs nothing but `XADD holdwatch:events * event '<json>'`."""
     s, r = service.settings, service.redis

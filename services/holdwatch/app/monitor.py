@@ -26,7 +26,6 @@ from holdwatch.app.booking_cache import BookingCache, Cached
 from holdwatch.app.judge import Custody, Judgement, Wake, judge
 from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Observer
 from holdwatch.domain.contract import ContractError, parse_event
-from holdwatch.domain.custody import History
 from holdwatch.domain.events import DetainerReceived, Event
 
 log = structlog.get_logger("holdwatch.monitor")
@@ -191,24 +190,22 @@ class Monitor:
             cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger)
         for tag in list(work):
             try:
-                history = cached[tag].history()
-            except ContractError:
+                plans[tag] = self.plan(tag, work[tag], cached[tag], trigger)
+            except ContractError:  # only the stored events are parsed here
                 log.exception("stored_history_unreadable", entries=work[tag].acks)
                 del work[tag]
-                continue
-            try:
-                plans[tag] = self.plan(tag, work[tag], cached[tag], history, trigger)
             except Exception:
                 # Leave the entries pending: the reclaimer retries, then dead-letters them.
                 log.exception("booking_failed", entries=work[tag].acks, trigger=trigger)
                 del work[tag]
         return plans
 
-    def plan(self, tag: str, item: Work, cached: Cached, history: History, trigger: str) -> Plan:
+    def plan(self, tag: str, item: Work, cached: Cached, trigger: str) -> Plan:
         """What `item` does to one booking: its events applied, judged, the commit built.
 
         No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
         alone, as the bound on what any storage can let the whole reach)."""
+        history = cached.history()
         stored: list[tuple[str, bytes]] = []
         applied: list[Event] = []
         now = self.clock()
