@@ -240,6 +240,25 @@ async def test_poison_entries_are_dead_lettered_and_the_rest_goes_on(service: Se
     assert letters[3]["payload"] == "payload=no event field here"
 
 
+async def only_dead_letter(service: Service, *, bad: str, good: str) -> dict[bytes, bytes]:
+    """Book `bad` and `good`, run until one entry is dead-lettered with nothing left
+    pending, and return that letter."""
+    s, r = service.settings, service.redis
+    t = iso(now() - timedelta(hours=1))
+    await publish(r, s.events_stream, Story(agency="pierce", booking=bad).booked(t))
+    await publish(r, s.events_stream, Story(agency="pierce", booking=good).booked(t))
+    async with running(service):
+
+        async def dead() -> bool:
+            return await r.xlen(s.dlq_stream) == 1
+
+        await until(dead, timeout=20)
+        info = await r.xinfo_groups(s.events_stream)
+        assert info[0]["pending"] == 0
+    ((_, letter),) = await r.xrange(s.dlq_stream)
+    return dict(letter)
+
+
 async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
     service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -255,18 +274,7 @@ async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
 
     monkeypatch.setattr(monitor_module, "judge", flaky)
     s, r = service.settings, service.redis
-    t = iso(now() - timedelta(hours=1))
-    await publish(r, s.events_stream, Story(agency="pierce", booking="BOOM").booked(t))
-    await publish(r, s.events_stream, Story(agency="pierce", booking="OK1").booked(t))
-    async with running(service):
-
-        async def dead() -> bool:
-            return await r.xlen(s.dlq_stream) == 1
-
-        await until(dead, timeout=20)
-        info = await r.xinfo_groups(s.events_stream)
-        assert info[0]["pending"] == 0
-    ((_, letter),) = await r.xrange(s.dlq_stream)
+    letter = await only_dead_letter(service, bad="BOOM", good="OK1")
     assert letter[b"reason"] == b"delivery_limit"
     assert int(letter[b"deliveries"]) == s.dead_letter_after + 1
     assert json.loads(letter[b"payload"])["subject"] == "BOOM"
@@ -278,21 +286,10 @@ async def test_a_booking_whose_stored_history_is_unreadable_is_dead_lettered(
 ) -> None:
     """Redis holding an event that is not valid (edited by hand, say) stops that booking
     only: its new entries are reclaimed, then dead-lettered; the rest goes on."""
-    s, r = service.settings, service.redis
+    r = service.redis
     broken = service.monitor.store.keys.history("{pierce/BROKEN}")
     await r.hset(broken, "jail\x1fe-0", b'{"specversion": "1.0", "type": "booking.created"}')
-    t = iso(now() - timedelta(hours=1))
-    await publish(r, s.events_stream, Story(agency="pierce", booking="BROKEN").booked(t))
-    await publish(r, s.events_stream, Story(agency="pierce", booking="OK2").booked(t))
-    async with running(service):
-
-        async def dead() -> bool:
-            return await r.xlen(s.dlq_stream) == 1
-
-        await until(dead, timeout=20)
-        info = await r.xinfo_groups(s.events_stream)
-        assert info[0]["pending"] == 0
-    ((_, letter),) = await r.xrange(s.dlq_stream)
+    letter = await only_dead_letter(service, bad="BROKEN", good="OK2")
     assert letter[b"reason"] == b"delivery_limit"
     assert json.loads(letter[b"payload"])["subject"] == "BROKEN"
     assert await r.hlen(broken) == 1  # nothing was added to the unreadable history

@@ -86,6 +86,15 @@ class Monitor:
 
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
+        work, letters = self.gather(entries)
+        if letters:
+            await self.dead_letters.send(self.events_stream, letters)
+            for letter in letters:
+                self.observer.event("unknown", letter.reason)
+        await self._settle(work, self.events_stream, "event")
+
+    def gather(self, entries: Sequence[Entry]) -> tuple[dict[str, Work], list[DeadLetter]]:
+        """A batch's valid events grouped by booking, and a dead letter for each other entry."""
         work: dict[str, Work] = {}
         letters: list[DeadLetter] = []
         for entry_id, fields in entries:
@@ -110,11 +119,7 @@ class Monitor:
             item = work.setdefault(tag, Work(event.agency, event.subject))
             item.events.append((event, raw))
             item.acks.append(entry_id)
-        if letters:
-            await self.dead_letters.send(self.events_stream, letters)
-            for letter in letters:
-                self.observer.event("unknown", letter.reason)
-        await self._settle(work, self.events_stream, "event")
+        return work, letters
 
     async def on_timers(self, entries: Sequence[Entry]) -> None:
         """Judge each booking whose timer fired, as of (at least) the instant it fell due."""
