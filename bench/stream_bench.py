@@ -78,6 +78,7 @@ from redis.typing import EncodableT, FieldT
 
 from audit_bench import PROFILE_ID, generate
 from holdwatch.adapters.embedded import EmbeddedRedis, start_embedded
+from holdwatch.adapters.frontier import RedisFrontier
 from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.timers import TimerPoller
@@ -650,8 +651,18 @@ async def run_timers(
     seconds, micros = await r.time()
     armed_at = seconds * 1000 + micros // 1000
     clients = [Redis.from_url(url) for _ in range(pollers)]
+    # Pollers ask the (here idle) events stream how far it is applied, as they do live.
+    events_stream = f"{prefix}:timers:events"
+    await r.xgroup_create(events_stream, GROUP, id="0", mkstream=True)
     instances = [
-        TimerPoller(c, keys, fired_stream, interval=interval, maxlen=max(1_000_000, 2 * n))
+        TimerPoller(
+            c,
+            keys,
+            fired_stream,
+            RedisFrontier(c, events_stream, GROUP),
+            interval=interval,
+            maxlen=max(1_000_000, 2 * n),
+        )
         for c in clients
     ]
     stop = asyncio.Event()

@@ -17,6 +17,7 @@ from redis.exceptions import RedisError, ResponseError
 from holdwatch.adapters.dead_letter import RedisDeadLetters
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import EmbeddedRedis, redis_for
+from holdwatch.adapters.frontier import RedisFrontier
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.mail import MailSender, SmtpConfig
 from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateCollector
@@ -121,12 +122,14 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         group=settings.group,
         alerts_maxlen=settings.alerts_maxlen,
     )
+    frontier = RedisFrontier(redis, settings.events_stream, settings.group)
     monitor = Monitor(
         store,
         dead,
         agencies,
         clock,
         observer,
+        frontier,
         events_stream=settings.events_stream,
         timers_stream=settings.timers_stream,
         retention=timedelta(days=settings.retention_days),
@@ -153,6 +156,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         redis,
         keys,
         settings.timers_stream,
+        frontier,
         interval=settings.poll_interval,
         maxlen=settings.alerts_maxlen,
     )

@@ -267,10 +267,10 @@ async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
 
     real = monitor_module.judge
 
-    def flaky(agency: str, booking_id: str | None, *args: Any) -> Any:
+    def flaky(agency: str, booking_id: str | None, *args: Any, **kw: Any) -> Any:
         if booking_id == "BOOM":
             raise RuntimeError("simulated defect")
-        return real(agency, booking_id, *args)
+        return real(agency, booking_id, *args, **kw)
 
     monkeypatch.setattr(monitor_module, "judge", flaky)
     s, r = service.settings, service.redis

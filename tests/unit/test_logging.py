@@ -3,7 +3,6 @@
 import io
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pydantic
@@ -23,21 +22,8 @@ PII_KEY_SPELLINGS = [*sorted(PII_KEYS), "Name", "DOB", "A_Number", "A-Number", "
 
 
 @pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    saved_root = (root.handlers[:], root.level)
-    saved_libs = {
-        n: (logging.getLogger(n).handlers[:], logging.getLogger(n).propagate)
-        for n in RE_HOMED_LOGGERS
-    }
-    yield
-    root.handlers[:], level = saved_root
-    root.setLevel(level)
-    for name, (handlers, propagate) in saved_libs.items():
-        logging.getLogger(name).handlers[:] = handlers
-        logging.getLogger(name).propagate = propagate
-    structlog.reset_defaults()
-    structlog.contextvars.clear_contextvars()
+def _restored(restore_logging: None) -> None:
+    """Every test here reconfigures logging; the fixture puts it back after."""
 
 
 def capture(level: str = "DEBUG") -> io.StringIO:

@@ -1,9 +1,12 @@
 """A booking's history, findings ledger and timers in Redis, changed in one atomic step.
 
 `commit` is one Lua script per booking: it checks the version the caller read (optimistic
-concurrency across replicas), stores the new events, updates the ledger, appends each
-changed finding to the alerts stream (and the open-findings index), re-arms the timers and
-XACKs the entries it applied.
+concurrency across replicas; with a revision chained over the commits' contents, so a
+booking Redis lost and rebuilt to the same count still tells), stores the new events,
+updates the ledger, appends each changed finding to the alerts stream (and the
+open-findings index), re-arms the timers and XACKs the entries it applied. Entries that
+only repeat stored events are acked after the same check (CONFIRM): a cache may save a
+read, never a write.
 A crash before it leaves everything pending; a crash after leaves nothing to redo. A booking
 that is over (released, nothing left to time) expires after the retention period; a late
 event makes it persist again.
@@ -24,16 +27,31 @@ from redis.exceptions import NoScriptError
 from holdwatch.adapters.keys import Keys
 
 LOAD = """
-return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order'),
+return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev'),
         redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 """
 
-COMMIT = """
-local v = tonumber(redis.call('HGET', KEYS[3], 'version') or '0')
-if v ~= tonumber(ARGV[2]) then return -1 end
+# The check both scripts begin with: the version and revision the caller read.
+CHECK = """
+local meta = redis.call('HMGET', KEYS[3], 'version', 'rev')
+local v = tonumber(meta[1] or '0')
+if v ~= tonumber(ARGV[2]) or (meta[2] or '') ~= ARGV[17] then return -1 end
+"""
+
+CONFIRM = (
+    CHECK
+    + """
+if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 19)) end
+return v
+"""
+)
+
+COMMIT = (
+    CHECK
+    + """
 local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
 local n_late, n_disorder = tonumber(ARGV[15]), tonumber(ARGV[16])
-local i = 17
+local i = 19
 for _ = 1, n_events do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
 end
@@ -57,7 +75,7 @@ arm(ARGV[5] .. '|deadline', ARGV[8], ARGV[9])
 arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
 if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
 else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
-redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6])
+redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6], 'rev', ARGV[18])
 if n_late > 0 then redis.call('HINCRBY', KEYS[3], 'late', n_late) end
 if n_disorder > 0 then redis.call('HINCRBY', KEYS[3], 'out_of_order', n_disorder) end
 for k = 1, 3 do
@@ -67,6 +85,7 @@ end
 if n_acks > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
 return v + 1
 """
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +98,7 @@ class Snapshot:
     ledger: dict[str, str] = field(default_factory=dict)
     late: int = 0  # events of this booking that arrived late, ever
     out_of_order: int = 0
+    rev: str = ""  # chains the commits' contents ('' before the first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +121,13 @@ class Commit:
     acks: Sequence[str]
     late: int = 0  # new events that arrived long after they happened
     out_of_order: int = 0  # new events dated before one already stored
+    expected_rev: str = ""
+    rev: str = ""  # the revision this commit leaves
+
+    @property
+    def confirms_only(self) -> bool:
+        """Nothing to write: the entries only repeat stored events (and are acked so)."""
+        return not self.events and self.trigger == "event"
 
 
 class BookingStore:
@@ -119,6 +146,7 @@ class BookingStore:
         self.group = group
         self.alerts_maxlen = alerts_maxlen
         self._commit = redis.register_script(COMMIT)
+        self._confirm = redis.register_script(CONFIRM)
         self._load = redis.register_script(LOAD)
 
     async def load_scripts(self) -> None:
@@ -127,7 +155,7 @@ class BookingStore:
         Scripts are called by EVALSHA directly: redis-py's `Script` on a pipeline would ask
         SCRIPT EXISTS first, one more round trip for every batch.
         """
-        for script in (self._load, self._commit):
+        for script in (self._load, self._commit, self._confirm):
             await self.redis.script_load(script.script)
 
     async def load(self, tags: Sequence[str]) -> list[Snapshot]:
@@ -170,6 +198,8 @@ class BookingStore:
             len(c.acks),
             c.late,
             c.out_of_order,
+            c.expected_rev,
+            c.rev,
         ]
         for name, raw in c.events:
             args += [name, raw]
@@ -189,11 +219,12 @@ class BookingStore:
             self.keys.open_findings,
             self.keys.finding_bookings,
         ]
-        pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
+        script = self._confirm if c.confirms_only else self._commit
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
 
 
 def _snapshot(row: list[Any]) -> Snapshot:
-    (version, as_of, late, disorder), history, ledger = row
+    (version, as_of, late, disorder, rev), history, ledger = row
     return Snapshot(
         int(version) if version else 0,
         datetime.fromisoformat(as_of.decode()) if as_of else None,
@@ -201,4 +232,5 @@ def _snapshot(row: list[Any]) -> Snapshot:
         {ledger[i].decode(): ledger[i + 1].decode() for i in range(0, len(ledger), 2)},
         int(late or 0),
         int(disorder or 0),
+        rev.decode() if rev else "",
     )

@@ -3,6 +3,11 @@
 The script moves due timers into the fired-timers stream (an outbox) and removes them in
 one atomic step, so with any number of replicas polling each timer fires exactly once;
 timers left due during an outage fire on recovery, and the entry says how late.
+
+A timer fires only once the events stream is applied up to its instant (the frontier,
+adapters/frontier.py): while a backlog is read, a deadline judged before the booking's
+later events are stored could raise a finding they would have prevented. So timers left
+due during an outage fire in order with the events that were written meanwhile.
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from holdwatch.adapters.keys import Keys
+from holdwatch.app.ports import Frontier
 
 log = structlog.get_logger("holdwatch.timers")
 
 FIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0,
+local upto = now
+if ARGV[3] ~= '' then upto = math.min(now, tonumber(ARGV[3])) end
+local due = redis.call('ZRANGE', KEYS[1], '-inf', upto, 'BYSCORE', 'LIMIT', 0,
                        tonumber(ARGV[1]), 'WITHSCORES')
 for i = 1, #due, 2 do
   local member, at = due[i], due[i + 1]
@@ -43,6 +51,7 @@ class TimerPoller:
         redis: Redis,
         keys: Keys,
         fired_stream: str,
+        frontier: Frontier,
         *,
         interval: float,
         limit: int = 500,
@@ -51,15 +60,18 @@ class TimerPoller:
         self.redis = redis
         self.keys = keys
         self.fired_stream = fired_stream
+        self.frontier = frontier
         self.interval = interval
         self.limit = limit
         self.maxlen = maxlen
         self._fire = redis.register_script(FIRE)
 
     async def fire_due(self) -> int:
+        settled = await self.frontier.settled()
+        upto = "" if settled is None else int(settled.timestamp() * 1000)
         fired = await self._fire(
             keys=[self.keys.timers, self.keys.timer_data, self.fired_stream],
-            args=[self.limit, self.maxlen],
+            args=[self.limit, self.maxlen, upto],
         )
         return int(fired)
 

@@ -28,6 +28,7 @@ class Cached:
     as_of: datetime | None
     stored: Mapping[str, bytes]  # history field → the event's JSON, as stored in Redis
     ledger: Mapping[str, str]  # finding_id → the finding as last emitted
+    rev: str = ""  # the revision Redis held at `version` (adapters/redis_store.py)
 
     def history(self) -> History:
         """The stored events, parsed; `ContractError` if Redis holds one that is not valid."""

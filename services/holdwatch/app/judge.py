@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from holdwatch.domain.custody import History, project
-from holdwatch.domain.findings import Finding
+from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.domain.state import CustodyState
 from holdwatch.policy.approaching import approaching, warning_at
 from holdwatch.policy.engine import Evaluation, evaluate
@@ -67,15 +67,21 @@ def judge(
     profile: Profile,
     as_of: datetime,
     ledger: Mapping[str, str],
+    *,
+    now: datetime | None = None,
 ) -> Judgement:
+    """Judge as of `as_of`; `now` (default: `as_of`) is the clock's instant when the
+    monitor judges behind it, catching up: a deadline already past on the clock is not
+    warned of, however near it is at `as_of`."""
     state = project(agency, booking_id, history)
     evaluation = evaluate(state, profile, as_of)
-    findings = evaluation.findings + approaching(state, profile, as_of, evaluation.deadlines)
+    ahead = [d for d in evaluation.deadlines if now is None or d.at > now]
+    findings = evaluation.findings + approaching(state, profile, as_of, ahead)
     return Judgement(
         state=state,
         findings=findings,
         changes=diff(ledger, findings, as_of),
-        wake=_wake(history, evaluation, profile, as_of),
+        wake=_wake(history, evaluation, profile, as_of, ahead),
         custody=_custody(state, profile, evaluation, findings, as_of),
     )
 
@@ -103,10 +109,16 @@ def diff(
     return tuple(changes)
 
 
-def _wake(history: History, evaluation: Evaluation, profile: Profile, as_of: datetime) -> Wake:
+def _wake(
+    history: History,
+    evaluation: Evaluation,
+    profile: Profile,
+    as_of: datetime,
+    ahead: list[Deadline],
+) -> Wake:
     future_events = [e.time for e in history.events.values() if e.time > as_of]
     dues = [d.at for d in evaluation.deadlines] + future_events
-    warnings = [w for d in evaluation.deadlines if d.hold and (w := warning_at(d, profile)) > as_of]
+    warnings = [w for d in ahead if d.hold and (w := warning_at(d, profile)) > as_of]
     return Wake(min(dues, default=None), min(warnings, default=None))
 
 

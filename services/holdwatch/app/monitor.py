@@ -1,10 +1,13 @@
 """The live use cases: apply a batch of events, fire a batch of due timers.
 
 Both end the same way: group the work by booking, load (or reuse) each booking's history
-and ledger, `judge` it as of now, and commit every booking in one pipelined round trip.
-A commit that meets a newer version (another replica got there first) is retried from a
-fresh read; a booking whose judgement fails stays pending for the reclaimer, and the rest
-of the batch goes on.
+and ledger, `judge` it as of the event-time frontier (the clock's instant once nothing is
+outstanding, adapters/frontier.py), and commit every booking in one pipelined round trip.
+A commit that meets a newer version (another replica got there first, or Redis lost what
+was cached) is retried from a fresh read; entries are acked only by a commit that checked
+the version, even when they only repeat stored events. An event the core cannot apply is
+dead-lettered alone; a booking whose stored history fails stays pending for the
+reclaimer; the rest of the batch goes on.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap, UnknownAgency
 from holdwatch.app.booking_cache import BookingCache, Cached
 from holdwatch.app.judge import Custody, Judgement, Wake, judge
-from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Observer
+from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Frontier, Observer
 from holdwatch.domain.contract import ContractError, parse_event
 from holdwatch.domain.events import DetainerReceived, Event
 
@@ -47,9 +50,9 @@ class Work:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A booking's commit (None: only repeats arrived, just ack) and what it leaves behind."""
+    """A booking's commit (`confirms_only` when only repeats arrived) and what it leaves."""
 
-    commit: Commit | None
+    commit: Commit
     cached: Cached
     judgement: Judgement | None
     applied: tuple[Event, ...]
@@ -63,6 +66,7 @@ class Monitor:
         agencies: AgencyMap,
         clock: Clock,
         observer: Observer,
+        frontier: Frontier,
         *,
         events_stream: str,
         timers_stream: str,
@@ -76,6 +80,7 @@ class Monitor:
         self.agencies = agencies
         self.clock = clock
         self.observer = observer
+        self.frontier = frontier
         self.events_stream = events_stream
         self.timers_stream = timers_stream
         self.retention = retention
@@ -87,11 +92,23 @@ class Monitor:
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
         work, letters = self.gather(entries)
+        await self._dead_letter(self.events_stream, letters)
+        if not work:
+            return
+        bound = await self.frontier.around(entries[0][0], entries[-1][0])
+        await self._settle(work, self.events_stream, "event", self._horizon(bound))
+
+    def _horizon(self, bound: datetime | None) -> datetime:
+        """The instant to judge as of: the clock's, unless entries dated earlier are still
+        outstanding (a backfill, a neighbour's batch): then just before the oldest."""
+        now = self.clock()
+        return now if bound is None else min(now, bound)
+
+    async def _dead_letter(self, stream: str, letters: Sequence[DeadLetter]) -> None:
         if letters:
-            await self.dead_letters.send(self.events_stream, letters)
+            await self.dead_letters.send(stream, letters)
             for letter in letters:
                 self.observer.event("unknown", letter.reason)
-        await self._settle(work, self.events_stream, "event")
 
     def gather(self, entries: Sequence[Entry]) -> tuple[dict[str, Work], list[DeadLetter]]:
         """A batch's valid events grouped by booking, and a dead letter for each other entry."""
@@ -106,6 +123,13 @@ class Monitor:
                 letters.append(DeadLetter(entry_id, raw_payload(fields), exc.reason, str(exc)))
                 continue
             except ContractError as exc:
+                if (why := _encoding_error(raw)) is not None:
+                    letters.append(
+                        DeadLetter(
+                            entry_id, raw, "invalid_encoding", f"event: {why}", (("event", why),)
+                        )
+                    )
+                    continue
                 errors = tuple((e.field, e.reason) for e in exc.errors)
                 letters.append(
                     DeadLetter(entry_id, raw_payload(fields), "invalid_event", str(exc), errors)
@@ -142,32 +166,31 @@ class Monitor:
             item.late_ms = max(item.late_ms or 0, fired_ms - due_ms)
             item.acks.append(entry_id)
             self.observer.timer_fired(max(0, fired_ms - due_ms) / 1000)
-        if letters:
-            await self.dead_letters.send(self.timers_stream, letters)
-        await self._settle(work, self.timers_stream, "timer")
+        await self._dead_letter(self.timers_stream, letters)
+        if work:
+            bound = await self.frontier.settled()
+            await self._settle(work, self.timers_stream, "timer", self._horizon(bound))
 
-    async def _settle(self, work: dict[str, Work], stream: str, trigger: str) -> None:
+    async def _settle(
+        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
+    ) -> None:
         for _attempt in range(self.max_attempts):
-            plans = await self._plan_all(work, trigger)
+            plans = await self._plan_all(work, stream, trigger, horizon)
             if not plans:
                 return
             async with self.store.redis.pipeline(transaction=False) as pipe:
-                for tag, plan in plans.items():
-                    if plan.commit is None:
-                        pipe.xack(stream, self.store.group, *work[tag].acks)
-                    else:
-                        self.store.commit(pipe, stream, plan.commit)
+                for plan in plans.values():
+                    self.store.commit(pipe, stream, plan.commit)
                 try:
                     results = await pipe.execute()
                 except NoScriptError:
                     await self.store.load_scripts()
                     continue
             for (tag, plan), result in zip(plans.items(), results, strict=True):
-                if plan.commit is not None and result == -1:
-                    self.cache.drop(tag)  # another replica moved it on: read again
+                if result == -1:
+                    self.cache.drop(tag)  # moved on by another replica, or lost: read again
                     continue
-                if plan.commit is not None:
-                    self.cache.put(tag, replace(plan.cached, version=int(result)))
+                self.cache.put(tag, replace(plan.cached, version=int(result)))
                 item = work.pop(tag)
                 try:
                     self._observe(item, plan)
@@ -178,7 +201,9 @@ class Monitor:
                 "commit_conflicts_persist", entries=[a for w in work.values() for a in w.acks]
             )
 
-    async def _plan_all(self, work: dict[str, Work], trigger: str) -> dict[str, Plan]:
+    async def _plan_all(
+        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
+    ) -> dict[str, Plan]:
         # A cached booking is used as it is: the commit checks its version, and a booking
         # another replica moved on comes back as a conflict, to be read again.
         cached: dict[str, Cached] = {}
@@ -192,21 +217,69 @@ class Monitor:
         plans: dict[str, Plan] = {}
         snapshots = await self.store.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
-            cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger)
+            cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger, snap.rev)
+        letters: list[DeadLetter] = []
         for tag in list(work):
             try:
-                plans[tag] = self.plan(tag, work[tag], cached[tag], trigger)
+                plans[tag] = self.plan(tag, work[tag], cached[tag], trigger, horizon)
             except ContractError:  # only the stored events are parsed here
                 log.exception("stored_history_unreadable", entries=work[tag].acks)
                 del work[tag]
             except Exception:
-                # Leave the entries pending: the reclaimer retries, then dead-letters them.
-                log.exception("booking_failed", entries=work[tag].acks, trigger=trigger)
-                del work[tag]
+                plan = self._isolate(tag, work[tag], cached[tag], trigger, horizon, letters)
+                if plan is None:
+                    del work[tag]
+                else:
+                    plans[tag] = plan
+        await self._dead_letter(stream, letters)
         return plans
 
-    def plan(self, tag: str, item: Work, cached: Cached, trigger: str) -> Plan:
-        """What `item` does to one booking: its events applied, judged, the commit built.
+    def _isolate(
+        self,
+        tag: str,
+        item: Work,
+        cached: Cached,
+        trigger: str,
+        horizon: datetime,
+        letters: list[DeadLetter],
+    ) -> Plan | None:
+        """A booking whose judgement failed: find the events that make it fail, one at a
+        time in order, and dead-letter them alone; the rest is planned without them.
+
+        The core is pure, so an event that fails now fails on every delivery. When the
+        booking fails with none of the new events (its stored history, a defect), nothing
+        is blamed on them: the entries stay pending for the reclaimer."""
+        try:
+            self.plan(tag, replace(item, events=[], acks=[]), cached, "timer", horizon)
+        except Exception:
+            log.exception("booking_failed", entries=item.acks, trigger=trigger)
+            return None
+        kept = replace(item, events=[], acks=[])
+        plan: Plan | None = None
+        for (event, raw), entry_id in zip(item.events, item.acks, strict=True):
+            trial = replace(kept, events=[*kept.events, (event, raw)], acks=[*kept.acks, entry_id])
+            try:
+                plan = self.plan(tag, trial, cached, trigger, horizon)
+            except Exception as exc:
+                log.exception("event_unprocessable", entry=entry_id, event_type=event.type)
+                why = f"could not be applied ({type(exc).__name__})"
+                errors = (("event", why),)
+                letters.append(DeadLetter(entry_id, raw, "unprocessable", f"event: {why}", errors))
+                continue
+            kept = trial
+        item.events, item.acks = kept.events, kept.acks
+        return plan if kept.events else None
+
+    def plan(
+        self,
+        tag: str,
+        item: Work,
+        cached: Cached,
+        trigger: str,
+        horizon: datetime | None = None,
+    ) -> Plan:
+        """What `item` does to one booking: its events applied, judged as of `horizon`
+        (the clock's instant by default), the commit built.
 
         No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
         alone, as the bound on what any storage can let the whole reach)."""
@@ -232,12 +305,13 @@ class Monitor:
             disorder += latest is not None and event.time < latest
             latest = event.time if latest is None else max(latest, event.time)
         if trigger == "event" and not applied:
-            return Plan(None, cached, None, ())
+            return Plan(self._confirm(tag, item, cached), cached, None, ())
         profile = self.agencies.profile_for(item.agency)
-        as_of = max(t for t in (now, cached.as_of, item.due) if t is not None)
-        j = judge(item.agency, item.booking_id, history, profile, as_of, cached.ledger)
+        as_of = max(t for t in (horizon or now, cached.as_of, item.due) if t is not None)
+        j = judge(item.agency, item.booking_id, history, profile, as_of, cached.ledger, now=now)
         ledger = dict(cached.ledger)
         ledger.update((c.finding.finding_id, c.record) for c in j.changes)
+        rev = _revision(cached.rev, stored, as_of)
         commit = Commit(
             tag=tag,
             agency=item.agency,
@@ -258,9 +332,34 @@ class Monitor:
             acks=item.acks,
             late=late,
             out_of_order=disorder,
+            expected_rev=cached.rev,
+            rev=rev,
         )
-        kept = Cached(0, as_of, {**cached.stored, **dict(stored)}, ledger)
+        kept = Cached(0, as_of, {**cached.stored, **dict(stored)}, ledger, rev)
         return Plan(commit, kept, j, tuple(applied))
+
+    @staticmethod
+    def _confirm(tag: str, item: Work, cached: Cached) -> Commit:
+        """Only repeats arrived: ack them, but only if Redis still holds what the cache
+        says (a booking Redis lost must be written again, not acked away)."""
+        return Commit(
+            tag=tag,
+            agency=item.agency,
+            booking_id=item.booking_id,
+            expected_version=cached.version,
+            as_of=cached.as_of or datetime.min.replace(tzinfo=UTC),
+            events=(),
+            alerts=(),
+            trigger="event",
+            late_ms=None,
+            deadline_ms=None,
+            warning_ms=None,
+            custody=None,
+            retain_ms=None,
+            acks=item.acks,
+            expected_rev=cached.rev,
+            rev=cached.rev,
+        )
 
     def _retain_ms(self, j: Judgement, as_of: datetime) -> int | None:
         """Keep a booking while it can still change on its own; then for the retention."""
@@ -309,6 +408,25 @@ class Monitor:
             return
         lodged = any(d.received_at <= release.at for d in j.state.detainers)
         self.observer.release_latency((release.at - max(spans)).total_seconds(), lodged)
+
+
+def _encoding_error(raw: bytes) -> str | None:
+    """Why `raw` is not text at all (where, never what), or None when it is UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"is not valid UTF-8 (byte {exc.start})"
+    return None
+
+
+def _revision(previous: str, stored: Sequence[tuple[str, bytes]], as_of: datetime) -> str:
+    """The revision a commit leaves: a digest chained over what each commit stored, so
+    the same count of commits over other contents never passes for the cached one."""
+    digest = hashlib.sha256(previous.encode())
+    for name, _raw in stored:
+        digest.update(name.encode() + b"\x1e")
+    digest.update(as_of.isoformat().encode())
+    return digest.hexdigest()[:16]
 
 
 def _ms(t: datetime | None) -> int | None:

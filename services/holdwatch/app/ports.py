@@ -28,6 +28,16 @@ class DeadLetters(Protocol):
         """Append each letter to the dead-letter stream and ack its entry, atomically."""
 
 
+class Frontier(Protocol):
+    """How far in event time the events stream is applied (adapters/frontier.py)."""
+
+    async def around(self, first: str, last: str) -> datetime | None:
+        """For the entries `first`..`last` in hand; None: nothing else is outstanding."""
+
+    async def settled(self) -> datetime | None:
+        """For work with no entries in hand (timers); None: nothing is outstanding."""
+
+
 class Observer(Protocol):
     """True event counts; gauges are computed from state at scrape time elsewhere."""
 

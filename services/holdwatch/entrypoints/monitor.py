@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import uvicorn
@@ -39,6 +39,15 @@ def entries(message: Mapping[str, Any]) -> list[tuple[str, Mapping[bytes, bytes]
     ]
 
 
+async def keep_raw(message: Mapping[str, Any], original: Callable[..., Awaitable[Any]]) -> Any:
+    """FastStream's batch parser decodes every entry as text before a handler runs, so one
+    entry that is not UTF-8 failed the whole read. holdwatch reads the raw entries itself
+    (`entries`), so FastStream is given none to decode; the message keeps them all."""
+    parsed = await original({**message, "data": []})
+    parsed.raw_message = message
+    return parsed
+
+
 def create_app(service: Service) -> AsgiFastStream:
     s = service.settings
     broker = RedisBroker(
@@ -55,11 +64,15 @@ def create_app(service: Service) -> AsgiFastStream:
         )
 
     # FastStream's decorators are untyped; the handlers themselves are fully typed.
-    @broker.subscriber(stream=stream(s.events_stream), ack_policy=AckPolicy.MANUAL)  # type: ignore[untyped-decorator]
+    @broker.subscriber(  # type: ignore[untyped-decorator]
+        stream=stream(s.events_stream), ack_policy=AckPolicy.MANUAL, parser=keep_raw
+    )
     async def on_events(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_events(entries(msg.raw_message))
 
-    @broker.subscriber(stream=stream(s.timers_stream), ack_policy=AckPolicy.MANUAL)  # type: ignore[untyped-decorator]
+    @broker.subscriber(  # type: ignore[untyped-decorator]
+        stream=stream(s.timers_stream), ack_policy=AckPolicy.MANUAL, parser=keep_raw
+    )
     async def on_timers(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_timers(entries(msg.raw_message))
 

@@ -1,0 +1,109 @@
+"""Faults on the live path, each reproduced on a real Redis: writes Redis lost, entries a
+parser chokes on, events the core cannot apply, a consumer group that vanished.
+
+Each test fails on a monitor that acks what it did not store or lets one entry hold up
+the others.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from holdwatch.bootstrap import Service, build
+from holdwatch.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from integration.conftest import make_settings, running, until
+from story import Story
+
+pytestmark = pytest.mark.asyncio
+
+
+def iso(t: datetime) -> str:
+    return t.isoformat()
+
+
+def recent() -> str:
+    return iso(datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1))
+
+
+@pytest.fixture
+async def service(settings: Settings) -> Any:
+    svc = build(settings)
+    yield svc
+    await svc.redis.aclose()
+
+
+async def publish(redis: Redis, stream: str, events: list[dict[str, Any]]) -> list[str]:
+    return [(await redis.xadd(stream, {"event": json.dumps(e)})).decode() for e in events]
+
+
+async def pending(r: Redis, stream: str) -> int:
+    return int((await r.xinfo_groups(stream))[0]["pending"])
+
+
+async def test_a_commit_redis_lost_is_repaired_not_acked_away(service: Service) -> None:
+    """Redis loses a booking's keys while its entries survive and come back to the group
+    (a crash under `appendfsync everysec`, a lagging replica promoted, a restore). The
+    replica's cache still holds those events: they look like repeats, yet nothing is
+    stored, so they must be committed again, not acked."""
+    s, r = service.settings, service.redis
+    story = Story(agency="pierce", booking="LOST").booked(recent())
+    keys = service.monitor.store.keys
+    tag = "{pierce/LOST}"
+    async with running(service):
+        await publish(r, s.events_stream, story.events)
+
+        async def stored() -> bool:
+            return await r.hlen(keys.history(tag)) == 1 and await pending(r, s.events_stream) == 0
+
+        await until(stored)
+        # The lost write: the booking's keys vanish, the group moves back before its entry.
+        await r.delete(*keys.booking(tag))
+        await r.xgroup_setid(s.events_stream, s.group, "0")
+
+        async def repaired() -> bool:
+            return await r.hlen(keys.history(tag)) == 1 and await pending(r, s.events_stream) == 0
+
+        await until(repaired, timeout=10)
+    meta = await r.hgetall(keys.meta(tag))
+    assert int(meta[b"version"]) == 1  # stored afresh, not acked as a repeat
+
+
+async def test_an_entry_that_is_not_utf8_is_dead_lettered_at_once(
+    redis_url: str, prefix: str, tmp_path: Path
+) -> None:
+    """The parser must not choke on the batch: the bad entry goes to the dead letters with
+    `invalid_encoding` and the other events of the same read are applied within seconds,
+    not after the reclaimer's idle time."""
+    # The reclaimer waits a minute: only the subscriber itself can pass the test.
+    service = build(make_settings(redis_url, prefix, tmp_path, reclaim_idle=60.0))
+    s, r = service.settings, service.redis
+    await service.ensure_groups()
+    goods = [Story(agency="pierce", booking=f"U{i}").booked(recent()).events[0] for i in range(5)]
+    await publish(r, s.events_stream, goods[:2])
+    bad = json.dumps(goods[0]).encode().replace(b"Test Person", b"Test \xff\xfe Person")
+    bad_id = (await r.xadd(s.events_stream, {"event": bad})).decode()
+    await publish(r, s.events_stream, goods[2:])
+    async with running(service):
+
+        async def applied() -> bool:
+            n = 0
+            for i in range(5):
+                n += await r.hlen(service.monitor.store.keys.history(f"{{pierce/U{i}}}"))
+            return n == 5 and await r.xlen(s.dlq_stream) == 1
+
+        await until(applied, timeout=5)
+        assert await pending(r, s.events_stream) == 0
+    ((_, letter),) = await r.xrange(s.dlq_stream)
+    assert letter[b"reason"] == b"invalid_encoding"
+    assert letter[b"original_id"].decode() == bad_id
+    assert b"Person" not in letter[b"detail"]
+    await r.aclose()
