@@ -26,6 +26,7 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
 from holdwatch.entrypoints import heap
+from holdwatch.entrypoints.subscriptions import Subscriptions
 from holdwatch.settings import Settings
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -63,28 +64,30 @@ def create_app(service: Service) -> AsgiFastStream:
             name, group=s.group, consumer=s.consumer, batch=True, max_records=s.batch_size
         )
 
-    # FastStream's decorators are untyped; the handlers themselves are fully typed.
-    @broker.subscriber(  # type: ignore[untyped-decorator]
-        stream=stream(s.events_stream), ack_policy=AckPolicy.MANUAL, parser=keep_raw
-    )
     async def on_events(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_events(entries(msg.raw_message))
 
-    @broker.subscriber(  # type: ignore[untyped-decorator]
-        stream=stream(s.timers_stream), ack_policy=AckPolicy.MANUAL, parser=keep_raw
-    )
     async def on_timers(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_timers(entries(msg.raw_message))
 
+    subscribers = []
+    for name, handler in ((s.events_stream, on_events), (s.timers_stream, on_timers)):
+        subscriber = broker.subscriber(
+            stream=stream(name), ack_policy=AckPolicy.MANUAL, parser=keep_raw
+        )
+        subscriber(handler)
+        subscribers.append(subscriber)
+    subscriptions = Subscriptions(subscribers, service.ensure_groups, s.reclaim_interval)
     return AsgiFastStream(
         broker,
         asgi_routes=[
             ("/metrics", _metrics(service)),
-            ("/healthz", _text(b"ok")),
-            ("/readyz", _ready(service)),
+            ("/healthz", healthz(subscriptions)),
+            ("/readyz", _ready(service, subscriptions)),
         ],
         on_startup=[service.ensure_groups, service.drain_own],
-        after_startup=[service.start_background],
+        after_startup=[service.start_background, subscriptions.start],
+        on_shutdown=[subscriptions.stop],
         after_shutdown=[service.close],
     )
 
@@ -102,6 +105,19 @@ def _text(body: bytes) -> ASGIApp:
     return respond(200, body)
 
 
+def healthz(subscriptions: Subscriptions) -> ASGIApp:
+    """Alive while every subscriber is reading; 503 while one is stopped (the watcher is
+    starting it again, or cannot: then the orchestrator should restart the process)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if subscriptions.running:
+            await _text(b"ok")(scope, receive, send)
+        else:
+            await respond(503, b"subscriber stopped")(scope, receive, send)
+
+    return app
+
+
 def _metrics(service: Service) -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         body = await render(service.registry, service.state)
@@ -110,11 +126,13 @@ def _metrics(service: Service) -> ASGIApp:
     return app
 
 
-def _ready(service: Service) -> ASGIApp:
-    """Ready when Redis answers and both consumer groups exist."""
+def _ready(service: Service, subscriptions: Subscriptions) -> ASGIApp:
+    """Ready when Redis answers, both consumer groups exist and both subscribers read."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         try:
+            if not subscriptions.running:
+                raise LookupError("subscriber")
             for name in service.streams:
                 groups: Sequence[Mapping[str, Any]] = await service.redis.xinfo_groups(name)
                 if not any(g["name"] in {s := service.settings.group, s.encode()} for g in groups):

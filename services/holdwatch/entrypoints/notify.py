@@ -3,12 +3,14 @@
 One batch subscriber on the alerts stream in the notifier's own consumer group (created
 at id 0 first, so alerts written before the first start are read), manual ack: the
 enqueue script acks what it queued. Delivery and escalation loops run beside it on every
-replica. HTTP: /metrics, /healthz.
+replica. HTTP: /metrics, /healthz (503 while the subscriber is stopped: a vanished group
+is recreated and the subscriber started again, entrypoints/subscriptions.py).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream
@@ -19,7 +21,8 @@ from prometheus_client import generate_latest
 
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.bootstrap import NotifyService, build_notifier
-from holdwatch.entrypoints.monitor import entries, respond, serve
+from holdwatch.entrypoints.monitor import entries, healthz, keep_raw, respond, serve
+from holdwatch.entrypoints.subscriptions import Subscriptions
 from holdwatch.settings import Settings
 
 
@@ -39,9 +42,11 @@ def create_notify_app(service: NotifyService) -> AsgiFastStream:
         max_records=s.batch_size,
     )
 
-    @broker.subscriber(stream=sub, ack_policy=AckPolicy.MANUAL)
     async def on_alerts(msg: RedisBatchStreamMessage) -> None:
         await service.notifier.on_alerts(entries(msg.raw_message))
+
+    subscriber: Any = broker.subscriber(stream=sub, ack_policy=AckPolicy.MANUAL, parser=keep_raw)
+    subscriptions = Subscriptions([subscriber(on_alerts)], service.ensure_group, s.reclaim_interval)
 
     async def metrics(scope: Scope, receive: Receive, send: Send) -> None:
         body = generate_latest(service.registry)
@@ -49,9 +54,10 @@ def create_notify_app(service: NotifyService) -> AsgiFastStream:
 
     return AsgiFastStream(
         broker,
-        asgi_routes=[("/metrics", metrics), ("/healthz", respond(200, b"ok"))],
+        asgi_routes=[("/metrics", metrics), ("/healthz", healthz(subscriptions))],
         on_startup=[service.ensure_group, service.drain_own],
-        after_startup=[service.start_background],
+        after_startup=[service.start_background, subscriptions.start],
+        on_shutdown=[subscriptions.stop],
         after_shutdown=[service.close],
     )
 
