@@ -159,6 +159,7 @@ def _repeat(row: int, of: int, column: str) -> Callable[[Rows], None]:
 
 NOT_A_DAY = "is not a date (YYYY-MM-DD)"
 NOT_A_TIME = "is not a local time (YYYY-MM-DD HH:MM)"
+YEARS = "is not in the years 1900-2200"  # sentinels such as 9999-12-31, and typos
 P1, P3 = "107dfc6e2bae", "8b1bdfa86957"  # pierce_sample.csv bookings: rows 1-8, 14-16
 TRAVIS_1, TRAVIS_2 = "TCB1745b8e07834", "TCB1647659791b3"
 BEFORE = "2015-01-01 00:00:00"
@@ -168,16 +169,20 @@ REJECTS: list[tuple[str, Callable[[Rows], None], tuple[int, str | None, str]]] =
     ("travis", _set(1, "booking_date"), (1, TRAVIS_1, f"booking_date: {NOT_A_DAY}")),
     ("travis", _set(2, "last_disposition_date"), (2, TRAVIS_2, f"last_disposition_date: {NOT_A_DAY}")),
     ("travis", _set(1, "detainer_disposition_date"), (1, TRAVIS_1, f"detainer_disposition_date: {NOT_A_DAY}")),
+    ("travis", _set(1, "detainer_disposition_date", "9999-12-31"), (1, TRAVIS_1, f"detainer_disposition_date: {YEARS}")),
     ("travis", _set(3, "booking_key", ""), (3, None, "booking_key: is empty")),
     ("travis", _repeat(2, 1, "booking_key"), (2, TRAVIS_1, "booking_key: repeats an earlier row's")),
     ("travis", _drop(1, "detainer_level"), (1, TRAVIS_1, "row: not 12 cells like the header")),
     ("pa", _set(2, "detainer_prepare_date", ""), (2, "pa-401", "detainer_prepare_date: is empty")),
     ("pa", _set(2, "detainer_prepare_date"), (2, "pa-401", f"detainer_prepare_date: {NOT_A_DAY}")),
+    ("pa", _set(2, "detainer_prepare_date", "0001-01-01"), (2, "pa-401", f"detainer_prepare_date: {YEARS}")),
     ("pa", _set(1, "detention_facility", ""), (1, "pa-1", "detention_facility: is empty")),
     ("pa", _repeat(2, 1, "detainer_seq"), (2, "pa-1", "detainer_seq: repeats an earlier row's")),
     ("pa", _drop(3, "detainer_type"), (3, "pa-801", "row: not 7 cells like the header")),
     ("pierce", _set(1, "booking_dt", ""), (1, P1, "booking_dt: is empty")),
     ("pierce", _set(1, "release_dt"), (1, P1, f"release_dt: {NOT_A_TIME}")),
+    ("pierce", _set(1, "release_dt", "9999-12-31 23:59:00"), (1, P1, f"release_dt: {YEARS}")),
+    ("pierce", _set(1, "booking_dt", "2016-01-19T11:44:00+00:00"), (1, P1, f"booking_dt: {NOT_A_TIME}")),
     ("pierce", _set(1, "release_dt", BEFORE), (1, P1, "release_dt: before booking_dt")),
     ("pierce", _set(3, "charge_release_dt", BEFORE), (3, P1, "charge_release_dt: before booking_dt")),
     ("pierce", _set(15, "charge_release_dt"), (15, P3, f"charge_release_dt: {NOT_A_TIME}")),

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from holdwatch.app.importers.outcome import Imported, Outcome, Reject, Unimportable
+from holdwatch.app.importers.outcome import YEARS, Imported, Outcome, Reject, Unimportable
 
 #: (event type, instant, data) in the order the booking's events are numbered
 Plan = Sequence[tuple[str, datetime, dict[str, Any]]]
@@ -46,9 +46,12 @@ def cell(row: dict[str, str], column: str) -> str:
 def day(row: dict[str, str], column: str) -> date:
     text = cell(row, column)
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise Unimportable(column, "is not a date (YYYY-MM-DD)") from None
+    if value.year not in YEARS:
+        raise Unimportable(column, f"is not in the years {YEARS[0]}-{YEARS[-1]}")
+    return value
 
 
 def records(path: Path) -> Iterator[tuple[int, dict[str, str], str | None]]:

@@ -18,6 +18,10 @@ from typing import Any
 
 from holdwatch.domain.contract import ContractError, parse_event
 
+#: Years a source date may have: outside them it is a sentinel ("9999-12-31") or a typo,
+#: and the arithmetic on it could overflow.
+YEARS = range(1900, 2201)
+
 
 class Unimportable(ValueError):
     """A cell that stops its booking from being imported: the column and why, no value."""

@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from holdwatch.app.importers.envelope import records
-from holdwatch.app.importers.outcome import Imported, Outcome, Reject, Unimportable
+from holdwatch.app.importers.outcome import YEARS, Imported, Outcome, Reject, Unimportable
 
 PROVENANCE_FILE = "pierce_county_ice_hold_bookings_2016_2018.csv"
 ZONE = ZoneInfo("America/Los_Angeles")
@@ -86,8 +86,6 @@ NOTES: list[str] = []
 def local(text: str, where: str) -> datetime:
     """A naive CSV wall time in America/Los_Angeles as an aware instant (fold=0)."""
     naive = datetime.fromisoformat(text)
-    if naive.tzinfo is not None:
-        raise ValueError("a wall time, not an instant with an offset")
     early = naive.replace(tzinfo=ZONE, fold=0)
     late = naive.replace(tzinfo=ZONE, fold=1)
     if early.utcoffset() != late.utcoffset():
@@ -125,9 +123,14 @@ def _instant(row: Row, column: str, subject: str) -> datetime:
     if not text:
         raise Unimportable(column, "is empty", row.number)
     try:
-        return local(text, f"{subject} row {row.number} {column}")
+        naive = datetime.fromisoformat(text)
     except ValueError:
-        raise Unimportable(column, "is not a local time (YYYY-MM-DD HH:MM)", row.number) from None
+        naive = None
+    if naive is None or naive.tzinfo is not None:
+        raise Unimportable(column, "is not a local time (YYYY-MM-DD HH:MM)", row.number)
+    if naive.year not in YEARS:
+        raise Unimportable(column, f"is not in the years {YEARS[0]}-{YEARS[-1]}", row.number)
+    return local(text, f"{subject} row {row.number} {column}")
 
 
 @dataclass(frozen=True)

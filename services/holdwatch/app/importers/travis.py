@@ -5,7 +5,8 @@ The file has dates, not times: every instant here is noon at the jail (America/C
 on the recorded day, and says so (`provenanceprecision: day`). Holds measured in hours
 cannot be judged from it; ordering, volumes and outcomes can. One booking per row:
 booked, detainer lodged the same day, eligible when the last charge was disposed, then
-the detainer's disposition closes it.
+the detainer's disposition closes it; a disposition with no event here leaves the detainer
+open, with a note.
 """
 
 from __future__ import annotations
