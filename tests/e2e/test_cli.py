@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -141,6 +142,55 @@ def test_import_writes_contract_events_and_refuses_another_layout() -> None:
     assert run.returncode == 0, run.stderr
     events = [json.loads(line) for line in run.stdout.splitlines()]
     assert events and all(e["provenancefile"] == "pa_sample.csv" for e in events)
-    assert f"imported {len(events)} events" in run.stderr
+    assert f"imported 24 bookings ({len(events)} events); 0 not imported" in run.stderr
     wrong = holdwatch("import", "pa", str(sample / "travis_sample.csv"))
     assert wrong.returncode == 2 and "not the pa layout" in wrong.stderr
+
+
+PERSONAL = "JANE Q DOE"  # stands for a personal value in a bad cell: never echoed
+
+
+def test_import_counts_every_row_not_imported_and_lists_each_with_rejects(tmp_path: Path) -> None:
+    sample = ROOT / "tests" / "fixtures" / "importers" / "travis_sample.csv"
+    with sample.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows[1][4] = PERSONAL  # booking_date
+    rows[4][4] = ""
+    rows[6][0] = rows[0][0]  # booking_key repeated
+    bad = tmp_path / "travis.csv"
+    with bad.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    rejects = tmp_path / "rejects.jsonl"
+
+    run = holdwatch("import", "travis", str(bad), "--rejects", str(rejects))
+    assert run.returncode == 0, run.stderr
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    assert len({e["subject"] for e in events}) == 17
+    assert [json.loads(line) for line in rejects.read_text().splitlines()] == [
+        {"row": 2, "booking": rows[1][0], "reason": "booking_date: is not a date (YYYY-MM-DD)"},
+        {"row": 5, "booking": rows[4][0], "reason": "booking_date: is empty"},
+        {"row": 7, "booking": rows[0][0], "reason": "booking_key: repeats an earlier row's"},
+    ]
+    assert run.stderr.splitlines() == [
+        f"imported 17 bookings ({len(events)} events); 3 not imported:",
+        "       1  booking_date: is empty",
+        "       1  booking_date: is not a date (YYYY-MM-DD)",
+        "       1  booking_key: repeats an earlier row's",
+        "1 imported with a note:",  # row 20: ERROR IN ENTRY has no closing event
+        "       1  detainer_disposition_type: not mapped; detainer left open",
+    ]
+    assert PERSONAL not in run.stderr + rejects.read_text()
+    # the counts are on stderr without --rejects too
+    again = holdwatch("import", "travis", str(bad))
+    assert again.returncode == 0 and again.stderr == run.stderr and again.stdout == run.stdout
+
+
+def test_import_keeps_a_pierce_booking_with_no_level_flag() -> None:
+    """The felony/misdemeanor flags are unset on 17 of Pierce's 204 hold bookings; the 10 of
+    them with a criminal charge row used to be left out without a word."""
+    sample = ROOT / "tests" / "fixtures" / "importers" / "pierce_unflagged.csv"
+    run = holdwatch("import", "pierce", str(sample))
+    assert run.returncode == 0, run.stderr
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    assert {e["subject"] for e in events} == {"07470c1bd81e", "b5e3e9dc4b5f"}
+    assert run.stderr.startswith(f"imported 2 bookings ({len(events)} events); 0 not imported")

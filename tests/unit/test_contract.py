@@ -54,6 +54,8 @@ REJECTS: list[tuple[str, dict[str, Any], Mutation, str, str]] = [
     ("no facility", BOOKING, lambda e: e["data"].pop("facility"), "data.facility", "required"),
     ("bad level", BOOKING, lambda e: e["data"]["charges"][0].update(level="big"),
      "data.charges.0.level", "felony"),
+    ("no prior level", BOOKING, lambda e: e["data"]["prior_convictions"][0].pop("level"),
+     "data.prior_convictions.0.level", "required"),
     ("bad zone", BOOKING, lambda e: e["data"].update(timezone="Mars/Base"), "data.timezone", "IANA"),
     ("bad date", BOOKING, lambda e: e["data"]["prior_convictions"][0].update(convicted_on="2012-13-01"),
      "data.prior_convictions.0.convicted_on", "month"),
@@ -113,6 +115,15 @@ def test_valid_events_parse_and_hide_personal_data_from_repr() -> None:
 def test_unknown_extra_attributes_are_ignored_for_forward_compatibility() -> None:
     event = parse_event(mutate(BOOKING, lambda e: e.update(traceparent="00-abc", newattr=1)))
     assert isinstance(event, BookingCreated)
+
+
+def test_a_booking_charge_may_leave_its_level_unknown() -> None:
+    """The jail's record may not say; a charge without `level` is kept, not refused."""
+    event = parse_event(mutate(BOOKING, lambda e: e["data"]["charges"][0].pop("level")))
+    assert isinstance(event, BookingCreated)
+    assert event.data.charges[0].level is None
+    known = parse_event(json.dumps(BOOKING))
+    assert isinstance(known, BookingCreated) and known.data.charges[0].level == "felony"
 
 
 def test_wso_activity_may_be_agency_level() -> None:

@@ -63,10 +63,13 @@ class Person(_Model):
 
 
 class Charge(_Model):
+    """A charge on this booking. `level` is absent when the jail's record does not say (it
+    is often unknown at booking); no rule reads it, unlike a prior conviction's."""
+
     charge_id: NonEmpty
     code: NonEmpty
     description: str | None = None
-    level: Level
+    level: Level | None = None
 
 
 class PriorConviction(_Model):

@@ -41,7 +41,7 @@ class Booking(NamedTuple):
     facility: str
     timezone: str | None
     person_id: str
-    charge_codes: tuple[tuple[str, Level], ...]
+    charge_codes: tuple[tuple[str, Level | None], ...]
     prior_convictions: tuple[Conviction, ...]
     registrant: bool | None
     event_id: str

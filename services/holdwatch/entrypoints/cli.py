@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import json
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from rich.progress import Progress
 from holdwatch.adapters.embedded import connected
 from holdwatch.app.audit import AuditInputError, audit
 from holdwatch.app.importers import LAYOUTS
+from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
@@ -27,7 +30,6 @@ from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, Knobs, simulate
-from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.table import render_table
 from holdwatch.policy.profiles import resolve
@@ -53,6 +55,14 @@ def _day(text: str) -> datetime:
         return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r}: not a date as YYYY-MM-DD") from exc
+
+
+def _import_parser(im: argparse.ArgumentParser) -> None:
+    im.add_argument("layout", choices=sorted(LAYOUTS))
+    im.add_argument("file", type=Path)
+    im.add_argument(
+        "--rejects", type=Path, help="list each row not imported (JSONL: row, booking, reason)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,8 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("publish", help="append a JSONL history to the events stream")
     p.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
     im = sub.add_parser("import", help="a public dataset's CSV as contract events (JSONL)")
-    im.add_argument("layout", choices=sorted(LAYOUTS))
-    im.add_argument("file", type=Path)
+    _import_parser(im)
     rp = sub.add_parser("replay", help="publish a history with a progress bar, at a rate")
     rp.add_argument("file", type=Path, help="CloudEvents, one per line")
     rp.add_argument("--rate", type=float, default=None, help="events a second (default: all)")
@@ -169,23 +178,33 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    """Each event is checked against the contract before it is written."""
-    count = 0
+    """Each booking is checked against the contract before it is written; every row or
+    booking not imported is counted on stderr and, with --rejects, listed there."""
+    tally = Tally()
     try:
-        for event in LAYOUTS[args.layout](args.file):
-            line = json.dumps(event, ensure_ascii=False)
-            parse_event(line)
-            sys.stdout.write(line + "\n")
-            count += 1
+        with ExitStack() as stack:
+            rejects = (
+                stack.enter_context(args.rejects.open("w", encoding="utf-8"))
+                if args.rejects
+                else None
+            )
+            for outcome in checked(LAYOUTS[args.layout](args.file)):
+                tally.add(outcome)
+                if isinstance(outcome, Imported):
+                    for event in outcome.events:
+                        sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+                elif rejects is not None:
+                    rejects.write(outcome.as_json() + "\n")
     except OSError as exc:
-        print(f"holdwatch import: {args.file}: {exc.strerror}", file=sys.stderr)
+        print(f"holdwatch import: {exc.filename or args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (KeyError, ValueError) as exc:  # a column missing, a cell unreadable
+    except (KeyError, ValueError, csv.Error) as exc:  # a column missing, a file unreadable
         print(
             f"holdwatch import: {args.file}: not the {args.layout} layout ({exc})", file=sys.stderr
         )
         return EXIT_BAD_INPUT
-    print(f"imported {count} events", file=sys.stderr)
+    for line in tally.lines():
+        print(line, file=sys.stderr)
     return 0
 
 

@@ -3,14 +3,15 @@
 
 One booking per `booking_key` (its first 12 hex digits as the subject), each event naming
 its file and row (`provenancefile`, `provenancerow`). The detainer's receipt is not in the
-data: it is taken as 12 hours after booking, before the last charge closes. Release
-eligibility is the last criminal charge's close; the release goes to ICE when the hold's
-disposition says `Immigration`. No demographic column is read.
+data: it is taken as 12 hours after booking, before the last charge closes (and not after
+release eligibility or a cancellation). Release eligibility is the last criminal charge's
+close; the release goes to ICE when the hold's disposition says `Immigration`. A charge's
+level comes from the booking's felony/misdemeanor flags and is left out when neither is
+set. No demographic column is read.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from holdwatch.app.importers.envelope import records
+from holdwatch.app.importers.outcome import YEARS, Imported, Outcome, Reject, Unimportable
 
 PROVENANCE_FILE = "pierce_county_ice_hold_bookings_2016_2018.csv"
 ZONE = ZoneInfo("America/Los_Angeles")
@@ -29,6 +33,7 @@ DETAINER_DELAY = timedelta(hours=12)
 ONE_MINUTE = timedelta(minutes=1)
 
 CHAIN = ("WSI Chain", "Mini-Chain")
+EMPTY_KEY = "booking_key: is empty"
 
 
 @dataclass(frozen=True)
@@ -95,12 +100,37 @@ def rfc3339(instant: datetime) -> str:
     return instant.astimezone(ZONE).isoformat()
 
 
-def read(path: Path) -> list[Booking]:
+def read(path: Path) -> tuple[list[Booking], list[Reject]]:
+    """The file's bookings in key order, and the rows that cannot be part of one: a row
+    with no booking_key, and a malformed row (its booking is then left out whole, as it
+    would be incomplete)."""
     grouped: dict[str, list[Row]] = defaultdict(list)
-    with path.open(newline="", encoding="utf-8") as handle:
-        for number, cells in enumerate(csv.DictReader(handle), start=1):
-            grouped[cells["booking_key"]].append(Row(number, cells))
-    return [Booking(key, tuple(rows)) for key, rows in sorted(grouped.items())]
+    rejects: list[Reject] = []
+    broken: set[str] = set()
+    for number, cells, malformed in records(path):
+        key = cells["booking_key"]
+        if malformed or not key:
+            rejects.append(Reject(number, key[:12] if key else None, malformed or EMPTY_KEY))
+            broken.add(key or "")
+        else:
+            grouped[key].append(Row(number, cells))
+    bookings = [Booking(k, tuple(rows)) for k, rows in sorted(grouped.items()) if k not in broken]
+    return bookings, rejects
+
+
+def _instant(row: Row, column: str, subject: str) -> datetime:
+    text = row.cells[column]
+    if not text:
+        raise Unimportable(column, "is empty", row.number)
+    try:
+        naive = datetime.fromisoformat(text)
+    except ValueError:
+        naive = None
+    if naive is None or naive.tzinfo is not None:
+        raise Unimportable(column, "is not a local time (YYYY-MM-DD HH:MM)", row.number)
+    if naive.year not in YEARS:
+        raise Unimportable(column, f"is not in the years {YEARS[0]}-{YEARS[-1]}", row.number)
+    return local(text, f"{subject} row {row.number} {column}")
 
 
 @dataclass(frozen=True)
@@ -113,30 +143,41 @@ class Timeline:
     released: datetime
 
 
+def check(b: Booking) -> None:
+    """Raise `Unimportable` if the booking cannot be one custody episode: not exactly one
+    hold row, or a time unreadable or before the booking."""
+    holds = [r for r in b.rows if r.is_hold]
+    if len(holds) != 1:
+        why = "no row is the hold" if not holds else "more than one row is the hold"
+        raise Unimportable("is_immigration_hold_charge", why, b.rows[0].number)
+    timeline(b)
+
+
 def timeline(b: Booking) -> Timeline:
+    """The booking's instants; `Unimportable` names the cell that makes them impossible."""
     first = b.rows[0]
-    booked = local(first.cells["booking_dt"], f"{b.subject} booking_dt")
-    released = local(first.cells["release_dt"], f"{b.subject} release_dt")
-    closes = [
-        (local(r.cells["charge_release_dt"], f"{b.subject} row {r.number}"), r.number)
-        for r in b.criminal
-    ]
+    booked = _instant(first, "booking_dt", b.subject)
+    released = _instant(first, "release_dt", b.subject)
+    if released < booked:
+        raise Unimportable("release_dt", "before booking_dt", first.number)
+    closes = [(_instant(r, "charge_release_dt", b.subject), r.number) for r in b.criminal]
+    for at, number in closes:
+        if at < booked:
+            raise Unimportable("charge_release_dt", "before booking_dt", number)
     last_close, last_row = max(closes) if closes else (released, first.number)
     eligible, eligible_row = (
         (last_close, last_row) if last_close < released else (released, first.number)
     )
-    # Receipt is not in the data: booking + 12 h, but before the last charge release.
-    detainer = max(booked, min(booked + DETAINER_DELAY, last_close - ONE_MINUTE))
     cancelled = None
     if b.disposition == "Cancel Detainer":
-        cancelled = local(b.hold.cells["charge_release_dt"], f"{b.subject} hold row")
+        cancelled = _instant(b.hold, "charge_release_dt", b.subject)
+        if cancelled < booked:
+            raise Unimportable("charge_release_dt", "before booking_dt", b.hold.number)
+    # Receipt is not in the data: booking + 12 h, but before the last charge release, and
+    # never after eligibility or the cancellation.
+    latest = min(booked + DETAINER_DELAY, last_close - ONE_MINUTE, eligible, cancelled or eligible)
+    detainer = max(booked, latest)
     return Timeline(booked, detainer, eligible, eligible_row, cancelled, released)
-
-
-def consistent(b: Booking) -> bool:
-    t = timeline(b)
-    ok = t.booked <= t.detainer <= t.eligible <= t.released
-    return ok and (t.cancelled is None or t.cancelled >= t.detainer)
 
 
 def released_to(disposition: str) -> str:
@@ -162,7 +203,7 @@ def booking_events(b: Booking, provenance_file: str = PROVENANCE_FILE) -> list[d
                 if r.cells["booking_charge_txt"]
                 else {}
             ),
-            "level": b.level,
+            **({"level": b.level} if b.level else {}),
         }
         for r in b.criminal
     ]
@@ -211,9 +252,20 @@ def booking_events(b: Booking, provenance_file: str = PROVENANCE_FILE) -> list[d
     ]
 
 
-def events(path: Path) -> Iterator[dict[str, Any]]:
-    """Every usable booking of the file, as contract events (bookings whose dates do not
-    fit one custody episode, or with no felony or misdemeanor flag, are left out)."""
-    for b in read(path):
-        if (b.level is not None or not b.criminal) and consistent(b):
-            yield from booking_events(b, path.name)
+def events(path: Path) -> Iterator[Outcome]:
+    """Every booking of the file: its events, or why it cannot be imported."""
+    bookings, rejects = read(path)
+    yield from rejects
+    subjects: set[str] = set()
+    for b in bookings:
+        first = b.rows[0].number
+        try:
+            if b.subject in subjects:  # two keys with the same first 12 characters
+                raise Unimportable("booking_key", "repeats an earlier booking's subject")
+            check(b)
+            plan = booking_events(b, path.name)
+        except Unimportable as exc:
+            yield Reject(exc.row or first, b.subject, str(exc))
+            continue
+        subjects.add(b.subject)
+        yield Imported(first, b.subject, plan)
