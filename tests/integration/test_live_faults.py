@@ -107,3 +107,54 @@ async def test_an_entry_that_is_not_utf8_is_dead_lettered_at_once(
     assert letter[b"original_id"].decode() == bad_id
     assert b"Person" not in letter[b"detail"]
     await r.aclose()
+
+
+async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One event of a booking makes the judgement fail (a defect the contract does not
+    catch): that event alone is dead-lettered at once, naming why; the booking's other
+    events of the same read are applied and judged, and so is every other booking."""
+    import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
+
+    real = monitor_module.judge
+
+    def judge(agency: str, booking_id: str | None, history: Any, *args: Any, **kw: Any) -> Any:
+        if any(e.id == "POISON" for e in history.events.values()):
+            raise OverflowError("date value out of range")
+        return real(agency, booking_id, history, *args, **kw)
+
+    monkeypatch.setattr(monitor_module, "judge", judge)
+    s, r = service.settings, service.redis
+    t = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    mixed = (
+        Story(agency="pierce", booking="MIX")
+        .booked(iso(t))
+        .detainer(iso(t + timedelta(minutes=10)))
+        .add(
+            "release.eligible", iso(t + timedelta(hours=1)), {"reason": "bond_posted"}, id="POISON"
+        )
+        .add("custody.released", iso(t + timedelta(hours=2)), {"to": "ice"})
+    )
+    other = Story(agency="pierce", booking="OTHER").booked(iso(t))
+    ids = await publish(r, s.events_stream, mixed.events + other.events)
+    keys = service.monitor.store.keys
+    async with running(service):
+
+        async def settled() -> bool:
+            return (
+                await r.xlen(s.dlq_stream) == 1
+                and await pending(r, s.events_stream) == 0
+                and await r.hlen(keys.history("{pierce/MIX}")) == 3
+            )
+
+        await until(settled, timeout=5)
+    ((_, letter),) = await r.xrange(s.dlq_stream)
+    assert letter[b"reason"] == b"unprocessable"
+    assert letter[b"original_id"].decode() == ids[2]
+    assert letter[b"detail"] == b"event: could not be applied (OverflowError)"
+    assert json.loads(letter[b"errors"]) == [
+        {"field": "event", "reason": "could not be applied (OverflowError)"}
+    ]
+    assert await r.hlen(keys.history("{pierce/OTHER}")) == 1
+    assert int((await r.hgetall(keys.meta("{pierce/MIX}")))[b"version"]) >= 1
