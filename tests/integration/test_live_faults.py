@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from holdwatch.adapters.logging import configure_logging
 from holdwatch.bootstrap import Service, build
 from holdwatch.settings import Settings
 
@@ -110,7 +111,7 @@ async def test_an_entry_that_is_not_utf8_is_dead_lettered_at_once(
 
 
 async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
-    service: Service, monkeypatch: pytest.MonkeyPatch
+    service: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, restore_logging: None
 ) -> None:
     """One event of a booking makes the judgement fail (a defect the contract does not
     catch): that event alone is dead-lettered at once, naming why; the booking's other
@@ -125,6 +126,7 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
         return real(agency, booking_id, history, *args, **kw)
 
     monkeypatch.setattr(monitor_module, "judge", judge)
+    configure_logging("INFO", (tmp_path / "monitor.log").open("w"))  # as in production
     s, r = service.settings, service.redis
     t = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
     mixed = (
@@ -148,7 +150,7 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
                 and await r.hlen(keys.history("{pierce/MIX}")) == 3
             )
 
-        await until(settled, timeout=5)
+        await until(settled, timeout=10)
     ((_, letter),) = await r.xrange(s.dlq_stream)
     assert letter[b"reason"] == b"unprocessable"
     assert letter[b"original_id"].decode() == ids[2]

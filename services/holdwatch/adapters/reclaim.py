@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from holdwatch.adapters.entries import raw_payload
-from holdwatch.app.monitor import Entry
+from holdwatch.app.intake import Entry
 from holdwatch.app.ports import DeadLetter, DeadLetters, Observer
 
 log = structlog.get_logger("holdwatch.reclaim")

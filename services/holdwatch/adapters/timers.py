@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import datetime
 
 import structlog
 from redis.asyncio import Redis
@@ -66,9 +67,11 @@ class TimerPoller:
         self.maxlen = maxlen
         self._fire = redis.register_script(FIRE)
 
-    async def fire_due(self) -> int:
-        settled = await self.frontier.settled()
-        upto = "" if settled is None else int(settled.timestamp() * 1000)
+    async def fire_due(self, until: datetime | None = None) -> int:
+        """Fire what is due on the Redis clock, up to the frontier (and `until`, for a
+        replay or a test whose clock is not the Redis clock)."""
+        bounds = [t for t in (await self.frontier.settled(), until) if t is not None]
+        upto = int(min(bounds).timestamp() * 1000) if bounds else ""
         fired = await self._fire(
             keys=[self.keys.timers, self.keys.timer_data, self.fired_stream],
             args=[self.limit, self.maxlen, upto],

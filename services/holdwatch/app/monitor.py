@@ -14,38 +14,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import structlog
 from redis.exceptions import NoScriptError
 
-from holdwatch.adapters.entries import BadEntry, event_payload, raw_payload
-from holdwatch.adapters.keys import booking_tag, event_field
+from holdwatch.adapters.keys import event_field
 from holdwatch.adapters.redis_store import BookingStore, Commit
-from holdwatch.app.agencies import AgencyMap, UnknownAgency
+from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.booking_cache import BookingCache, Cached
+from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
 from holdwatch.app.judge import Custody, Judgement, Wake, judge
+from holdwatch.app.observe import observe
 from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Frontier, Observer
-from holdwatch.domain.contract import ContractError, parse_event
-from holdwatch.domain.events import DetainerReceived, Event
+from holdwatch.domain.contract import ContractError
+from holdwatch.domain.events import Event
 
 log = structlog.get_logger("holdwatch.monitor")
-
-Entry = tuple[str, Mapping[bytes, bytes]]  # stream entry id, fields
-
-
-@dataclass(slots=True)
-class Work:
-    """What one batch brings to one booking."""
-
-    agency: str
-    booking_id: str | None
-    events: list[tuple[Event, bytes]] = field(default_factory=list)
-    acks: list[str] = field(default_factory=list)
-    due: datetime | None = None  # timer work: the instant that fell due
-    late_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,60 +99,13 @@ class Monitor:
 
     def gather(self, entries: Sequence[Entry]) -> tuple[dict[str, Work], list[DeadLetter]]:
         """A batch's valid events grouped by booking, and a dead letter for each other entry."""
-        work: dict[str, Work] = {}
-        letters: list[DeadLetter] = []
-        for entry_id, fields in entries:
-            try:
-                raw = event_payload(fields)
-                event = parse_event(raw)
-                self.agencies.profile_for(event.agency)
-            except BadEntry as exc:
-                letters.append(DeadLetter(entry_id, raw_payload(fields), exc.reason, str(exc)))
-                continue
-            except ContractError as exc:
-                if (why := _encoding_error(raw)) is not None:
-                    letters.append(
-                        DeadLetter(
-                            entry_id, raw, "invalid_encoding", f"event: {why}", (("event", why),)
-                        )
-                    )
-                    continue
-                errors = tuple((e.field, e.reason) for e in exc.errors)
-                letters.append(
-                    DeadLetter(entry_id, raw_payload(fields), "invalid_event", str(exc), errors)
-                )
-                continue
-            except UnknownAgency:
-                detail = "agency: no profile is configured for this agency"
-                letters.append(DeadLetter(entry_id, raw, "unknown_agency", detail))
-                continue
-            tag = booking_tag(event.agency, event.subject)
-            item = work.setdefault(tag, Work(event.agency, event.subject))
-            item.events.append((event, raw))
-            item.acks.append(entry_id)
-        return work, letters
+        return gather_events(entries, self.agencies)
 
     async def on_timers(self, entries: Sequence[Entry]) -> None:
         """Judge each booking whose timer fired, as of (at least) the instant it fell due."""
-        work: dict[str, Work] = {}
-        letters: list[DeadLetter] = []
-        for entry_id, fields in entries:
-            try:
-                member = fields[b"timer"].decode()
-                data = json.loads(fields[b"data"])
-                due_ms, fired_ms = int(fields[b"due_ms"]), int(fields[b"fired_ms"])
-            except (KeyError, ValueError) as exc:
-                detail = f"timer entry: unreadable ({type(exc).__name__})"
-                letters.append(DeadLetter(entry_id, raw_payload(fields), "invalid_timer", detail))
-                continue
-            tag = member.rsplit("|", 1)[0]
-            item = work.setdefault(tag, Work(data["agency"], data["booking_id"]))
-            # Judged just past the instant: custody that lasts to a deadline breaks it after.
-            due = datetime.fromtimestamp((due_ms + 1) / 1000, UTC)
-            item.due = max(item.due or due, due)
-            item.late_ms = max(item.late_ms or 0, fired_ms - due_ms)
-            item.acks.append(entry_id)
-            self.observer.timer_fired(max(0, fired_ms - due_ms) / 1000)
+        work, letters, lateness = gather_timers(entries)
+        for seconds in lateness:
+            self.observer.timer_fired(seconds)
         await self._dead_letter(self.timers_stream, letters)
         if work:
             bound = await self.frontier.settled()
@@ -193,7 +133,9 @@ class Monitor:
                 self.cache.put(tag, replace(plan.cached, version=int(result)))
                 item = work.pop(tag)
                 try:
-                    self._observe(item, plan)
+                    observe(
+                        self.observer, [e for e, _ in item.events], plan.applied, plan.judgement
+                    )
                 except Exception:  # the commit stands; a metric or log line must not undo it
                     log.exception("observe_failed", trigger=trigger)
         if work:
@@ -366,57 +308,6 @@ class Monitor:
         release = j.state.release
         over = release is not None and release.at <= as_of and j.wake == Wake(None, None)
         return int(self.retention.total_seconds() * 1000) if over else None
-
-    def _observe(self, item: Work, plan: Plan) -> None:
-        applied = {e.key for e in plan.applied}
-        for event, _raw in item.events:
-            self.observer.event(event.type, "applied" if event.key in applied else "duplicate")
-        j = plan.judgement
-        if j is None:
-            return
-        for change in j.changes:
-            f = change.finding
-            self.observer.finding(f.code, f.severity, change.change)
-            log.info(
-                "finding",
-                finding_id=f.finding_id,
-                code=f.code,
-                severity=f.severity,
-                change=change.change,
-                agency=f.agency,
-                violation_at=f.violation_at.isoformat(),
-            )
-        lodged = {d.detainer_id: d for d in j.state.detainers}
-        for event in plan.applied:
-            if isinstance(event, DetainerReceived):
-                # A second copy of a detainer on file is an anomaly, not a second detainer;
-                # one dated past as_of is not in the state yet but was received all the same.
-                d = lodged.get(event.data.detainer_id)
-                if d is None or d.event_id == event.id:
-                    data = event.data
-                    bases = tuple(sorted(data.probable_cause))
-                    self.observer.detainer(data.form, data.attached_warrant or "none", bases)
-            elif event.type == "custody.released":
-                self._release_latency(j)
-
-    def _release_latency(self, j: Judgement) -> None:
-        release = j.state.release
-        if release is None:
-            return
-        spans = [s.at for s in j.state.eligibility if s.at <= release.at]
-        if not spans:
-            return
-        lodged = any(d.received_at <= release.at for d in j.state.detainers)
-        self.observer.release_latency((release.at - max(spans)).total_seconds(), lodged)
-
-
-def _encoding_error(raw: bytes) -> str | None:
-    """Why `raw` is not text at all (where, never what), or None when it is UTF-8."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return f"is not valid UTF-8 (byte {exc.start})"
-    return None
 
 
 def _revision(previous: str, stored: Sequence[tuple[str, bytes]], as_of: datetime) -> str:

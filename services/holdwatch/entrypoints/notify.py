@@ -46,7 +46,8 @@ def create_notify_app(service: NotifyService) -> AsgiFastStream:
         await service.notifier.on_alerts(entries(msg.raw_message))
 
     subscriber: Any = broker.subscriber(stream=sub, ack_policy=AckPolicy.MANUAL, parser=keep_raw)
-    subscriptions = Subscriptions([subscriber(on_alerts)], service.ensure_group, s.reclaim_interval)
+    subscriber(on_alerts)
+    subscriptions = Subscriptions([subscriber], service.ensure_group, s.reclaim_interval)
 
     async def metrics(scope: Scope, receive: Receive, send: Send) -> None:
         body = generate_latest(service.registry)
