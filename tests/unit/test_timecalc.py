@@ -416,6 +416,7 @@ def test_deadline_functions_never_overflow(start: datetime, zone: ZoneInfo) -> N
     assert elapsed_deadline(NEAR_END, H48, zone) == LATEST
     excluded_days(start, clamp(start), zone, FED)
     offset_matches_zone(start, zone)
+    local_time_problem(start.replace(tzinfo=None), zone)
 
 
 def test_elapsed_seconds_is_exact_across_the_whole_calendar() -> None:

@@ -221,7 +221,11 @@ def local_time_problem(
     early = naive_local.replace(tzinfo=zone, fold=0)
     late = naive_local.replace(tzinfo=zone, fold=1)
     wall = naive_local.replace(fold=0)
-    if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None, fold=0) != wall:
+    try:
+        round_trip = early.astimezone(UTC).astimezone(zone)
+    except OverflowError:  # a reading at the very end of the calendar: no transition there
+        return None
+    if round_trip.replace(tzinfo=None, fold=0) != wall:
         return "nonexistent"
     if early.utcoffset() != late.utcoffset():
         return "ambiguous"
