@@ -1,6 +1,6 @@
 """Benchmark of the offline audit (`holdwatch audit`) on a synthetic, deterministic history.
 
-Generates N bookings with a realistic mix (see CONTRACT.md): every booking has
+Generates N bookings with a realistic mix (see schemas/README.md): every booking has
 `booking.created`, `release.eligible` and `custody.released`, some a `release.scheduled`;
 about 1.5% also get a detainer (`detainer.received`, a TRUTH Act copy, sometimes
 `ice.notified`, sometimes a hold past RE and a release to ICE). The history is written as

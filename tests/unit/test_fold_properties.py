@@ -2,7 +2,9 @@
 
 - the fold is order-independent: any arrival order gives the same state;
 - it is idempotent: repeats of (source, id) change nothing;
-- `evaluate` never raises on a valid history, under every profile, at any instant.
+- `evaluate` never raises on a valid history, under every profile, at any instant: also
+  when the history's instants sit on the contract's first and last years and the
+  evaluation instant lies anywhere a `datetime` can.
 """
 
 from __future__ import annotations
@@ -17,23 +19,51 @@ from hypothesis import strategies as st
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.custody import fold
 from holdwatch.domain.events import Event
+from holdwatch.domain.findings import Finding
+from holdwatch.domain.instants import FIRST_YEAR, LAST_YEAR
+from holdwatch.policy.approaching import approaching
 from holdwatch.policy.engine import evaluate
 from holdwatch.policy.profiles import BASES, resolve
 
 BASE = datetime(2025, 3, 7, 12, 0, tzinfo=UTC)
 ZONES = ["America/Los_Angeles", "America/Chicago", "America/New_York", "Pacific/Honolulu"]
+#: The zones furthest from UTC each way, where a reading of an extreme instant overflows.
+EDGE_ZONES = [*ZONES, "Pacific/Kiritimati", "Etc/GMT-14", "Etc/GMT+12"]
 CODES = ["PC 148(a)(1)", "PC 459", "PC 487", "PC 245(a)(1)", "PC 459.5", "HS 11350", "PC 9999"]
 
 
-def _time(minutes: int, offset_hours: int) -> str:
-    tz = UTC if offset_hours == 0 else timezone(timedelta(hours=offset_hours))
-    return (BASE + timedelta(minutes=minutes)).astimezone(tz).isoformat()
+OFFSETS = [timedelta(hours=h) for h in (0, -8, -7, -5)]
+#: The contract's first and last instants are read in the offset they are written in.
+EDGE_OFFSETS = [timedelta(0), timedelta(hours=14), timedelta(hours=-12), timedelta(hours=5.5),
+                timedelta(hours=23, minutes=59), -timedelta(hours=23, minutes=59)]  # fmt: skip
+FIRST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LAST = datetime(LAST_YEAR, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+
+
+def _written(at: datetime, offset: timedelta) -> str:
+    """`at` as written in `offset`, moved onto the contract's bound if its year is outside."""
+    tz = UTC if not offset else timezone(offset)
+    local = at.astimezone(tz)
+    if local.year < FIRST_YEAR:
+        local = FIRST.replace(tzinfo=tz)
+    elif local.year > LAST_YEAR:
+        local = LAST.replace(tzinfo=tz)
+    return local.isoformat()
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> list[Event]:
+def histories(
+    draw: st.DrawFn,
+    base: datetime = BASE,
+    offsets: list[timedelta] = OFFSETS,
+    zones: list[str] = ZONES,
+) -> list[Event]:
+    def _time(minutes: int, offset: timedelta) -> str:
+        return _written(base + timedelta(minutes=minutes), offset)
+
     n = draw(st.integers(min_value=1, max_value=12))
-    offset = draw(st.sampled_from([0, -8, -7, -5]))
+    offset = draw(st.sampled_from(offsets))
+    first_day, last_day = max(FIRST, base - timedelta(days=40 * 365)), min(LAST, base)
     detainer_ids = ["D1", "D2"]
     raw: list[dict[str, Any]] = []
     for i in range(n):
@@ -53,14 +83,14 @@ def histories(draw: st.DrawFn) -> list[Event]:
         if kind == "booking.created":
             data = {
                 "facility": "F",
-                "timezone": draw(st.sampled_from(ZONES)),
+                "timezone": draw(st.sampled_from(zones)),
                 "person": {"person_id": "p"},
                 "prior_convictions": [
                     {
                         "code": draw(st.sampled_from(CODES)),
                         "level": draw(st.sampled_from(["felony", "misdemeanor"])),
                         "convicted_on": draw(
-                            st.dates(datetime(2000, 1, 1).date(), BASE.date())
+                            st.dates(first_day.date(), last_day.date())
                         ).isoformat(),
                     }
                     for _ in range(draw(st.integers(0, 2)))
@@ -207,4 +237,41 @@ def test_evaluate_never_raises_and_is_deterministic(
     ids = [f.finding_id for f in first.findings]
     assert len(ids) == len(set(ids)), "finding ids must be unique within a booking"
     for deadline in first.deadlines:
+        assert deadline.at > as_of
+
+
+#: Evaluation instants from one end of `datetime` to the other, in the extreme offsets.
+EXTREME_AS_OF = st.sampled_from(
+    [
+        datetime.min.replace(tzinfo=timezone(timedelta(hours=14))),
+        datetime.min.replace(tzinfo=UTC),
+        datetime.max.replace(tzinfo=UTC),
+        datetime.max.replace(tzinfo=timezone(-timedelta(hours=23, minutes=59))),
+        FIRST.replace(tzinfo=timezone(timedelta(hours=14))),
+        LAST.replace(tzinfo=timezone(-timedelta(hours=12))),
+    ]
+)
+
+
+@SETTINGS
+@given(
+    st.sampled_from([FIRST, LAST]).flatmap(lambda b: histories(b, EDGE_OFFSETS, EDGE_ZONES)),
+    st.sampled_from(PROFILE_SPECS),
+    st.integers(min_value=-4000, max_value=12000),
+    st.none() | EXTREME_AS_OF,
+)
+def test_evaluate_never_raises_at_the_edges_of_the_contract(
+    events: list[Event], spec: str, minutes: int, extreme: datetime | None
+) -> None:
+    state = fold(events)
+    profile = resolve(spec)
+    base = min(e.time for e in events)
+    as_of = extreme if extreme is not None else base + timedelta(minutes=minutes)
+    result = evaluate(state, profile, as_of)
+    assert result == evaluate(fold(reversed(events)), profile, as_of)
+    warnings = approaching(state, profile, as_of, result.deadlines)
+    for finding in (*result.findings, *warnings):
+        assert finding.violation_at <= as_of
+        assert Finding.model_validate_json(finding.model_dump_json()) == finding
+    for deadline in result.deadlines:
         assert deadline.at > as_of

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from holdwatch.domain.calendars import HolidayCalendar, federal_calendar, state_calendar
 from holdwatch.domain.timecalc import (
+    EARLIEST,
+    LATEST,
+    clamp,
     elapsed_deadline,
     elapsed_seconds,
     excluded_days,
@@ -19,7 +22,9 @@ from holdwatch.domain.timecalc import (
     local_time_problem,
     offset_matches_zone,
     same_day_deadline,
+    shift,
 )
+from holdwatch.policy.ca_7282_5 import _years_before
 
 LA = ZoneInfo("America/Los_Angeles")
 NY = ZoneInfo("America/New_York")
@@ -357,3 +362,68 @@ def test_elapsed_deadline_is_exact_real_time(
     assert deadline - start == window
     assert elapsed_seconds(start, deadline) == window.total_seconds()
     assert offset_matches_zone(deadline, zone)
+
+
+# --- no overflow at the ends of the calendar -------------------------------------------
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")  # UTC+14, the easternmost offset in use
+EAST = timezone(timedelta(hours=14))
+WEST = timezone(-timedelta(hours=23, minutes=59))
+#: `0001-01-01T00:00:00+14:00` and `9999-12-31T23:59:59-23:59` are valid RFC 3339 text.
+DAWN = datetime.min.replace(tzinfo=EAST)
+DUSK = datetime.max.replace(tzinfo=WEST)
+NEAR_END = datetime.max.replace(tzinfo=UTC) - timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("t", "delta", "expected"),
+    [
+        (at("2025-04-08T11:00:00-07:00"), H48, at("2025-04-10T11:00:00-07:00")),
+        (NEAR_END, H48, LATEST),
+        (DUSK, -H48, LATEST),
+        (DAWN, -timedelta(days=1), EARLIEST),
+        (DAWN, timedelta(days=5), DAWN + timedelta(days=5)),
+        (at("2025-04-08T11:00:00Z"), timedelta.max, LATEST),
+        (at("2025-04-08T11:00:00Z"), timedelta.min, EARLIEST),
+    ],
+    ids=["inside", "past the end", "from beyond the end", "before the start", "off the start",
+         "timedelta.max", "timedelta.min"],
+)  # fmt: skip
+def test_shift_adds_exactly_inside_the_bounds_and_clamps_outside(
+    t: datetime, delta: timedelta, expected: datetime
+) -> None:
+    moved = shift(t, delta)
+    assert moved == expected
+    for zone in (KIRITIMATI, HNL, EAST, WEST):
+        moved.astimezone(zone)  # readable in every zone
+
+
+def test_shift_keeps_the_offset_inside_the_bounds() -> None:
+    assert shift(at("2025-04-08T11:00:00-07:00"), H48).isoformat() == "2025-04-10T11:00:00-07:00"
+    assert clamp(DUSK) == LATEST and clamp(DAWN) == EARLIEST
+
+
+@pytest.mark.parametrize("zone", [KIRITIMATI, LA, HNL, ZoneInfo("UTC")])
+@pytest.mark.parametrize("start", [NEAR_END, DUSK, DAWN], ids=["near end", "dusk", "dawn"])
+def test_deadline_functions_never_overflow(start: datetime, zone: ZoneInfo) -> None:
+    for result in (
+        elapsed_deadline(start, H48, zone),
+        legacy_deadline(start, H48, zone, FED),
+        same_day_deadline(start, zone),
+    ):
+        assert EARLIEST <= result <= LATEST
+    assert legacy_deadline(NEAR_END, H48, zone, FED) == LATEST
+    assert elapsed_deadline(NEAR_END, H48, zone) == LATEST
+    excluded_days(start, clamp(start), zone, FED)
+    offset_matches_zone(start, zone)
+    local_time_problem(start.replace(tzinfo=None), zone)
+
+
+def test_elapsed_seconds_is_exact_across_the_whole_calendar() -> None:
+    span = DUSK - DAWN
+    assert elapsed_seconds(DAWN, DUSK) == span.days * 86_400 + span.seconds
+
+
+def test_lookback_before_year_one_is_the_first_date() -> None:
+    assert _years_before(date(5, 3, 1), 15) == date.min
+    assert _years_before(date(2024, 2, 29), 15) == date(2009, 2, 28)

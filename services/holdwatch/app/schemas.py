@@ -1,4 +1,9 @@
-"""JSON Schema for the contract, generated from the models (CI fails when they drift)."""
+"""JSON Schema for the contract, generated from the models (CI fails when they drift).
+
+`format` is an annotation that standard validators skip unless told to check it, so every
+timestamp also carries a `pattern`: an event's the exact form and years of `Instant`, a
+finding's the UTC offset.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,26 @@ from pydantic import TypeAdapter
 
 from holdwatch.domain.events import EVENT_MODELS, Event
 from holdwatch.domain.findings import Finding
+from holdwatch.domain.instants import OFFSET_PATTERN
 
 SCHEMA_ID = "https://holdwatch.org/schemas/v1"
 
 
+def _with_offset_pattern(node: Any) -> Any:
+    """Every `date-time` without a pattern of its own gets the UTC-offset pattern."""
+    if isinstance(node, dict):
+        out = {k: _with_offset_pattern(v) for k, v in node.items()}
+        if out.get("format") == "date-time" and "pattern" not in out:
+            out["pattern"] = OFFSET_PATTERN
+        return out
+    if isinstance(node, list):
+        return [_with_offset_pattern(v) for v in node]
+    return node
+
+
 def _schema(model: Any, name: str) -> dict[str, Any]:
     adapter: TypeAdapter[Any] = TypeAdapter(model)
-    schema = adapter.json_schema(mode="validation")
+    schema: dict[str, Any] = _with_offset_pattern(adapter.json_schema(mode="validation"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_ID}/{name}",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from holdwatch.domain import instants
 from holdwatch.domain.events import Event
 
 #: Ids, sources and instants rarely repeat, so pydantic's string cache would mostly miss.
@@ -70,10 +71,16 @@ def _reason(error_type: str, message: str) -> str:
 
 
 def contract_errors(exc: ValidationError) -> tuple[FieldError, ...]:
-    """Translate pydantic's errors into field/reason pairs without the input values."""
+    """Translate pydantic's errors into field/reason pairs without the input values.
+
+    An instant's or a date's input is read only to say which of its rules it broke.
+    """
     return tuple(
-        FieldError(_field_path(tuple(err["loc"]), err["type"]), _reason(err["type"], err["msg"]))
-        for err in exc.errors(include_input=False, include_url=False)
+        FieldError(
+            _field_path(tuple(err["loc"]), err["type"]),
+            instants.reason(err["type"], err.get("input")) or _reason(err["type"], err["msg"]),
+        )
+        for err in exc.errors(include_url=False)
     )
 
 

@@ -1,19 +1,20 @@
-"""The event contract (CONTRACT.md, v1): CloudEvents 1.0 envelopes, one model per `type`.
+"""The event contract (schemas/README.md, v1): CloudEvents 1.0 envelopes, one model per `type`.
 
-Validation is strict: every instant must carry a UTC offset, enums are closed, required
-fields are required. Unknown *extra* attributes are ignored so the contract can grow new
+Validation is strict: every instant is an `Instant` (RFC 3339 with a UTC offset, a year
+from 1900 to 2199) and every date a `CalendarDate`, enums are closed, required fields are
+required. Unknown *extra* attributes are ignored so the contract can grow new
 optional fields without breaking older consumers. Personal data fields are kept out of
 `repr()` so they cannot leak into logs or tracebacks.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from holdwatch.domain.instants import CalendarDate, Instant
 from holdwatch.domain.vocab import (
     AdministrativeWarrantForm,
     AttachedWarrant,
@@ -58,7 +59,7 @@ class Person(_Model):
 
     person_id: NonEmpty
     name: str | None = Field(default=None, repr=False)
-    date_of_birth: date | None = Field(default=None, repr=False)
+    date_of_birth: CalendarDate | None = Field(default=None, repr=False)
     a_number: str | None = Field(default=None, repr=False)
 
 
@@ -77,7 +78,7 @@ class PriorConviction(_Model):
 
     code: NonEmpty
     level: Level
-    convicted_on: date
+    convicted_on: CalendarDate
     categories: tuple[ConvictionCategory, ...] | None = None
 
 
@@ -91,7 +92,7 @@ class BookingCreatedData(_Model):
 
 
 class ReleaseScheduledData(_Model):
-    expected_at: AwareDatetime
+    expected_at: Instant
 
 
 class ReleaseEligibleData(_Model):
@@ -106,13 +107,13 @@ class DetainerReceivedData(_Model):
     detainer_id: NonEmpty
     form: DetainerForm
     form_revision: str | None = None
-    issued_at: AwareDatetime | None = None
+    issued_at: Instant | None = None
     issuing_office: str | None = None
     issuing_district: str | None = None
     requests: tuple[DetainerRequest, ...] | None = None
     probable_cause: tuple[ProbableCause, ...] = ()
     attached_warrant: AttachedWarrant | None = None
-    served_on_subject_at: AwareDatetime | None = None
+    served_on_subject_at: Instant | None = None
 
 
 class DetainerCancelledData(_Model):
@@ -172,7 +173,7 @@ class _Envelope(_Model):
     specversion: Literal["1.0"]
     id: NonEmpty
     source: NonEmpty
-    time: AwareDatetime
+    time: Instant
     agency: NonEmpty
     datacontenttype: Literal["application/json"] | None = None
 

@@ -1,4 +1,4 @@
-"""What holdwatch emits: findings (CONTRACT.md) and the deadlines that may produce them.
+"""What holdwatch emits: findings (schemas/README.md) and the deadlines that may produce them.
 
 A finding is about one booking (or one agency) and names the instant the violation began,
 not when it was noticed. Its id is a hash of what it is about, so the same facts give the
@@ -50,7 +50,7 @@ class AlternativeDeadline(BaseModel):
 
 
 class Finding(BaseModel):
-    """One finding, as CONTRACT.md lists it, plus optional extensions after `status`."""
+    """One finding, as schemas/README.md lists it, plus optional extensions after `status`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -14,6 +14,12 @@ Every function is pure (no wall clock) and takes only timezone-aware datetimes; 
 datetime raises ``ValueError`` naming the argument, because guessing its zone could move a
 deadline by hours. Arithmetic runs in UTC: adding a timedelta to a ``ZoneInfo`` datetime in
 Python is wall-clock arithmetic and would be wrong across DST.
+
+No function here raises ``OverflowError``. The contract keeps event instants within the
+years 1900-2199, but an evaluation instant or a deadline computed from one is not bound by
+it, and ``datetime`` ends at 9999-12-31. ``shift`` clamps to ``EARLIEST``/``LATEST``, which
+lie two days inside that range so that a clamped instant can still be read in any zone: a
+deadline past the end of the calendar is "never" for every purpose a finding has.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from zoneinfo import ZoneInfo
 from holdwatch.domain.calendars import HolidayCalendar
 
 __all__ = [
+    "EARLIEST",
+    "LATEST",
+    "clamp",
     "elapsed_deadline",
     "elapsed_seconds",
     "excluded_days",
@@ -32,17 +41,45 @@ __all__ = [
     "local_time_problem",
     "offset_matches_zone",
     "same_day_deadline",
+    "shift",
 ]
 
 _ONE_DAY = timedelta(days=1)
+_ZERO = timedelta(0)
+#: The first and last instants the core computes with (see the module docstring).
+EARLIEST = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+LATEST = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+_LAST_DAY = LATEST.date() - _ONE_DAY
 # More consecutive uncounted days than this means a broken calendar, not a long weekend.
 _MAX_UNCOUNTED_RUN = 366
 
 
+def shift(t: datetime, delta: timedelta) -> datetime:
+    """``t + delta``, clamped to [``EARLIEST``, ``LATEST``]; never raises ``OverflowError``.
+
+    Inside the bounds the result keeps ``t``'s offset, exactly as ``t + delta`` would.
+    """
+    try:
+        moved = t + delta
+    except OverflowError:
+        return LATEST if delta > _ZERO else EARLIEST
+    if moved > LATEST:
+        return LATEST
+    if moved < EARLIEST:
+        return EARLIEST
+    return moved
+
+
+def clamp(t: datetime) -> datetime:
+    """``t`` itself, or the nearer bound when it lies outside [``EARLIEST``, ``LATEST``]."""
+    return shift(t, _ZERO)
+
+
 def _require_aware(value: datetime, arg: str) -> datetime:
+    """``value`` in UTC (clamped to the core's bounds); a naive datetime raises."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{arg} must be timezone-aware, got naive {value.isoformat()}")
-    return value.astimezone(UTC)
+    return clamp(value).astimezone(UTC)
 
 
 def _require_window(window: timedelta) -> None:
@@ -81,7 +118,7 @@ def elapsed_deadline(start: datetime, window: timedelta, zone: ZoneInfo) -> date
     """
     start_utc = _require_aware(start, "start")
     _require_window(window)
-    return (start_utc + window).astimezone(zone)
+    return shift(start_utc, window).astimezone(zone)
 
 
 def legacy_deadline(
@@ -100,11 +137,13 @@ def legacy_deadline(
     start_utc = _require_aware(start, "start")
     _require_window(window)
     if window == timedelta(0):
-        return start.astimezone(zone)
+        return start_utc.astimezone(zone)
     remaining = window
     day = start_utc.astimezone(zone).date()
     uncounted_run = 0
     while True:
+        if day > _LAST_DAY:  # the count runs past the end of the calendar: never
+            return LATEST.astimezone(zone)
         if _exclusion_reason(day, calendar) is not None:
             uncounted_run += 1
             if uncounted_run > _MAX_UNCOUNTED_RUN:
@@ -116,7 +155,7 @@ def legacy_deadline(
         counted_from = max(start_utc, _day_start(day, zone))
         available = _day_start(next_day, zone) - counted_from
         if available >= remaining:
-            return (counted_from + remaining).astimezone(zone)
+            return clamp(counted_from + remaining).astimezone(zone)
         remaining -= available
         day = next_day
 
@@ -153,7 +192,7 @@ def same_day_deadline(start: datetime, zone: ZoneInfo) -> datetime:
     """
     start_utc = _require_aware(start, "start")
     next_day = start_utc.astimezone(zone).date() + _ONE_DAY
-    return _day_start(next_day, zone).astimezone(zone)
+    return clamp(_day_start(next_day, zone)).astimezone(zone)
 
 
 def elapsed_seconds(start: datetime, end: datetime) -> int:
@@ -161,8 +200,9 @@ def elapsed_seconds(start: datetime, end: datetime) -> int:
 
     Integer arithmetic on the timedelta avoids float rounding on long spans.
     """
-    start_utc = _require_aware(start, "start")
-    delta = _require_aware(end, "end") - start_utc
+    _require_aware(start, "start")
+    _require_aware(end, "end")
+    delta = end - start  # a difference of aware datetimes builds no datetime: no overflow
     return delta.days * 86_400 + delta.seconds
 
 
@@ -181,7 +221,11 @@ def local_time_problem(
     early = naive_local.replace(tzinfo=zone, fold=0)
     late = naive_local.replace(tzinfo=zone, fold=1)
     wall = naive_local.replace(fold=0)
-    if early.astimezone(UTC).astimezone(zone).replace(tzinfo=None, fold=0) != wall:
+    try:
+        round_trip = early.astimezone(UTC).astimezone(zone)
+    except OverflowError:  # a reading at the very end of the calendar: no transition there
+        return None
+    if round_trip.replace(tzinfo=None, fold=0) != wall:
         return "nonexistent"
     if early.utcoffset() != late.utcoffset():
         return "ambiguous"
@@ -199,4 +243,7 @@ def offset_matches_zone(dt: datetime, zone: ZoneInfo, offset: timedelta | None =
         offset = dt.utcoffset()
         if offset is None:
             _require_aware(dt, "dt")
-    return offset == dt.astimezone(zone).utcoffset()
+    try:
+        return offset == dt.astimezone(zone).utcoffset()
+    except OverflowError:  # the zone's reading would fall outside the calendar
+        return offset == clamp(dt).astimezone(zone).utcoffset()

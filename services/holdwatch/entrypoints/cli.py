@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from holdwatch.adapters.embedded import connected
-from holdwatch.app.audit import AuditInputError, audit
+from holdwatch.app.audit import AuditInputError, audit_isolated
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
@@ -36,6 +36,7 @@ from holdwatch.policy.profiles import resolve
 from holdwatch.settings import Settings
 
 EXIT_BAD_INPUT = 2
+EXIT_SKIPPED = 3  # `audit`: some bookings could not be judged; the others' findings printed
 
 
 def _instant(text: str) -> datetime:
@@ -139,18 +140,20 @@ def _audit(args: argparse.Namespace) -> int:
     as_of = args.as_of or datetime.now(UTC)
     try:
         if str(args.file) == "-":
-            findings = audit(sys.stdin.buffer, profile, as_of)
+            result = audit_isolated(sys.stdin.buffer, profile, as_of)
         else:
             with args.file.open("rb") as handle:
-                findings = audit(handle, profile, as_of)
+                result = audit_isolated(handle, profile, as_of)
     except OSError as exc:
         print(f"holdwatch audit: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except AuditInputError as exc:
         print(f"holdwatch audit: {args.file}: unreadable input\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    _print_findings(findings, args.format)
-    return 0
+    _print_findings(result.findings, args.format)
+    for skipped in result.skipped:
+        print(f"holdwatch audit: {skipped}", file=sys.stderr)
+    return EXIT_SKIPPED if result.skipped else 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -1,4 +1,4 @@
-"""HOLD_DEADLINE_APPROACHING: the live-only warning before a hold deadline (CONTRACT.md).
+"""HOLD_DEADLINE_APPROACHING: the live-only warning before a hold deadline (schemas/README.md).
 
 A defender can act only before the deadline, so the warning names it and says what
 authority is on file: a judicial warrant, or only an administrative one (or none).
@@ -12,6 +12,7 @@ from datetime import datetime
 
 from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.domain.state import CustodyState
+from holdwatch.domain.timecalc import shift
 from holdwatch.policy.context import JUDICIAL_ANY, Context, Out
 from holdwatch.policy.profile import Profile
 
@@ -19,7 +20,7 @@ RULE = "live.approaching"
 
 
 def warning_at(deadline: Deadline, profile: Profile) -> datetime:
-    return deadline.at - profile.params.warning_lead
+    return shift(deadline.at, -profile.params.warning_lead)
 
 
 def approaching(

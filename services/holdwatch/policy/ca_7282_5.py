@@ -37,6 +37,8 @@ class Outcome:
 
 
 def _years_before(d: date, years: int) -> date:
+    if d.year - years < date.min.year:  # only outside the contract's years
+        return date.min
     try:
         return d.replace(year=d.year - years)
     except ValueError:  # 29 February

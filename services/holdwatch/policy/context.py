@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from holdwatch.domain.findings import (
@@ -22,6 +22,7 @@ from holdwatch.domain.findings import (
     finding_id,
 )
 from holdwatch.domain.state import CustodyState, Detainer, Warrant, known_at
+from holdwatch.domain.timecalc import clamp
 from holdwatch.policy.profile import Profile
 
 #: Warrants on which the Values Act lets an agency transfer or hold (§7284.4(h), (i)).
@@ -44,6 +45,7 @@ class Context:
     def build(cls, state: CustodyState, profile: Profile, as_of: datetime) -> Context:
         if as_of.tzinfo is None:
             raise ValueError("as_of: must be timezone-aware")
+        as_of = clamp(as_of)  # 9999-12-31 means "after everything", and must stay readable
         state = known_at(state, as_of)
         tz = state.booking.timezone if state.booking and state.booking.timezone else profile.zone
         release = state.release
@@ -82,6 +84,16 @@ class Context:
         return next(
             (w for w in self.state.warrants if w.kind in kinds and w.received_at <= limit), None
         )
+
+    def zoned(self, t: datetime) -> datetime:
+        """`t` in the booking's zone, as a finding carries it; in UTC where that zone's
+        offset then had seconds (local mean time, e.g. Anchorage until 1900): RFC 3339
+        writes whole minutes, so the instant would not survive being written."""
+        local = t.astimezone(self.zone)
+        offset = local.utcoffset()
+        if offset is not None and (offset.seconds % 60 or offset.microseconds):
+            return t.astimezone(UTC)
+        return local
 
     def local(self, t: datetime) -> str:
         """An instant as a defender reads it: local wall time with its zone abbreviation."""
@@ -139,8 +151,8 @@ class Out:
                 agency=state.agency,
                 booking_id=state.booking_id,
                 detainer_id=detainer_id,
-                violation_at=at.astimezone(ctx.zone),
-                ended_at=None if end is None else end.astimezone(ctx.zone),
+                violation_at=ctx.zoned(at),
+                ended_at=None if end is None else ctx.zoned(end),
                 duration_seconds=duration,
                 policy=policy or ctx.profile.label,
                 citation=citation,
@@ -171,7 +183,7 @@ class Out:
         state = self.ctx.state
         self.deadlines.append(
             Deadline(
-                at=at.astimezone(self.ctx.zone),
+                at=self.ctx.zoned(at),
                 code=code,
                 rule=rule,
                 agency=state.agency,

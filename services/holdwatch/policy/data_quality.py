@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from holdwatch.domain.timecalc import offset_matches_zone
+from holdwatch.domain.timecalc import offset_matches_zone, shift
 from holdwatch.policy import ca_7282_5
 from holdwatch.policy.context import Context, Out
 
@@ -50,7 +50,7 @@ def data_quality_rule(ctx: Context, out: Out) -> None:
             _flag(ctx, out, "dq.anomaly", a.at, a.event_id, f"Inconsistent events: {a.what}.")
     if booking is None:
         if state.booking_id is not None and state.first_event_at is not None:
-            due = state.first_event_at + ctx.profile.params.missing_booking_after
+            due = shift(state.first_event_at, ctx.profile.params.missing_booking_after)
             if due <= ctx.as_of:
                 _flag(
                     ctx,
@@ -108,7 +108,12 @@ def unclassified_rule(ctx: Context, out: Out) -> None:
     acts = lodged + [c.at for c in ctx.state.contacts]
     if not acts or min(acts) > ctx.as_of:
         return
+    asked: set[str] = set()
     for c in ca_7282_5.unclassified(ctx.state):
+        anchor = f"{c.code}|{c.convicted_on.isoformat()}"
+        if anchor in asked:
+            continue  # one conviction listed twice is one question (and one finding id)
+        asked.add(anchor)
         out.finding(
             "REVIEW",
             "offense_table",
@@ -116,7 +121,7 @@ def unclassified_rule(ctx: Context, out: Out) -> None:
             severity="warning",
             at=min(acts),
             instant=True,
-            anchor=f"{c.code}|{c.convicted_on.isoformat()}",
+            anchor=anchor,
             citation="Cal. Gov. Code §7282.5(a)",
             explanation=(
                 f"Prior {c.level} conviction {c.code} ({c.convicted_on.isoformat()}) is not in "

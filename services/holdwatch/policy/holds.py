@@ -15,6 +15,7 @@ from datetime import datetime
 
 from holdwatch.domain.findings import AlternativeDeadline, Code
 from holdwatch.domain.state import Detainer, Eligibility
+from holdwatch.domain.timecalc import shift
 from holdwatch.policy import ca_7282_5
 from holdwatch.policy.context import JUDICIAL_ANY, Context, Out, duration_text
 from holdwatch.policy.windows import HoldDeadline, deadline_for, window_for
@@ -122,7 +123,8 @@ def _barred(ctx: Context, out: Out, hold: Hold) -> None:
         _after_cancel(ctx, out, hold, hold.start)
         return
     if _too_short(ctx, hold, hold.start):
-        out.deadline(hold.start + ctx.profile.params.hold_grace, "HOLD_BARRED", RULE, "grace ends")
+        grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
+        out.deadline(grace_ends, "HOLD_BARRED", RULE, "grace ends")
         return
     d = active[0]
     out.finding(
@@ -175,7 +177,7 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
             )
         return
     alternatives = tuple(
-        AlternativeDeadline(calendar=name, deadline=at.astimezone(ctx.zone), violation=end > at)
+        AlternativeDeadline(calendar=name, deadline=ctx.zoned(at), violation=end > at)
         for name, at in deadline.alternatives
     )
     uncertain = deadline.window.uncertain and not all(a.violation for a in alternatives)

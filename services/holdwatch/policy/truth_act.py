@@ -15,6 +15,7 @@ from datetime import datetime
 
 from holdwatch.domain.findings import Code
 from holdwatch.domain.state import Detainer, IceContact, Notice
+from holdwatch.domain.timecalc import shift
 from holdwatch.policy.context import Context, Out, duration_text
 
 SLA_NOTE = "the 24-hour service level is holdwatch policy (SB 1364 (2020) proposed it; not enacted)"
@@ -52,7 +53,7 @@ def _soft_and_hard(
     evidence: Iterable[str],
 ) -> None:
     evidence = list(evidence)
-    soft_at = trigger + ctx.profile.params.truth_sla
+    soft_at = shift(trigger, ctx.profile.params.truth_sla)
     if hard is not None:
         at, what, event_id = hard
         out.finding(
@@ -195,7 +196,7 @@ def release_notice_rule(ctx: Context, out: Out) -> None:
         if contact.information != "release_date" or contact.at > ctx.as_of:
             continue
         notice = _release_notice(ctx, contact)
-        if notice is not None and notice.at <= contact.at + ctx.profile.params.truth_sla:
+        if notice is not None and notice.at <= shift(contact.at, ctx.profile.params.truth_sla):
             continue
         release = ctx.state.release
         hard = None
