@@ -39,6 +39,19 @@ def _inner(annotation: Any) -> list[Any]:
     return [annotation, *(t for a in args for t in _inner(a))]
 
 
+def _required(model: type[BaseModel], prefix: str = "") -> dict[str, bool]:
+    """Dotted path → whether the model requires the field, nested models included."""
+    out: dict[str, bool] = {}
+    for name, info in model.model_fields.items():
+        out[prefix + name] = info.is_required()
+        inner = _inner(info.annotation)
+        listed = any(typing.get_origin(t) is tuple for t in inner)
+        for t in inner:
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                out |= _required(t, f"{prefix}{name}{'[]' if listed else ''}.")
+    return out
+
+
 def _fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, list[str]]]:
     """(dotted path, allowed values) for every field, nested models included."""
     out: list[tuple[str, list[str]]] = []
@@ -69,6 +82,17 @@ def test_every_event_type_and_data_field_is_documented(model: type[BaseModel]) -
             if LETTERS.fullmatch(value):
                 continue
             assert _named(DOC, value), f"{event_type}: {path} value `{value}` is not documented"
+
+
+@pytest.mark.parametrize("model", EVENT_MODELS, ids=lambda m: m.__name__)
+def test_each_field_row_says_whether_the_model_requires_it(model: type[BaseModel]) -> None:
+    event_type = typing.get_args(model.model_fields["type"].annotation)[0]
+    rows = dict(re.findall(r"^\| `([^`]+)` \| (yes|no) \|", _section(f"`{event_type}`"), re.M))
+    data = model.model_fields["data"].annotation
+    assert isinstance(data, type) and issubclass(data, BaseModel)
+    for path, required in _required(data).items():
+        if path in rows:
+            assert rows[path] == ("yes" if required else "no"), f"{event_type}: `{path}`"
 
 
 def test_the_offense_letters_are_named_as_their_range() -> None:
