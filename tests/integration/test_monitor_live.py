@@ -325,7 +325,8 @@ async def test_a_redis_cli_producer_is_accepted(service: Service) -> None:
 
 
 async def test_a_faststream_publisher_is_accepted(service: Service) -> None:
-    """The contract (schemas/README.md): FastStream messages whose body is the same JSON are accepted too."""
+    """The contract (schemas/README.md): FastStream messages whose body is the same JSON
+    are accepted too."""
     from faststream.redis import RedisBroker  # noqa: PLC0415
 
     s, r = service.settings, service.redis
