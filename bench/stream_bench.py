@@ -820,7 +820,9 @@ def print_comparison(comparison: Mapping[str, Any], modes: Sequence[str]) -> Non
     print(f"\n{'appendfsync':<30} " + "".join(f"{m:>14}" for m in modes) + "   ratio", flush=True)
     for label, row in comparison.items():
         ratios = row["ratio_to_" + modes[0]]
-        cells = "".join(f"{row['median'][m]:>14,.3f}" for m in modes)
+        cells = "".join(
+            f"{v:>14,.0f}" if v >= 100 else f"{v:>14.3f}" for v in (row["median"][m] for m in modes)
+        )
         tail = "  ".join(f"{m}/{modes[0]} {ratios[m]}" for m in modes[1:])
         print(f"{label:<30} {cells}   {tail}", flush=True)
 
@@ -950,7 +952,7 @@ class Bench:
         self.summary["p_producer"] = p
         x = p["xadd_ms"]
         self.row(
-            "(p) producer, one XADD a time",
+            "(p) producer, XADD one by one",
             f"{p['eps']:>10,} XADD/s  ({p['seconds']} s; p50 {x['p50']} ms, p99 {x['p99']} ms)",
         )
 
