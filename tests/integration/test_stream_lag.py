@@ -89,7 +89,7 @@ async def test_lag_is_zero_after_a_restart_when_everything_was_read(server: OwnR
     (info,) = c.xinfo_groups(STREAM)
     assert info["pending"] == 0
     assert info["last-delivered-id"] == c.xinfo_stream(STREAM)["last-generated-id"]
-    if int(c.info("server")["redis_version"].split(".")[0]) >= 7:
+    if str(c.info("server")["redis_version"]).startswith("7.0."):
         # What the gauge used to export: the 60 entries added since the rewrite.
         assert info["lag"] == 60
     c.close()
