@@ -26,6 +26,7 @@ from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
+from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
@@ -318,7 +319,7 @@ def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
 def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], Awaitable[None]]]:
     """The app and what closes its connections; the composition root for `holdwatch api`."""
     if settings.api_tokens_file is None:
-        raise ValueError("api_tokens_file: holdwatch api needs HOLDWATCH_API_TOKENS_FILE")
+        raise ConfigError("HOLDWATCH_API_TOKENS_FILE (or --tokens) unset: api needs a tokens file")
     tokens = TokenTable.load(settings.api_tokens_file)
     redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     s, keys = settings, Keys(settings.key_prefix)
