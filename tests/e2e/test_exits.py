@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -130,6 +131,42 @@ def test_replay_stopped_by_a_signal_stops_its_embedded_redis(
 def test_replay_to_the_end_stops_its_embedded_redis(home: Path) -> None:
     proc = run(["replay", str(S01)], home, clean_env())
     assert proc.returncode == 0, proc.stderr
+    assert redis_servers_under(home) == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("command", ["monitor", "api"])
+def test_a_service_stopped_by_a_signal_exits_0_and_stops_its_embedded_redis(
+    home: Path, command: str, sig: signal.Signals
+) -> None:
+    port = free_port_base()
+    tokens = home / "tokens.toml"
+    tokens.write_text(f'[[tokens]]\nname = "o"\nrole = "oversight"\nsha256 = "{"0" * 64}"\n')
+    env = clean_env(
+        HOLDWATCH_HTTP_PORT=str(port),
+        HOLDWATCH_API_HTTP_PORT=str(port),
+        HOLDWATCH_API_TOKENS_FILE=str(tokens),
+    )
+    proc = subprocess.Popen(
+        [*CLI, command], cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+
+    def healthy() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                return bool(r.status == 200)
+        except OSError:
+            assert proc.poll() is None, proc.communicate()[0].decode()
+            return False
+
+    try:
+        wait_for(healthy, f"holdwatch {command} to serve")
+        assert redis_servers_under(home)  # its own embedded Redis
+    finally:
+        proc.send_signal(sig)
+        out = proc.communicate(timeout=60)[0].decode()
+    assert proc.returncode == 0, out
+    assert "Traceback" not in out
     assert redis_servers_under(home) == []
 
 

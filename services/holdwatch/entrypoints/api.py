@@ -32,6 +32,7 @@ from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
+from holdwatch.entrypoints.monitor import Server
 from holdwatch.entrypoints.page import add_page
 from holdwatch.settings import Settings
 
@@ -342,5 +343,9 @@ def run(settings: Settings) -> int:
     configure_logging(settings.log_level)
     app, close = build_api(settings, lambda: datetime.now(UTC))
     app.router.add_event_handler("shutdown", close)
-    uvicorn.run(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
-    return 0
+    # the monitor's server: a stop by SIGTERM or Ctrl-C is exit 0, not the signal re-raised
+    server = Server(
+        uvicorn.Config(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
+    )
+    server.run()
+    return 0 if server.started else 1
