@@ -311,3 +311,13 @@ def test_a_closed_pipe_ends_quietly(home: Path, args: list[str]) -> None:
         os.close(write_end)
     assert proc.stderr == ""
     assert proc.returncode == 1  # as Python's recipe for a closed pipe exits
+
+
+def test_a_demo_port_taken_is_one_line_and_exit_2(home: Path) -> None:
+    base = free_port_base()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", base + 2))
+        taken.listen()
+        proc = run(["demo", "--port-base", str(base)], home, clean_env())
+    assert_one_line(proc, EXIT_BAD_INPUT, "--port-base", f"port {base + 2} (api)")
+    assert redis_servers_under(home) == []
