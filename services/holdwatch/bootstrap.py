@@ -26,6 +26,7 @@ from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
 from holdwatch.adapters.webhook import WebhookSender
 from holdwatch.app.agencies import AgencyMap
+from holdwatch.app.config_file import ConfigError
 from holdwatch.app.monitor import Monitor
 from holdwatch.app.notifier import Notifier, Retry
 from holdwatch.app.ports import Clock
@@ -249,7 +250,7 @@ async def _every(interval: float, work: Callable[[], Awaitable[int]], stop: asyn
 
 def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifyService:
     if settings.routing_file is None:
-        raise ValueError("routing_file: holdwatch notify needs HOLDWATCH_ROUTING_FILE")
+        raise ConfigError("HOLDWATCH_ROUTING_FILE (or --routing) unset: notify needs its routes")
     routing = RoutingTable.load(settings.routing_file)
     redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     url = settings.redis_url or (embedded.url if embedded else "")
