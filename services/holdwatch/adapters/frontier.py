@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
 
 from holdwatch.adapters.entries import BadEntry, event_payload
+from holdwatch.app.horizon import Outstanding
 
 #: Instants of the contract's range only; anything else cannot be applied and is ignored.
 _EARLIEST = datetime.fromisoformat("1900-01-01T00:00:00+00:00")
 _LATEST = datetime.fromisoformat("2200-01-01T00:00:00+00:00")
-_TICK = timedelta(milliseconds=1)
 
 # KEYS[1] events stream; ARGV[1] group, ARGV[2] first id of the entries in hand and
 # ARGV[3] the last ('' for none: then the oldest pending entry and the first unread one).
@@ -66,19 +66,18 @@ class RedisFrontier:
         self.group = group
         self._bounds = redis.register_script(BOUNDS)
 
-    async def around(self, first: str, last: str) -> datetime | None:
-        """For entries `first`..`last` in hand: just before the oldest entry outside them
-        that is not yet applied; None when there is none."""
+    async def around(self, first: str, last: str) -> Outstanding:
+        """For the entries `first`..`last` in hand."""
         return await self._read(first, last)
 
-    async def settled(self) -> datetime | None:
-        """Just before the oldest entry not yet applied anywhere; None when there is none."""
+    async def settled(self) -> Outstanding:
+        """For work with no entries in hand: the oldest pending and the first unread."""
         return await self._read("", "")
 
-    async def _read(self, first: str, last: str) -> datetime | None:
+    async def _read(self, first: str, last: str) -> Outstanding:
         rows: Any = await self._bounds(keys=[self.stream], args=[self.group, first, last])
-        times = [t for row in rows if row and (t := entry_time(_pairs(row))) is not None]
-        return min(times) - _TICK if times else None
+        before, after = (entry_time(_pairs(row)) if row else None for row in rows)
+        return Outstanding(before, after)
 
 
 def _pairs(flat: list[bytes]) -> dict[bytes, bytes]:

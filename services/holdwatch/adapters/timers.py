@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime
+from datetime import UTC, datetime
 
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from holdwatch.adapters.keys import Keys
+from holdwatch.app.horizon import NOTHING, horizon
 from holdwatch.app.ports import Frontier
 
 log = structlog.get_logger("holdwatch.timers")
+
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)  # no bound but the frontier's
 
 FIRE = """
 local t = redis.call('TIME')
@@ -70,8 +73,10 @@ class TimerPoller:
     async def fire_due(self, until: datetime | None = None) -> int:
         """Fire what is due on the Redis clock, up to the frontier (and `until`, for a
         replay or a test whose clock is not the Redis clock)."""
-        bounds = [t for t in (await self.frontier.settled(), until) if t is not None]
-        upto = int(min(bounds).timestamp() * 1000) if bounds else ""
+        outstanding = await self.frontier.settled()
+        upto: int | str = ""  # the Redis clock alone
+        if outstanding != NOTHING or until is not None:
+            upto = int(horizon(until or _NEVER, outstanding).timestamp() * 1000)
         fired = await self._fire(
             keys=[self.keys.timers, self.keys.timer_data, self.fired_stream],
             args=[self.limit, self.maxlen, upto],

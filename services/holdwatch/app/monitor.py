@@ -25,6 +25,7 @@ from holdwatch.adapters.keys import event_field
 from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.booking_cache import BookingCache, Cached
+from holdwatch.app.horizon import horizon
 from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
 from holdwatch.app.judge import Custody, Judgement, Wake, judge
 from holdwatch.app.observe import observe
@@ -82,14 +83,11 @@ class Monitor:
         await self._dead_letter(self.events_stream, letters)
         if not work:
             return
-        bound = await self.frontier.around(entries[0][0], entries[-1][0])
-        await self._settle(work, self.events_stream, "event", self._horizon(bound))
-
-    def _horizon(self, bound: datetime | None) -> datetime:
-        """The instant to judge as of: the clock's, unless entries dated earlier are still
-        outstanding (a backfill, a neighbour's batch): then just before the oldest."""
-        now = self.clock()
-        return now if bound is None else min(now, bound)
+        outstanding = await self.frontier.around(entries[0][0], entries[-1][0])
+        latest = max(e.time for item in work.values() for e, _raw in item.events)
+        await self._settle(
+            work, self.events_stream, "event", horizon(self.clock(), outstanding, latest)
+        )
 
     async def _dead_letter(self, stream: str, letters: Sequence[DeadLetter]) -> None:
         if letters:
@@ -108,8 +106,10 @@ class Monitor:
             self.observer.timer_fired(seconds)
         await self._dead_letter(self.timers_stream, letters)
         if work:
-            bound = await self.frontier.settled()
-            await self._settle(work, self.timers_stream, "timer", self._horizon(bound))
+            outstanding = await self.frontier.settled()
+            await self._settle(
+                work, self.timers_stream, "timer", horizon(self.clock(), outstanding)
+            )
 
     async def _settle(
         self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from holdwatch.app.horizon import Outstanding
+
 #: The injected clock: the core never reads one, the monitor reads this one.
 Clock = Callable[[], datetime]
 
@@ -29,13 +31,13 @@ class DeadLetters(Protocol):
 
 
 class Frontier(Protocol):
-    """How far in event time the events stream is applied (adapters/frontier.py)."""
+    """What the events stream has outstanding in event time (adapters/frontier.py)."""
 
-    async def around(self, first: str, last: str) -> datetime | None:
-        """For the entries `first`..`last` in hand; None: nothing else is outstanding."""
+    async def around(self, first: str, last: str) -> Outstanding:
+        """Around the entries `first`..`last` in hand."""
 
-    async def settled(self) -> datetime | None:
-        """For work with no entries in hand (timers); None: nothing is outstanding."""
+    async def settled(self) -> Outstanding:
+        """For work with no entries in hand (timers)."""
 
 
 class Observer(Protocol):
