@@ -111,6 +111,8 @@ class StateSnapshot:
     oldest_overdue: float = 0.0
     groups: list[tuple[str, str, int, int | None]] = field(default_factory=list)
     dlq_length: int = 0
+    redis_used_memory: int = 0
+    redis_maxmemory: int = 0  # 0: no limit set
 
 
 class StateCollector(Collector):
@@ -161,6 +163,9 @@ class StateCollector(Collector):
                 name = g["name"].decode() if isinstance(g["name"], bytes) else g["name"]
                 if name == self.group:
                     snap.groups.append((stream, name, int(g["pending"]), g.get("lag")))
+        memory = await self.redis.info("memory")  # noeviction: writes fail at maxmemory
+        snap.redis_used_memory = int(memory.get("used_memory", 0))
+        snap.redis_maxmemory = int(memory.get("maxmemory", 0))
         return snap
 
     def collect(self) -> Iterator[Metric]:
@@ -208,6 +213,18 @@ class StateCollector(Collector):
         )
         yield _gauge(
             "holdwatch_dlq_length", "Entries in the dead-letter stream", [], [((), s.dlq_length)]
+        )
+        yield _gauge(
+            "holdwatch_redis_used_memory_bytes",
+            "Memory Redis uses (INFO memory used_memory)",
+            [],
+            [((), s.redis_used_memory)],
+        )
+        yield _gauge(
+            "holdwatch_redis_maxmemory_bytes",
+            "Redis's maxmemory (0: no limit); at it, writes fail under noeviction",
+            [],
+            [((), s.redis_maxmemory)],
         )
 
 
