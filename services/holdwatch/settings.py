@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     reclaim_idle: PositiveFloat = 30.0  # seconds a pending entry may idle before reclaim
     reclaim_interval: PositiveFloat = 5.0
     alerts_maxlen: PositiveInt = 1_000_000
+    #: each dead-letter stream keeps at most this many entries, none older than the days
+    dlq_maxlen: PositiveInt = 100_000
+    dlq_retention_days: PositiveInt = 30
+    #: bytes of a dead entry's payload kept (its full size and SHA-256 always are)
+    dlq_payload_max_bytes: PositiveInt = 65_536
     #: how long a closed booking (released, nothing left to time) stays in Redis
     retention_days: PositiveInt = 400
     # --- the notifier (`holdwatch notify`) ---

@@ -76,6 +76,13 @@ def test_redis_keeps_everything(resolved: dict[str, Any]) -> None:
     assert "--requirepass change-me-redis" in command
 
 
+def test_redis_fsyncs_every_write_before_it_answers(resolved: dict[str, Any]) -> None:
+    """An XADD acknowledged to a jail system must survive a host crash."""
+    command = resolved["services"]["redis"]["command"]
+    assert command.count("--appendfsync") == 1
+    assert command[command.index("--appendfsync") + 1] == "always"
+
+
 def test_every_mounted_file_is_in_the_repository(resolved: dict[str, Any]) -> None:
     for name, service in resolved["services"].items():
         for volume in service.get("volumes", []):

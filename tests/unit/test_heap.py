@@ -37,6 +37,7 @@ def test_serve_settles_the_heap_before_it_runs(
 
     def run(self: monitor.Server, *args: object) -> None:
         seen.update(threshold=gc.get_threshold(), frozen=gc.get_freeze_count())
+        self.started = True  # as a server that started and then stopped
 
     monkeypatch.setattr(monitor.Server, "run", run)
 

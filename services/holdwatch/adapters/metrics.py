@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.stream_lag import LAG_CAP, StreamLag
 
 LATENESS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600)
 RELEASE_BUCKETS = tuple(
@@ -109,7 +110,8 @@ class StateSnapshot:
     detainers: Tally[tuple[str, str]] = field(default_factory=Tally)
     timers: int = 0
     oldest_overdue: float = 0.0
-    groups: list[tuple[str, str, int, int | None]] = field(default_factory=list)
+    #: (stream, group, pending, lag)
+    groups: list[tuple[str, str, int, int]] = field(default_factory=list)
     dlq_length: int = 0
     redis_used_memory: int = 0
     redis_maxmemory: int = 0  # 0: no limit set
@@ -118,12 +120,21 @@ class StateSnapshot:
 class StateCollector(Collector):
     """Gauges from the last `refresh`, which the /metrics route awaits before rendering."""
 
-    def __init__(self, redis: Redis, keys: Keys, streams: Sequence[str], dlq: str, group: str):
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        streams: Sequence[str],
+        dlq: str,
+        group: str,
+        lag_cap: int = LAG_CAP,
+    ):
         self.redis = redis
         self.keys = keys
         self.streams = streams
         self.dlq = dlq
         self.group = group
+        self.lag = StreamLag(redis, lag_cap)
         self.snapshot = StateSnapshot()
 
     async def refresh(self) -> None:
@@ -160,9 +171,10 @@ class StateCollector(Collector):
             except RedisError:
                 continue  # the stream does not exist yet
             for g in groups:
-                name = g["name"].decode() if isinstance(g["name"], bytes) else g["name"]
-                if name == self.group:
-                    snap.groups.append((stream, name, int(g["pending"]), g.get("lag")))
+                if _text(g["name"]) == self.group:
+                    # Not XINFO's `lag`: a restarted Redis 7.0 can restore it stale.
+                    lag = await self.lag.unread(stream, _text(g["last-delivered-id"]))
+                    snap.groups.append((stream, self.group, int(g["pending"]), lag))
         memory = await self.redis.info("memory")  # noeviction: writes fail at maxmemory
         snap.redis_used_memory = int(memory.get("used_memory", 0))
         snap.redis_maxmemory = int(memory.get("maxmemory", 0))
@@ -207,9 +219,9 @@ class StateCollector(Collector):
         )
         yield _gauge(
             "holdwatch_stream_lag",
-            "Entries not yet read by the group (Redis 7+)",
+            f"Entries not yet read by the group, counted up to {self.lag.cap}",
             ["stream", "group"],
-            [((st, g), lag) for st, g, _p, lag in s.groups if lag is not None],
+            [((st, g), lag) for st, g, _p, lag in s.groups],
         )
         yield _gauge(
             "holdwatch_dlq_length", "Entries in the dead-letter stream", [], [((), s.dlq_length)]
@@ -226,6 +238,10 @@ class StateCollector(Collector):
             [],
             [((), s.redis_maxmemory)],
         )
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _gauge(name: str, doc: str, labels: list[str], values: object) -> GaugeMetricFamily:

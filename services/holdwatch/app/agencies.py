@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from holdwatch.app.config_file import load_toml
+from holdwatch.app.config_file import ConfigError, load_toml
 from holdwatch.policy.profile import Profile
 from holdwatch.policy.profiles import resolve
 
@@ -58,11 +58,26 @@ class AgencyMap:
     def load(
         cls, path: Path | None, default_profile: str | None, warning_lead: timedelta | None = None
     ) -> AgencyMap:
-        """Read and check the file; a bad file fails at start, naming the field."""
-        if path is None:
-            return cls({}, default_profile, warning_lead)
-        parsed = load_toml(path, AgencyFile, "agencies file")
-        return cls(parsed.agencies, default_profile, warning_lead)
+        """Read and check the file; a bad file fails at start, naming the field.
+
+        A profile the registry does not know fails naming the file and the agency
+        (`agencies.lasd.profile: unknown profile ...`), as a bad field does.
+        """
+        entries: dict[str, AgencyEntry] = {}
+        if path is not None:
+            entries = load_toml(path, AgencyFile, "agencies file").agencies
+            for agency, entry in entries.items():
+                try:
+                    resolve(entry.profile)
+                except ValueError as exc:  # "profile: unknown profile 'x'; known: ..."
+                    raise ConfigError(f"agencies file {path}: agencies.{agency}.{exc}") from None
+        if default_profile:
+            try:
+                resolve(default_profile)
+            except ValueError as exc:
+                reason = str(exc).removeprefix("profile: ")
+                raise ConfigError(f"HOLDWATCH_DEFAULT_PROFILE: {reason}") from None
+        return cls(entries, default_profile, warning_lead)
 
     def profile_for(self, agency: str) -> Profile:
         profile = self._profiles.get(agency, self._default)

@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from holdwatch.app.config_file import load_toml
+from holdwatch.app.config_file import ConfigError, load_toml
 from holdwatch.domain.findings import Code, Finding, Severity
 
 #: What a delivery tells: a new finding, its end, its withdrawal, or an unheeded one again.
@@ -115,12 +115,12 @@ class RoutingTable:
         named += [w for r in parsed.routes if r.escalation for w in r.escalation.webhooks]
         unknown = sorted(set(named) - set(parsed.webhooks))
         if unknown:
-            raise ValueError(f"routing file {path}: routes name unknown webhooks {unknown}")
+            raise ConfigError(f"routing file {path}: routes name unknown webhooks {unknown}")
         secrets = {}
         for name, hook in parsed.webhooks.items():
             value = env.get(hook.secret_env)
             if not value:
-                raise ValueError(f"webhook {name}: environment variable {hook.secret_env} unset")
+                raise ConfigError(f"webhook {name}: environment variable {hook.secret_env} unset")
             secrets[name] = decode_secret(value, hook.secret_env)
         return cls(parsed, secrets)
 
@@ -168,4 +168,4 @@ def decode_secret(value: str, where: str) -> bytes:
     try:
         return base64.b64decode(value.removeprefix("whsec_"), validate=True)
     except binascii.Error:
-        raise ValueError(f"{where}: not a whsec_ base64 secret") from None
+        raise ConfigError(f"{where}: not a whsec_ base64 secret") from None

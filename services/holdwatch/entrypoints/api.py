@@ -26,11 +26,13 @@ from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
+from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
+from holdwatch.entrypoints.monitor import Server
 from holdwatch.entrypoints.page import add_page
 from holdwatch.settings import Settings
 
@@ -318,7 +320,7 @@ def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
 def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], Awaitable[None]]]:
     """The app and what closes its connections; the composition root for `holdwatch api`."""
     if settings.api_tokens_file is None:
-        raise ValueError("api_tokens_file: holdwatch api needs HOLDWATCH_API_TOKENS_FILE")
+        raise ConfigError("HOLDWATCH_API_TOKENS_FILE (or --tokens) unset: api needs a tokens file")
     tokens = TokenTable.load(settings.api_tokens_file)
     redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     s, keys = settings, Keys(settings.key_prefix)
@@ -341,5 +343,9 @@ def run(settings: Settings) -> int:
     configure_logging(settings.log_level)
     app, close = build_api(settings, lambda: datetime.now(UTC))
     app.router.add_event_handler("shutdown", close)
-    uvicorn.run(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
-    return 0
+    # the monitor's server: a stop by SIGTERM or Ctrl-C is exit 0, not the signal re-raised
+    server = Server(
+        uvicorn.Config(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
+    )
+    server.run()
+    return 0 if server.started else 1

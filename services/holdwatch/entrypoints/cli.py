@@ -31,12 +31,10 @@ from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.findings import Finding
+from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
 from holdwatch.entrypoints.table import render_table
 from holdwatch.policy.profiles import resolve
 from holdwatch.settings import Settings
-
-EXIT_BAD_INPUT = 2
-EXIT_SKIPPED = 3  # `audit`: some bookings could not be judged; the others' findings printed
 
 
 def _instant(text: str) -> datetime:
@@ -284,7 +282,12 @@ def _ack(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Exit statuses, errors and the embedded Redis's stop on every way out: exits.py."""
     args = _parser().parse_args(argv)
+    return run_command(args.command, lambda: _dispatch(args))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "audit":
         return _audit(args)
     if args.command == "monitor":

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,7 +28,9 @@ from redis.asyncio import Redis
 from rich.console import Console
 from rich.progress import Progress
 
+from holdwatch.adapters.embedded import start_afresh
 from holdwatch.adapters.logging import configure_logging
+from holdwatch.app.config_file import ConfigError
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.bootstrap import build, build_notifier
@@ -167,13 +170,28 @@ async def _feed(
     await emit_live(redis, stream, events[len(past) :], stop)
 
 
+def _check_free(ports: dict[str, int]) -> None:
+    """A taken port fails here, named, before anything starts (uvicorn would just exit)."""
+    for role, port in ports.items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError as exc:
+                raise ConfigError(f"--port-base: port {port} ({role}): {exc.strerror}") from None
+
+
 async def run_demo(
     base: Settings, backfill_days: float, live_hours: float, port_base: int = 8000
 ) -> int:
     ports = {role: port_base + offset for role, offset in OFFSETS.items()}
+    _check_free(ports)
     s = demo_settings(base, ports)
-    s.data_dir.mkdir(parents=True, exist_ok=True)
-    log_file = (s.data_dir / "holdwatch.log").open("a", encoding="utf-8")
+    if base.redis_url is None:
+        # Each demo clears what the last one wrote, so its Redis starts from an empty
+        # directory rather than replaying (and growing) the last run's append-only file.
+        start_afresh(s.data_dir)
+    log_file = (s.data_dir / "holdwatch.log").open("w", encoding="utf-8")
     configure_logging(s.log_level, stream=log_file)
     monitor = build(s)
     await _clear(monitor.redis)

@@ -22,6 +22,7 @@ from faststream.redis.annotations import RedisBatchStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from redis.exceptions import RedisError
 
+from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
@@ -160,11 +161,14 @@ class Server(uvicorn.Server):
 def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is finished and acked first."""
     configure_logging(settings.log_level)
-    return serve(create_app(build(settings)), settings.http_host, settings.http_port)
+    service = build(settings)
+    check_reachable(service.url)  # else the app's startup fails inside uvicorn, logged only
+    return serve(create_app(service), settings.http_host, settings.http_port)
 
 
 def serve(app: ASGIApp, host: str, port: int) -> int:
     """Run an app (its lifespan included) under uvicorn, logging through our JSON logs."""
     heap.settle()
-    Server(uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on")).run()
-    return 0
+    server = Server(uvicorn.Config(app, host=host, port=port, log_config=None, lifespan="on"))
+    server.run()
+    return 0 if server.started else 1  # a startup that failed is logged, and not a success

@@ -19,6 +19,7 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
 from prometheus_client import generate_latest
 
+from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.bootstrap import NotifyService, build_notifier
 from holdwatch.entrypoints.monitor import entries, healthz, keep_raw, respond, serve
@@ -66,5 +67,6 @@ def create_notify_app(service: NotifyService) -> AsgiFastStream:
 def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is queued and acked first."""
     configure_logging(settings.log_level)
-    app = create_notify_app(build_notifier(settings))
-    return serve(app, settings.http_host, settings.notify_http_port)
+    service = build_notifier(settings)
+    check_reachable(service.url)
+    return serve(create_notify_app(service), settings.http_host, settings.notify_http_port)
