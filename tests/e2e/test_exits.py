@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ports import free_port_base
+
 ROOT = Path(__file__).resolve().parents[2]
 S01 = ROOT / "tests" / "fixtures" / "scenarios" / "S01.jsonl"
 CLI = [sys.executable, "-m", "holdwatch.entrypoints.cli"]
@@ -63,20 +66,6 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def free_port_base() -> int:
-    """A base whose +0, +1, +2 and +9 (the demo's ports) are free on the loopback."""
-    for _ in range(50):
-        base = closed_port() % 20_000 + 20_000
-        try:
-            for offset in (0, 1, 2, 9):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", base + offset))
-        except OSError:
-            continue
-        return base
-    raise AssertionError("no free ports")
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

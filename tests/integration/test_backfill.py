@@ -19,20 +19,16 @@ from pathlib import Path
 import pytest
 import redis
 
-from holdwatch.app.audit import audit
 from holdwatch.app.simulate import JAILS, Knobs, simulate
-from holdwatch.policy.profiles import resolve
-from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
 from integration.test_monitor_reliability import (
     Replica,
     alert_states,
-    drained,
-    facts,
-    ledger,
+    assert_ledger_equals_audit,
     publish,
+    settled,
     wait,
 )
 
@@ -44,15 +40,6 @@ def history() -> list[str]:
     knobs = Knobs(violation_rate=0.3)
     events = simulate(JAILS["lasd"], start, 60.0, seed=11, knobs=knobs)
     return [json.dumps(e, separators=(",", ":")) for e in events]
-
-
-def settled(c: redis.Redis, s: Settings) -> bool:
-    """Every event applied and every timer due by now fired and judged."""
-    now_ms = int(datetime.now(UTC).timestamp() * 1000)
-    due = c.zcount(f"{s.key_prefix}:timers:due", "-inf", now_ms)
-    timers = c.xinfo_groups(s.timers_stream) if c.exists(s.timers_stream) else []
-    idle = all(g["pending"] == 0 and g["lag"] in (0, None) for g in timers)
-    return drained(c, s) and due == 0 and idle
 
 
 @pytest.mark.parametrize("replicas", [1, 2])
@@ -74,14 +61,5 @@ def test_an_in_order_backfill_announces_nothing_it_withdraws(
     superseded = [json.loads(rec)["code"] for _fid, change, rec in states if change == "superseded"]
     assert superseded == [], f"{len(superseded)} alerts withdrawn: {Counter(superseded)}"
     assert changes["new"] > 30
-    live = {
-        facts(f)
-        for f in ledger(c, s).values()
-        if f["status"] != "superseded" and f["code"] != "HOLD_DEADLINE_APPROACHING"
-    }
-    offline = {
-        facts(f.model_dump(mode="json"))
-        for f in audit(lines, resolve("ca-sb54"), datetime.now(UTC))
-    }
-    assert live == offline
+    assert_ledger_equals_audit(c, s, lines, "ca-sb54")
     c.close()

@@ -7,10 +7,8 @@ and stop cleanly on Ctrl-C (SIGINT), exit status 0.
 from __future__ import annotations
 
 import os
-import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,23 +17,12 @@ from pathlib import Path
 
 import httpx
 
-
-def _free_base() -> int:
-    """A port base whose +0, +1, +2 and +9 are all free on the loopback."""
-    for _ in range(50):
-        base = random.randrange(20_000, 40_000)
-        try:
-            for offset in (0, 1, 2, 9):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", base + offset))
-        except OSError:
-            continue
-        return base
-    raise AssertionError("no free ports")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ports import free_port_base
 
 
 def test_the_demo_shows_the_system_working_and_stops_cleanly(tmp_path: Path) -> None:
-    base = _free_base()
+    base = free_port_base()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HOLDWATCH_", "REDIS_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "holdwatch.entrypoints.cli", "demo", "--backfill-days", "7",

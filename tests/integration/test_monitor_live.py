@@ -519,3 +519,55 @@ async def test_late_and_out_of_order_arrivals_are_counted_per_booking(service: S
         await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
     meta = await r.hgetall(service.monitor.store.keys.meta("{pierce/LO1}"))
     assert (meta[b"late"], meta[b"out_of_order"]) == (b"1", b"1")
+
+
+async def test_after_downtime_timers_fire_in_order_with_the_events_written_meanwhile(
+    service: Service,
+) -> None:
+    """The deadline passes while every replica is down, and so does the person's release,
+    a second before it, written behind a backlog of other events. Fired at once on
+    restart, the deadline would be judged before the release is read: a hold past the
+    window announced, then withdrawn. Fired when the stream has been applied up to it,
+    there is nothing to announce."""
+    s, r = service.settings, service.redis
+    eligible = now() - timedelta(hours=48) + timedelta(seconds=3)
+    deadline = eligible + timedelta(hours=48)
+    story = (
+        Story(agency="pierce", booking="DT2")
+        .booked(iso(eligible - timedelta(hours=5)))
+        .detainer(iso(eligible - timedelta(hours=2)))
+        .eligible(iso(eligible))
+    )
+    async with running(service):
+        await publish(r, s.events_stream, story)
+
+        async def armed() -> bool:
+            return bool(await r.zcard(service.monitor.store.keys.timers))
+
+        await until(armed)
+    await asyncio.sleep(4)  # every replica is down while the deadline passes
+    released = deadline - timedelta(seconds=1)
+    backlog = [
+        Story(agency="pierce", booking=f"BL{i}").booked(iso(released - timedelta(minutes=30)))
+        for i in range(1500)
+    ]
+    async with r.pipeline(transaction=False) as pipe:
+        for b in backlog:
+            pipe.xadd(s.events_stream, {"event": json.dumps(b.events[0])})
+        await pipe.execute()
+    out = Story(agency="pierce", booking="DT2").add(
+        "custody.released", iso(released), {"to": "public"}, id="DT2-out"
+    )
+    await publish(r, s.events_stream, out)
+    restarted = build(service.settings)
+    async with running(restarted):
+
+        async def applied() -> bool:
+            info = (await r.xinfo_groups(s.events_stream))[0]
+            history = await r.hlen(restarted.monitor.store.keys.history("{pierce/DT2}"))
+            return info["pending"] == 0 and history == 4
+
+        await until(applied, timeout=60)
+        await asyncio.sleep(1)  # a timer the poller fired would be judged by now
+    assert [c for c in codes(await alerts(r, s.alerts_stream)) if c[0] == "HOLD_OVER_WINDOW"] == []
+    await restarted.redis.aclose()

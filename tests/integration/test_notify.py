@@ -38,6 +38,7 @@ from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import env_for, make_settings, until
+from ports import free_port
 
 pytestmark = pytest.mark.asyncio
 
@@ -371,7 +372,7 @@ async def test_the_notify_command_delivers_and_stops_cleanly(
 ) -> None:
     """`holdwatch notify` as ops run it: settings from the environment, SIGTERM exits 0."""
     s, pd = notify_settings, receivers["pd"]
-    env = env_for(s.model_copy(update={"notify_http_port": _free_port()}))
+    env = env_for(s.model_copy(update={"notify_http_port": free_port()}))
     env["HW_TEST_SECRET"] = SECRET
     r = Redis.from_url(s.redis_url or "")
     await alert(r, s, finding(11, severity="warning"))
@@ -394,12 +395,6 @@ async def test_the_notify_command_delivers_and_stops_cleanly(
     for line in out.decode().splitlines():
         json.loads(line)  # JSON logs only
     await r.aclose()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_a_restarted_notifier_delivers_nothing_twice(
