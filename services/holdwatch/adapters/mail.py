@@ -1,4 +1,9 @@
-"""E-mail delivery over SMTP (aiosmtplib): one message with a text and an HTML body."""
+"""E-mail delivery over SMTP (aiosmtplib): one message with a text and an HTML body.
+
+Each message's Message-ID is derived from the delivery's id, so a re-sent delivery (at
+least once: the server may have taken a message whose acceptance the notifier never saw)
+carries the same Message-ID and mail clients show it once.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,14 @@ class SmtpConfig:
     timeout: float = 30.0
 
 
+def message_id_for(delivery_id: str, sender: str) -> str:
+    """RFC 5322 msg-id from the delivery id: the same on every attempt of one delivery."""
+    _, at, domain = sender.rpartition("@")
+    domain = domain.strip(" >") if at else ""
+    domain = domain or "holdwatch.invalid"
+    return f"<{delivery_id}.holdwatch@{domain}>"
+
+
 class MailSender:
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
@@ -31,6 +44,7 @@ class MailSender:
         msg["From"] = c.sender
         msg["To"] = to
         msg["Subject"] = subject
+        msg["Message-ID"] = message_id_for(message_id, c.sender)
         msg["X-Holdwatch-Delivery"] = message_id
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")

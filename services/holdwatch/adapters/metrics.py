@@ -113,6 +113,8 @@ class StateSnapshot:
     #: (stream, group, pending, lag)
     groups: list[tuple[str, str, int, int]] = field(default_factory=list)
     dlq_length: int = 0
+    redis_used_memory: int = 0
+    redis_maxmemory: int = 0  # 0: no limit set
 
 
 class StateCollector(Collector):
@@ -173,6 +175,9 @@ class StateCollector(Collector):
                     # Not XINFO's `lag`: a restarted Redis 7.0 can restore it stale.
                     lag = await self.lag.unread(stream, _text(g["last-delivered-id"]))
                     snap.groups.append((stream, self.group, int(g["pending"]), lag))
+        memory = await self.redis.info("memory")  # noeviction: writes fail at maxmemory
+        snap.redis_used_memory = int(memory.get("used_memory", 0))
+        snap.redis_maxmemory = int(memory.get("maxmemory", 0))
         return snap
 
     def collect(self) -> Iterator[Metric]:
@@ -220,6 +225,18 @@ class StateCollector(Collector):
         )
         yield _gauge(
             "holdwatch_dlq_length", "Entries in the dead-letter stream", [], [((), s.dlq_length)]
+        )
+        yield _gauge(
+            "holdwatch_redis_used_memory_bytes",
+            "Memory Redis uses (INFO memory used_memory)",
+            [],
+            [((), s.redis_used_memory)],
+        )
+        yield _gauge(
+            "holdwatch_redis_maxmemory_bytes",
+            "Redis's maxmemory (0: no limit); at it, writes fail under noeviction",
+            [],
+            [((), s.redis_maxmemory)],
         )
 
 

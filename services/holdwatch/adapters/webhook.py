@@ -2,7 +2,10 @@
 
 The receiver verifies `webhook-signature` = `v1,` + base64(HMAC-SHA256(secret,
 "{webhook-id}.{webhook-timestamp}.{body}")) and rejects stale timestamps. The id is the
-delivery job's id, stable across retries, so a receiver can drop a repeat.
+delivery job's id, stable across retries. Delivery is at least once (a sender that dies
+after the receiver got the request but before it recorded the answer sends it again), so
+a receiver must drop a repeat by `webhook-id`. 410 Gone is the receiver's "never again":
+the delivery is given up, not retried.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import hmac
 import httpx
 
 from holdwatch.app.ports import Outcome
+
+GONE = 410  # Standard Webhooks: the endpoint is gone for good; stop sending
 
 
 def sign(secret: bytes, message_id: str, timestamp: int, body: bytes) -> str:
@@ -39,6 +44,7 @@ class WebhookSender:
             response = await self.client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             return Outcome(ok=False, error=type(exc).__name__)
-        if 200 <= response.status_code < 300:
-            return Outcome(ok=True, status=response.status_code)
-        return Outcome(ok=False, status=response.status_code, error=f"http {response.status_code}")
+        status = response.status_code
+        if 200 <= status < 300:
+            return Outcome(ok=True, status=status)
+        return Outcome(ok=False, status=status, error=f"http {status}", permanent=status == GONE)

@@ -1,9 +1,11 @@
 """The notifier's use cases: turn alerts into delivery jobs, deliver due jobs, escalate.
 
 Alerts become jobs — one per (finding, recipient, notice) — in the same script that acks
-them, so an alert is never lost between the stream and the queue. Delivery retries with
-exponential backoff while a receiver is down, so an outage delays but loses nothing; a
-job older than the give-up age is logged as failed. A high or critical finding nobody
+them, so an alert is never lost between the stream and the queue. Delivery is at least
+once: a replica that dies mid-send leaves the job to be sent again after its lease, with
+the same id. It retries with jittered exponential backoff while a receiver is down, so an
+outage delays but loses nothing; a job older than the give-up age, or one its receiver
+answered 410 Gone, is logged as failed. A high or critical finding nobody
 acknowledged when its route's escalation falls due goes to the escalation recipients.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,9 +57,16 @@ class Retry:
     give_up_after: timedelta = timedelta(days=7)
     lease: timedelta = timedelta(seconds=60)  # longer than any one attempt may take
 
-    def delay(self, attempts: int) -> timedelta:
+    def ceiling(self, attempts: int) -> timedelta:
+        """The exponential step after `attempts` failures: base doubling, at most cap."""
         factor: int = 1 << min(attempts - 1, 30)
         return min(self.cap, self.base * factor)
+
+    def delay(self, attempts: int, draw: float) -> timedelta:
+        """Equal jitter: half the step fixed, half uniform (`draw` in [0, 1)), so replicas
+        retrying one outage spread out yet never come back sooner than half the step."""
+        step = self.ceiling(attempts)
+        return step / 2 + step * (min(max(draw, 0.0), 1.0) / 2)
 
 
 def job_id(finding_id: str, recipient: Recipient, notice: Notice) -> str:
@@ -83,6 +93,7 @@ class Notifier:
         alerts_stream: str,
         retry: Retry = Retry(),
         batch: int = 50,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.routing = routing
@@ -94,6 +105,7 @@ class Notifier:
         self.alerts_stream = alerts_stream
         self.retry = retry
         self.batch = batch
+        self.rng = rng or random.Random()  # noqa: S311  (jitter, not a secret; tests seed it)
 
     async def on_alerts(self, entries: Sequence[Entry]) -> None:
         """Queue the deliveries a batch of alerts calls for, and ack the batch."""
@@ -180,12 +192,18 @@ class Notifier:
             self.observer.delivery(job["channel"], notice, "delivered")
             return
         age = now - datetime.fromtimestamp(job["created_ms"] / 1000, UTC)
-        if age >= self.retry.give_up_after:
+        if outcome.permanent or age >= self.retry.give_up_after:
             await self.store.failed(job_id, entry | {"outcome": "failed"})
             self.observer.delivery(job["channel"], notice, "failed")
-            log.error("delivery_failed", job=job_id, channel=job["channel"], error=outcome.error)
+            log.error(
+                "delivery_failed",
+                job=job_id,
+                channel=job["channel"],
+                error=outcome.error,
+                reason="gone" if outcome.permanent else "gave_up",
+            )
             return
-        due = now + self.retry.delay(attempts)
+        due = now + self.retry.delay(attempts, self.rng.random())
         await self.store.retry(
             job_id, {**job, "attempts": attempts}, _ms(due), entry | {"outcome": "retry"}
         )

@@ -53,8 +53,10 @@ class Observer(Protocol):
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What one delivery attempt came to; `error` is a class name or status, never a
-    response body (it may echo what was sent)."""
+    response body (it may echo what was sent). `permanent`: the receiver said never to
+    try again (HTTP 410 Gone), so the delivery is given up at once."""
 
     ok: bool
     status: int | None = None
     error: str | None = None
+    permanent: bool = False
