@@ -718,7 +718,7 @@ async def run_timers(
             c,
             keys,
             fired_stream,
-            RedisFrontier(c, events_stream, GROUP),
+            RedisFrontier(c, events_stream, GROUP, keys.frontier),
             interval=interval,
             maxlen=max(1_000_000, 2 * n),
         )

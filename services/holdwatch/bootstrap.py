@@ -134,7 +134,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         group=settings.group,
         alerts_maxlen=settings.alerts_maxlen,
     )
-    frontier = RedisFrontier(redis, settings.events_stream, settings.group)
+    frontier = RedisFrontier(redis, settings.events_stream, settings.group, keys.frontier)
     monitor = Monitor(
         store,
         dead,

@@ -19,8 +19,10 @@ H = timedelta(hours=1)
         (NOTHING, None, NOW, "timers, nothing outstanding: the clock"),
         (Outstanding(after=NOW - 2 * H), NOW - 3 * H, NOW - 2 * H - TICK, "backlog in order"),
         (Outstanding(after=NOW - 3 * H), NOW - 3 * H, NOW - 3 * H, "same instant next: in hand"),
-        (Outstanding(after=NOW - 5 * H), NOW - H, NOW - H, "out of order: not before in hand"),
+        (Outstanding(after=NOW - 5 * H), NOW - H, NOW, "out of order: no promise, the clock"),
         (Outstanding(after=NOW - 5 * H), None, NOW - 5 * H - TICK, "timers: first unread"),
+        (Outstanding(after=NOW - 5 * H), NOW - 6 * H, NOW - 5 * H - TICK, "timers, read in order"),
+        (Outstanding(after=NOW - 5 * H), NOW - 2 * H, NOW, "timers, read out of order"),
         (Outstanding(before=NOW - 4 * H), NOW - H, NOW - 4 * H - TICK, "neighbour's batch"),
         (
             Outstanding(before=NOW - 4 * H, after=NOW - 5 * H),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -27,12 +27,18 @@ from holdwatch.app.horizon import Outstanding
 _EARLIEST = datetime.fromisoformat("1900-01-01T00:00:00+00:00")
 _LATEST = datetime.fromisoformat("2200-01-01T00:00:00+00:00")
 
-# KEYS[1] events stream; ARGV[1] group, ARGV[2] first id of the entries in hand and
-# ARGV[3] the last ('' for none: then the oldest pending entry and the first unread one).
-# Returns the fields of the oldest pending entry before the first id, and of the first
-# entry after the last id (or after the group's last delivered id), false when none.
+# KEYS[1] events stream, KEYS[2] the latest event time read (epoch ms); ARGV[1] group,
+# ARGV[2] first id of the entries in hand and ARGV[3] the last ('' for none: then the
+# oldest pending entry and the first unread one), ARGV[4] the latest event time in hand
+# (epoch ms, or ''), which raises KEYS[2]. Returns the fields of the oldest pending entry
+# before the first id, of the first entry after the last id (or after the group's last
+# delivered id), false when none, and the latest event time read.
 BOUNDS = """
 local stream, group, first, last = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local latest = tonumber(redis.call('GET', KEYS[2]) or '0')
+if ARGV[4] ~= '' and tonumber(ARGV[4]) > latest then
+  latest = tonumber(ARGV[4]); redis.call('SET', KEYS[2], ARGV[4])
+end
 local function fields(id)
   if not id then return false end
   local rows = redis.call('XRANGE', stream, id, id)
@@ -47,37 +53,41 @@ if first == '' then
     for i = 1, #g, 2 do info[g[i]] = g[i + 1] end
     if info['name'] == group then last = info['last-delivered-id'] end
   end
-  if last == '' then return {false, false} end
+  if last == '' then return {false, false, latest} end
 else
   before = redis.call('XPENDING', stream, group, '-', '(' .. first, 1)
 end
 local after = redis.call('XRANGE', stream, '(' .. last, '+', 'COUNT', 1)
 local pending_id = before[1] and before[1][1]
-return {fields(pending_id), after[1] and after[1][2] or false}
+return {fields(pending_id), after[1] and after[1][2] or false, latest}
 """
 
 
 class RedisFrontier:
     """Reads the frontier from the stream and its consumer group."""
 
-    def __init__(self, redis: Redis, stream: str, group: str) -> None:
+    def __init__(self, redis: Redis, stream: str, group: str, latest_key: str) -> None:
         self.redis = redis
         self.stream = stream
         self.group = group
+        self.latest_key = latest_key
         self._bounds = redis.register_script(BOUNDS)
 
-    async def around(self, first: str, last: str) -> Outstanding:
-        """For the entries `first`..`last` in hand."""
-        return await self._read(first, last)
+    async def around(self, first: str, last: str, latest: datetime) -> Outstanding:
+        """For the entries `first`..`last` in hand, whose latest event is dated `latest`."""
+        return await self._read(first, last, str(int(latest.timestamp() * 1000)))
 
     async def settled(self) -> Outstanding:
         """For work with no entries in hand: the oldest pending and the first unread."""
-        return await self._read("", "")
+        return await self._read("", "", "")
 
-    async def _read(self, first: str, last: str) -> Outstanding:
-        rows: Any = await self._bounds(keys=[self.stream], args=[self.group, first, last])
-        before, after = (entry_time(_pairs(row)) if row else None for row in rows)
-        return Outstanding(before, after)
+    async def _read(self, first: str, last: str, latest: str) -> Outstanding:
+        rows: Any = await self._bounds(
+            keys=[self.stream, self.latest_key], args=[self.group, first, last, latest]
+        )
+        before, after = (entry_time(_pairs(row)) if row else None for row in rows[:2])
+        read = datetime.fromtimestamp(int(rows[2]) / 1000, UTC) if int(rows[2]) else None
+        return Outstanding(before, after, read)
 
 
 def _pairs(flat: list[bytes]) -> dict[bytes, bytes]:

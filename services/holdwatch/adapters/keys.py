@@ -56,6 +56,11 @@ class Keys:
         return f"{self.prefix}:timers:data"
 
     @property
+    def frontier(self) -> str:
+        """STRING: the latest event time read from the events stream (epoch ms)."""
+        return f"{self.prefix}:frontier:latest"
+
+    @property
     def custody(self) -> str:
         """HASH: booking tag → the person's custody summary while detainers are in force."""
         return f"{self.prefix}:custody"

@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from holdwatch.adapters.keys import Keys
-from holdwatch.app.horizon import NOTHING, horizon
+from holdwatch.app.horizon import horizon
 from holdwatch.app.ports import Frontier
 
 log = structlog.get_logger("holdwatch.timers")
@@ -74,9 +74,8 @@ class TimerPoller:
         """Fire what is due on the Redis clock, up to the frontier (and `until`, for a
         replay or a test whose clock is not the Redis clock)."""
         outstanding = await self.frontier.settled()
-        upto: int | str = ""  # the Redis clock alone
-        if outstanding != NOTHING or until is not None:
-            upto = int(horizon(until or _NEVER, outstanding).timestamp() * 1000)
+        limit = horizon(until or _NEVER, outstanding, outstanding.read)
+        upto = "" if limit == _NEVER else int(limit.timestamp() * 1000)  # '': the Redis clock
         fired = await self._fire(
             keys=[self.keys.timers, self.keys.timer_data, self.fired_stream],
             args=[self.limit, self.maxlen, upto],

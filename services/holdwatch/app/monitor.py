@@ -83,8 +83,8 @@ class Monitor:
         await self._dead_letter(self.events_stream, letters)
         if not work:
             return
-        outstanding = await self.frontier.around(entries[0][0], entries[-1][0])
         latest = max(e.time for item in work.values() for e, _raw in item.events)
+        outstanding = await self.frontier.around(entries[0][0], entries[-1][0], latest)
         await self._settle(
             work, self.events_stream, "event", horizon(self.clock(), outstanding, latest)
         )
@@ -108,7 +108,10 @@ class Monitor:
         if work:
             outstanding = await self.frontier.settled()
             await self._settle(
-                work, self.timers_stream, "timer", horizon(self.clock(), outstanding)
+                work,
+                self.timers_stream,
+                "timer",
+                horizon(self.clock(), outstanding, outstanding.read),
             )
 
     async def _settle(

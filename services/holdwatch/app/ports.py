@@ -33,8 +33,8 @@ class DeadLetters(Protocol):
 class Frontier(Protocol):
     """What the events stream has outstanding in event time (adapters/frontier.py)."""
 
-    async def around(self, first: str, last: str) -> Outstanding:
-        """Around the entries `first`..`last` in hand."""
+    async def around(self, first: str, last: str, latest: datetime) -> Outstanding:
+        """Around the entries `first`..`last` in hand, whose latest event is `latest`."""
 
     async def settled(self) -> Outstanding:
         """For work with no entries in hand (timers)."""
