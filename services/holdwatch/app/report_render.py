@@ -76,8 +76,9 @@ def scope_lines(r: Report) -> list[tuple[str, str]]:
 
 
 #: Markdown's inline syntax (and the backslash that escapes it); `#` would close a heading.
-#: HTML (`<`, `&`) is escaped as entities first, which contain none of these.
-_MARKDOWN = re.compile(r"([\\`*_\[\]|~#!])")
+#: HTML (`<`, `&`) is escaped as entities first, which contain none of these. An underscore
+#: between two letters or digits cannot emphasise (CommonMark), so `HOLD_BARRED` stays.
+_MARKDOWN = re.compile(r"([\\`*\[\]|~#!]|(?<![^\W_])_|_(?![^\W_]))")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
