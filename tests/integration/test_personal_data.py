@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -173,17 +173,24 @@ def _bearer(role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKENS[role]}"}
 
 
+class _HiddenInputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "input" and a.get("type") == "hidden" and a.get("name"):
+            self.fields[str(a["name"])] = a.get("value") or ""
+
+
 def _oversight_pages(api: Process) -> str:
     """The page as oversight sees it, signed in through the login form (its hidden
     fields, if any, sent back, as a browser would)."""
     with httpx.Client(base_url=api.url, follow_redirects=True, timeout=10) as web:
-        form = web.get("/").text
-        fields = dict(
-            re.findall(
-                r"<input[^>]*type=.?hidden.?[^>]*name=.?(\w+).?[^>]*value=.?([^'\" >]*)", form
-            )
-        )
-        fields["token"] = TOKENS["oversight"]
+        form = _HiddenInputs()
+        form.feed(web.get("/").text)
+        fields = {**form.fields, "token": TOKENS["oversight"]}
         page = web.post("/login", data=fields, headers={"Origin": api.url})
         assert page.status_code == 200 and "Open findings" in page.text, page.text[:500]
         return page.text + web.get("/findings").text
@@ -258,6 +265,14 @@ def test_no_personal_value_reaches_oversight_logs_or_metrics(
         oversight = {f"GET {r.request.url}": r.text for found in responses.values() for r in found}
         timeline = responses["/api/v1/bookings/{agency}/{booking_id}"][0].json()
         assert timeline["events"] and any(f["acknowledgement"] for f in timeline["findings"])
+        refused = httpx.post(
+            f"{api.url}/api/v1/findings/{hold}/ack",
+            headers=_bearer("oversight"),
+            json={"note": KNOWN["ack note"]},
+            timeout=10,
+        )
+        assert refused.status_code == 403
+        oversight["POST ack as oversight"] = refused.text
         oversight["page"] = _oversight_pages(api)
         assert "Acknowledged by defender-1" in oversight["page"]
         metrics = httpx.get(monitor.url + "/metrics", timeout=10).text
