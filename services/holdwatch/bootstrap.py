@@ -178,6 +178,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         (settings.events_stream, settings.timers_stream),
         settings.dlq_stream,
         settings.group,
+        place=agencies.places,
     )
     registry.register(state)
     return Service(

@@ -126,7 +126,7 @@ def test_report_from_a_history_file_in_each_format() -> None:
     assert "| Findings, by code | HOLD_BARRED | 1 |" in md.stdout
     assert "| Holds past release eligibility on a detainer | total hours | 6.5 |" in md.stdout
     csv_run = holdwatch(*base, "--format", "csv")
-    assert csv_run.stdout.splitlines()[0] == "agency,facility,measure,item,value"
+    assert csv_run.stdout.splitlines()[0] == '"agency","facility","measure","item","value"'
     html = holdwatch(*base, "--format", "html")
     assert html.stdout.startswith("<!doctype html>")
     missing = holdwatch(

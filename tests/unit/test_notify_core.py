@@ -1,5 +1,5 @@
 """The notifier's and the API's pure parts: routing, notices, backoff, signatures, message
-text, tokens, roles and redaction."""
+text, tokens and roles (what each role is shown: tests/unit/test_personal.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from standardwebhooks import Webhook
 from holdwatch.adapters.mail import message_id_for
 from holdwatch.adapters.webhook import sign
 from holdwatch.app import messages
-from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
+from holdwatch.app.access import Principal, TokenTable
 from holdwatch.app.notifier import Retry, job_id
 from holdwatch.app.routing import Recipient, RoutingTable, notice_for
 from holdwatch.domain.findings import Finding
@@ -283,15 +283,3 @@ def test_roles(role: str, agency: str, sees: bool, personal: bool, acks: bool) -
         personal,
         acks,
     )
-
-
-def test_redaction_keeps_the_pseudonymous_id_only() -> None:
-    data = {
-        "facility": "MCJ",
-        "person": {"person_id": "P1", "name": "N", "date_of_birth": "1990-01-01", "a_number": "A1"},
-        "evidence": "passport",
-    }
-    assert has_personal_data(data)
-    out = redact(data)
-    assert out == {"facility": "MCJ", "person": {"person_id": "P1"}, "evidence": "(withheld)"}
-    assert data["person"]["name"] == "N"  # the input is left alone

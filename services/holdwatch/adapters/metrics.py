@@ -1,6 +1,7 @@
 """Prometheus metrics. Counters count true events; every gauge is computed from Redis
 state at scrape time, so replicas agree and nothing drifts. No person or booking id is
-ever a label: agency, facility, profile, form, code and outcome are small closed sets.
+ever a label: form, code and outcome are closed sets, and agency and facility (named by
+producers) pass through `place`, which bounds them (app/agencies.py `MetricPlaces`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter as Tally
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -128,8 +129,10 @@ class StateCollector(Collector):
         dlq: str,
         group: str,
         lag_cap: int = LAG_CAP,
+        place: Callable[[str, str], tuple[str, str]] = lambda agency, facility: (agency, facility),
     ):
         self.redis = redis
+        self.place = place
         self.keys = keys
         self.streams = streams
         self.dlq = dlq
@@ -157,7 +160,7 @@ class StateCollector(Collector):
             snap.oldest_overdue = max(0.0, (now_ms - first[0][1]) / 1000)
         for raw in custody:
             c = json.loads(raw)
-            where = (c["agency"], c["facility"], c["profile"])
+            where = (*self.place(c["agency"], c["facility"]), c["profile"])
             for form, warrant in c["detainers"]:
                 snap.detainers[(form, warrant)] += 1
             deadline = c["hold_deadline_ms"]

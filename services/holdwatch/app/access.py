@@ -3,6 +3,8 @@
 - `defender`: findings, holds and timelines with personal data, for its own agencies only;
   every read of personal data is written to the API audit log.
 - `oversight`: every agency, but personal data is never shown — pseudonymous ids only.
+  What a view shows is what its typed model declares; for oversight, every field marked
+  personal (domain/personal.py) is emptied: an allowlist, never a filter over raw JSON.
 - `admin`: everything, audited like a defender.
 
 Tokens are stored as SHA-256 digests in a TOML file; the token itself never is:
@@ -22,15 +24,15 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from holdwatch.app.config_file import load_toml
+from holdwatch.domain.personal import withhold
 
 Role = Literal["defender", "oversight", "admin"]
-#: Fields of event data that are personal: shown to defenders and admins only.
-PERSONAL_FIELDS = ("name", "date_of_birth", "a_number")
+M = TypeVar("M", bound=BaseModel)
 
 
 class TokenEntry(BaseModel):
@@ -65,6 +67,10 @@ class Principal:
     def may_acknowledge(self) -> bool:
         return self.role in ("defender", "admin")
 
+    def shown(self, model: M) -> M:
+        """`model` as this caller may see it: whole, or with its personal fields emptied."""
+        return model if self.sees_personal_data else withhold(model)
+
 
 class TokenTable:
     def __init__(self, entries: tuple[TokenEntry, ...]) -> None:
@@ -81,20 +87,3 @@ class TokenTable:
             if hmac.compare_digest(known, digest):
                 return Principal(entry.name, entry.role, entry.agencies)
         return None
-
-
-def redact(data: dict[str, Any]) -> dict[str, Any]:
-    """Event data without personal fields: the person's pseudonymous id stays."""
-    out = dict(data)
-    person = out.get("person")
-    if isinstance(person, dict):
-        out["person"] = {k: v for k, v in person.items() if k not in PERSONAL_FIELDS}
-    if "evidence" in out:
-        out["evidence"] = None if out["evidence"] is None else "(withheld)"
-    return out
-
-
-def has_personal_data(data: dict[str, Any]) -> bool:
-    person = data.get("person")
-    named = isinstance(person, dict) and any(person.get(k) for k in PERSONAL_FIELDS)
-    return named or bool(data.get("evidence"))

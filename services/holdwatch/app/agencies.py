@@ -4,14 +4,23 @@
 [agencies.lasd]
 profile = "ca-sb54+lasd-2020"
 warning_lead_minutes = 180   # optional; else the profile's own (2 h by default)
+facilities = ["Men's Central Jail", "Twin Towers"]   # optional: the metric labels
 ```
+
+Agency and facility names come from producers, and both are metric labels, so their
+number is bounded (`MetricPlaces`): a facility an agency declares keeps its name, any other
+of that agency counts as `other`; an agency that declares none keeps the first
+`UNDECLARED_LABELS` facility names this process sees, then `other`. Agencies the file does
+not name (judged by the default profile) are bounded the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +34,7 @@ class AgencyEntry(BaseModel):
 
     profile: str
     warning_lead_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    facilities: tuple[Annotated[str, Field(min_length=1)], ...] | None = None
 
 
 class AgencyFile(BaseModel):
@@ -52,6 +62,12 @@ class AgencyMap:
         }
         self._default = (
             _with_lead(resolve(default_profile), warning_lead) if default_profile else None
+        )
+        self.places = MetricPlaces(
+            {
+                a: None if e.facilities is None else frozenset(e.facilities)
+                for a, e in entries.items()
+            }
         )
 
     @classmethod
@@ -88,6 +104,43 @@ class AgencyMap:
     @property
     def profiles(self) -> dict[str, Profile]:
         return dict(self._profiles)
+
+
+#: Labels an agency without a declared list (or an undeclared agency) may name, per kind.
+UNDECLARED_LABELS: Final = 32
+OTHER: Final = "other"
+
+
+class MetricPlaces:
+    """(agency, facility) as metric labels, in a bounded number: declared names, then up
+    to `cap` first-seen ones, then `other`. First seen is per process, so declare the
+    facilities for labels that are the same on every replica and after a restart."""
+
+    def __init__(
+        self, declared: Mapping[str, frozenset[str] | None], cap: int = UNDECLARED_LABELS
+    ) -> None:
+        self._declared = dict(declared)
+        self._cap = cap
+        self._agencies: set[str] = set()  # undeclared agencies with a label of their own
+        self._facilities: dict[str, set[str]] = {}  # per agency without a list
+
+    def __call__(self, agency: str, facility: str) -> tuple[str, str]:
+        if agency not in self._declared and not _admit(self._agencies, agency, self._cap):
+            return OTHER, OTHER
+        listed = self._declared.get(agency)
+        if listed is not None:
+            return agency, facility if facility in listed else OTHER
+        seen = self._facilities.setdefault(agency, set())
+        return agency, facility if _admit(seen, facility, self._cap) else OTHER
+
+
+def _admit(seen: set[str], name: str, cap: int) -> bool:
+    if name in seen:
+        return True
+    if len(seen) < cap:
+        seen.add(name)
+        return True
+    return False
 
 
 def _lead(minutes: int | None, fallback: timedelta | None) -> timedelta | None:

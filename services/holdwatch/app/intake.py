@@ -3,7 +3,8 @@
 Everything here is decided from the entry alone: an entry that is not an event (no event
 field, bytes that are not UTF-8, an event the contract rejects, an agency with no
 profile) is dead-lettered with the field and the reason, never the value, and nothing
-else waits for it.
+else waits for it. A valid event goes on as the contract defines it (`canonical_json`):
+attributes the contract does not name are dropped here, before anything is stored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from holdwatch.adapters.entries import BadEntry, event_payload, raw_payload
 from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.agencies import AgencyMap, UnknownAgency
 from holdwatch.app.ports import DeadLetter
-from holdwatch.domain.contract import ContractError, parse_event
+from holdwatch.domain.contract import ContractError, canonical_json, parse_event
 from holdwatch.domain.events import Event
 
 Entry = tuple[str, Mapping[bytes, bytes]]  # stream entry id, fields
@@ -29,6 +30,7 @@ class Work:
 
     agency: str
     booking_id: str | None
+    #: each event with its canonical JSON (what is stored: `canonical_json`)
     events: list[tuple[Event, bytes]] = field(default_factory=list)
     acks: list[str] = field(default_factory=list)
     due: datetime | None = None  # timer work: the instant that fell due
@@ -67,7 +69,7 @@ def gather_events(
             continue
         tag = booking_tag(event.agency, event.subject)
         item = work.setdefault(tag, Work(event.agency, event.subject))
-        item.events.append((event, raw))
+        item.events.append((event, canonical_json(event)))
         item.acks.append(entry_id)
     return work, letters
 

@@ -201,15 +201,19 @@ class Monitor:
             return None
         kept = replace(item, events=[], acks=[])
         plan: Plan | None = None
-        for (event, raw), entry_id in zip(item.events, item.acks, strict=True):
-            trial = replace(kept, events=[*kept.events, (event, raw)], acks=[*kept.acks, entry_id])
+        for (event, canonical), entry_id in zip(item.events, item.acks, strict=True):
+            trial = replace(
+                kept, events=[*kept.events, (event, canonical)], acks=[*kept.acks, entry_id]
+            )
             try:
                 plan = self.plan(tag, trial, cached, trigger, horizon)
             except Exception as exc:
                 log.exception("event_unprocessable", entry=entry_id, event_type=event.type)
                 why = f"could not be applied ({type(exc).__name__})"
                 errors = (("event", why),)
-                letters.append(DeadLetter(entry_id, raw, "unprocessable", f"event: {why}", errors))
+                letters.append(
+                    DeadLetter(entry_id, canonical, "unprocessable", f"event: {why}", errors)
+                )
                 continue
             kept = trial
         item.events, item.acks = kept.events, kept.acks
@@ -234,17 +238,18 @@ class Monitor:
         now = self.clock()
         latest = max((e.time for e in history.events.values()), default=None)
         late = disorder = 0
-        for event, raw in item.events:
+        for event, canonical in item.events:
             name = event_field(event)
             known = history.events.get(event.key)
             if known is not None:
                 if known == event:
                     continue  # a repeat of (source, id): already applied
-                name += "\x1f" + hashlib.sha256(raw).hexdigest()[:16]  # a conflicting repeat
+                # a conflicting repeat, named by a digest of its canonical form
+                name += "\x1f" + hashlib.sha256(canonical).hexdigest()[:16]
                 if name in cached.stored or any(name == n for n, _ in stored):
                     continue
             history = history.add(event)
-            stored.append((name, raw))
+            stored.append((name, canonical))
             applied.append(event)
             late += now - event.time > self.late_after
             disorder += latest is not None and event.time < latest

@@ -1,13 +1,20 @@
 """The compliance report as Markdown (to read and publish), CSV (one row per agency,
-facility and measure, for spreadsheets) and HTML (a page the API serves)."""
+facility and measure, for spreadsheets) and HTML (a page the API serves).
+
+Facility names, agency ids and recorded legal bases are producers' text, so every cell is
+made inert for where it goes: HTML-escaped (HTML, and Markdown, which passes HTML
+through), Markdown's own syntax escaped, and CSV cells that a spreadsheet would run as a
+formula prefixed with a quote, every field quoted (OWASP, CSV injection).
+"""
 
 from __future__ import annotations
 
 import csv
 import html
 import io
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from holdwatch.app.report import Report, Tally
 
@@ -68,26 +75,54 @@ def scope_lines(r: Report) -> list[tuple[str, str]]:
     ]
 
 
+#: Markdown's inline syntax (and the backslash that escapes it); `#` would close a heading.
+#: HTML (`<`, `&`) is escaped as entities first, which contain none of these. An underscore
+#: between two letters or digits cannot emphasise (CommonMark), so `HOLD_BARRED` stays.
+_MARKDOWN = re.compile(r"([\\`*\[\]|~#!]|(?<![^\W_])_|_(?![^\W_]))")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def md(text: str) -> str:
+    """Text as one inert Markdown table cell or heading: no HTML, link, code or pipe."""
+    flat = _LINE_BREAKS.sub(" ", text)
+    return _MARKDOWN.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(md(c) for c in cells) + " |"
+
+
 def markdown(r: Report) -> str:
-    out = ["# holdwatch compliance report", "", *(f"- {h}" for h in _header(r)), ""]
+    out = ["# holdwatch compliance report", "", *(f"- {md(h)}" for h in _header(r)), ""]
     for (agency, facility), t in sorted(r.rows.items()):
-        out += [f"## {agency} — {facility}", "", "| measure | item | count |", "|---|---|---|"]
-        out += [f"| {s} | {i} | {v} |" for s, i, v in measures(t)]
+        out += [f"## {md(agency)} — {md(facility)}", ""]
+        out += ["| measure | item | count |", "|---|---|---|"]
+        out += [_md_row(m) for m in measures(t)]
         out.append("")
     out += ["## Scope and data fidelity", "", "| | |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in scope_lines(r)]
+    out += [_md_row(line) for line in scope_lines(r)]
     return "\n".join(out) + "\n"
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP): = + - @, tab, carriage
+#: return, and their full-width forms, which some spreadsheets fold to the same.
+_FORMULA_START = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: a formula's first character behind a quote."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def csv_text(r: Report) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     w.writerow(["agency", "facility", "measure", "item", "value"])
     for (agency, facility), t in sorted(r.rows.items()):
         for section, item, value in measures(t):
-            w.writerow([agency, facility, section, item, value])
+            w.writerow([csv_cell(c) for c in (agency, facility, section, item, value)])
     for k, v in scope_lines(r):
-        w.writerow(["", "", "Scope and data fidelity", k, v])
+        w.writerow([csv_cell(c) for c in ("", "", "Scope and data fidelity", k, v)])
     return buf.getvalue()
 
 

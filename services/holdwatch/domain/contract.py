@@ -91,3 +91,11 @@ def parse_event(raw: str | bytes) -> Event:
     except ValidationError as exc:
         raise ContractError(contract_errors(exc)) from None
     return event
+
+
+def canonical_json(event: Event) -> bytes:
+    """The event as the contract's model holds it, as JSON: only the attributes the contract
+    names (any other was dropped when it was parsed), nulls left out. This, not the bytes a
+    producer sent, is what is kept: the minimum the contract needs, ids (provenance) included;
+    it parses back to an equal event."""
+    return type(event).__pydantic_serializer__.to_json(event, exclude_none=True)

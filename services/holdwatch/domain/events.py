@@ -3,8 +3,10 @@
 Validation is strict: every instant is an `Instant` (RFC 3339 with a UTC offset, a year
 from 1900 to 2199) and every date a `CalendarDate`, enums are closed, required fields are
 required. Unknown *extra* attributes are ignored so the contract can grow new
-optional fields without breaking older consumers. Personal data fields are kept out of
-`repr()` so they cannot leak into logs or tracebacks.
+optional fields without breaking older consumers, and so that what is kept of an event is
+only what the contract names. Personal data fields carry the `PERSONAL` marker
+(domain/personal.py: what roles without access to personal data are not shown) and are
+kept out of `repr()` so they cannot leak into logs or tracebacks.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from holdwatch.domain.instants import CalendarDate, Instant
+from holdwatch.domain.personal import PERSONAL
 from holdwatch.domain.vocab import (
     AdministrativeWarrantForm,
     AttachedWarrant,
@@ -58,9 +61,9 @@ class Person(_Model):
     """The person booked. `person_id` is a stable pseudonym; the rest is personal data."""
 
     person_id: NonEmpty
-    name: str | None = Field(default=None, repr=False)
-    date_of_birth: CalendarDate | None = Field(default=None, repr=False)
-    a_number: str | None = Field(default=None, repr=False)
+    name: Annotated[str | None, PERSONAL] = Field(default=None, repr=False)
+    date_of_birth: Annotated[CalendarDate | None, PERSONAL] = Field(default=None, repr=False)
+    a_number: Annotated[str | None, PERSONAL] = Field(default=None, repr=False)
 
 
 class Charge(_Model):
@@ -69,7 +72,7 @@ class Charge(_Model):
 
     charge_id: NonEmpty
     code: NonEmpty
-    description: str | None = None
+    description: Annotated[str | None, PERSONAL] = Field(default=None, repr=False)
     level: Level | None = None
 
 
@@ -100,7 +103,8 @@ class ReleaseEligibleData(_Model):
 
 
 class EligibilityRevokedData(_Model):
-    reason: NonEmpty
+    # free text, so it may name people: personal
+    reason: Annotated[NonEmpty, PERSONAL] = Field(repr=False)
 
 
 class DetainerReceivedData(_Model):
@@ -148,7 +152,7 @@ class IceInterviewData(_Model):
 
 class CitizenshipClaimedData(_Model):
     kind: CitizenshipKind
-    evidence: str | None = Field(default=None, repr=False)
+    evidence: Annotated[str | None, PERSONAL] = Field(default=None, repr=False)
 
 
 class MagistrateHeldToAnswerData(_Model):

@@ -7,7 +7,6 @@ and every response carrying personal data is written to the audit log first.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -25,24 +24,25 @@ from holdwatch.adapters.embedded import redis_for
 from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
-from holdwatch.app.access import Principal, TokenTable, has_personal_data, redact
+from holdwatch.app.access import Principal, TokenTable
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
+from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
-from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
+from holdwatch.domain.personal import personal_fields
+from holdwatch.entrypoints.desk import (
+    Acknowledgement,
+    acknowledge_for,
+    acknowledgements_for,
+    open_findings_for,
+)
 from holdwatch.entrypoints.monitor import Server
 from holdwatch.entrypoints.page import add_page
 from holdwatch.settings import Settings
 
 Clock = Callable[[], datetime]
-
-
-class Acknowledgement(BaseModel):
-    by: str
-    note: str
-    at: datetime
 
 
 class FindingView(BaseModel):
@@ -70,7 +70,10 @@ class TimelineEvent(BaseModel):
     source: str
     type: str
     time: datetime
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(
+        description="the event's data as the contract defines it; personal fields are left "
+        "out for roles that may not see personal data"
+    )
 
 
 class Timeline(BaseModel):
@@ -155,17 +158,9 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
     )
     app.state.tokens = tokens
 
-    async def views(findings: list[Finding]) -> list[FindingView]:
-        acks = await store.acknowledgements([f.finding_id for f in findings])
-        return [
-            FindingView(
-                finding=f,
-                acknowledgement=Acknowledgement(**acks[f.finding_id])
-                if f.finding_id in acks
-                else None,
-            )
-            for f in findings
-        ]
+    async def views(findings: list[Finding], who: Principal) -> list[FindingView]:
+        acks = await acknowledgements_for(store, who, [f.finding_id for f in findings])
+        return [FindingView(finding=f, acknowledgement=acks.get(f.finding_id)) for f in findings]
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -181,7 +176,7 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
     ) -> list[FindingView]:
         """Open findings, most severe and oldest first; warnings only while custody lasts."""
         found = await open_findings_for(store, who, agency, facility, code, severity)
-        return await views([f for f, _deadline in found])
+        return await views([f for f, _deadline in found], who)
 
     @app.get("/api/v1/holds", response_model=list[Hold])
     async def holds(who: Who, agency: str | None = None, facility: str | None = None) -> list[Hold]:
@@ -211,11 +206,11 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
         snap = await store.booking(booking_tag(agency, booking_id))
         if snap.version == 0:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such booking")
+        # Rendered from the contract's models: only what the contract names can be shown.
         events = sorted(
-            (json.loads(raw) for raw in snap.history.values()),
-            key=lambda e: (datetime.fromisoformat(e["time"]), e["id"]),
+            (parse_event(raw) for raw in snap.history.values()), key=lambda e: (e.time, e.id)
         )
-        personal = who.sees_personal_data and any(has_personal_data(e["data"]) for e in events)
+        personal = who.sees_personal_data and any(personal_fields(e.data) for e in events)
         if personal:
             await store.audit(who.name, who.role, "timeline", f"{agency}/{booking_id}", clock())
         findings = sorted(
@@ -228,15 +223,15 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
             personal_data=personal,
             events=[
                 TimelineEvent(
-                    id=e["id"],
-                    source=e["source"],
-                    type=e["type"],
-                    time=e["time"],
-                    data=e["data"] if who.sees_personal_data else redact(e["data"]),
+                    id=e.id,
+                    source=e.source,
+                    type=e.type,
+                    time=e.time,
+                    data=who.shown(e.data).model_dump(mode="json", exclude_none=True),
                 )
                 for e in events
             ],
-            findings=await views(findings),
+            findings=await views(findings, who),
         )
 
     @app.post(
@@ -247,7 +242,7 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
     async def acknowledge(finding_id: str, body: AckRequest, who: Who) -> AckResult:
         """Record that someone took the finding up; an escalation then stays silent."""
         stored, first = await acknowledge_for(store, who, finding_id, body.note, clock())
-        return AckResult(acknowledgement=Acknowledgement(**stored), first=first)
+        return AckResult(acknowledgement=stored, first=first)
 
     add_page(app, store, tokens, clock)
 

@@ -1,18 +1,39 @@
-"""What the JSON API and the defenders' page both ask: open findings for a caller, and an
-acknowledgement by one — one implementation, so the two cannot disagree."""
+"""What the JSON API and the defenders' page both ask: open findings for a caller, the
+acknowledgements a caller may see, and an acknowledgement by one — one implementation, so
+the two cannot disagree."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated
 from urllib.parse import unquote
 
 from fastapi import HTTPException, status
+from pydantic import BaseModel, Field
 
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.access import Principal
 from holdwatch.domain.findings import Finding
+from holdwatch.domain.personal import PERSONAL
+
+
+class Acknowledgement(BaseModel):
+    """Who took a finding up, and when; the note is free text ("visited Ms. X"): personal."""
+
+    by: str
+    note: Annotated[str | None, PERSONAL] = Field(
+        default=None, description="withheld (null) from roles that may not see personal data"
+    )
+    at: datetime
+
+
+async def acknowledgements_for(
+    store: ApiStore, who: Principal, finding_ids: list[str]
+) -> dict[str, Acknowledgement]:
+    """The acknowledgements of these findings, as `who` may see them."""
+    acks = await store.acknowledgements(finding_ids)
+    return {f: who.shown(Acknowledgement.model_validate(r)) for f, r in acks.items()}
 
 
 async def open_findings_for(
@@ -46,7 +67,7 @@ async def open_findings_for(
 
 async def acknowledge_for(
     store: ApiStore, who: Principal, finding_id: str, note: str, now: datetime
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[Acknowledgement, bool]:
     """Record the acknowledgement; the one stored (the first) and whether this was it."""
     if not who.may_acknowledge:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "oversight tokens cannot acknowledge")
@@ -57,4 +78,4 @@ async def acknowledge_for(
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this finding's agency is not yours")
     record = {"by": who.name, "note": note, "at": now.isoformat()}
     first = await store.acknowledge(finding_id, record)
-    return (await store.acknowledgements([finding_id]))[finding_id], first
+    return (await acknowledgements_for(store, who, [finding_id]))[finding_id], first

@@ -20,7 +20,12 @@ from holdwatch.adapters.api_store import ApiStore
 from holdwatch.app.access import Principal, TokenTable
 from holdwatch.app.messages import duration, local
 from holdwatch.domain.findings import Finding
-from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
+from holdwatch.entrypoints.desk import (
+    Acknowledgement,
+    acknowledge_for,
+    acknowledgements_for,
+    open_findings_for,
+)
 
 COOKIE = "holdwatch_token"
 
@@ -61,7 +66,7 @@ LOGIN = _page(
 
 
 def _finding_html(
-    f: Finding, deadline: datetime | None, ack: dict[str, str] | None, who: Principal
+    f: Finding, deadline: datetime | None, ack: Acknowledgement | None, who: Principal
 ) -> str:
     due = deadline or f.violation_at
     what = "Hold deadline" if deadline else "Since"
@@ -74,7 +79,8 @@ def _finding_html(
     ]
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
     if ack:
-        state = f"<p class=acked>Acknowledged by {escape(ack['by'])}: {escape(ack['note'])}</p>"
+        note = f": {escape(ack.note)}" if ack.note else ""  # None: withheld from this role
+        state = f"<p class=acked>Acknowledged by {escape(ack.by)}{note}</p>"
     elif who.may_acknowledge:
         state = (
             f"<form method=post action='/findings/{escape(f.finding_id)}/ack'>"
@@ -126,7 +132,7 @@ def add_page(
         if who is None:
             return RedirectResponse("/", status_code=303)
         found = await open_findings_for(store, who)
-        acks = await store.acknowledgements([f.finding_id for f, _d in found])
+        acks = await acknowledgements_for(store, who, [f.finding_id for f, _d in found])
         found.sort(key=lambda p: p[1] or p[0].violation_at)  # soonest deadline first
         items = "".join(_finding_html(f, d, acks.get(f.finding_id), who) for f, d in found)
         body = (
