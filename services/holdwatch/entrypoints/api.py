@@ -1,8 +1,10 @@
 """`holdwatch api`: open findings, active holds, a booking's timeline, acknowledgements.
 
-FastAPI publishes the OpenAPI document at /openapi.json (and /docs). Every route but
-/healthz needs a bearer token; what it shows depends on the token's role (app/access.py),
-and every response carrying personal data is written to the audit log first.
+The OpenAPI document (/openapi.json) and Swagger UI (/docs, entrypoints/docs.py) are public:
+they describe the API and hold no data. Every other route but /healthz needs a bearer token
+(the page: a session, entrypoints/sessions.py); what it shows depends on the token's role
+(app/access.py), and every response carrying personal data is written to the audit log
+first. Bodies are bounded and security headers added by entrypoints/security.py.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
+from holdwatch.entrypoints.docs import add_docs
 from holdwatch.entrypoints.page import add_page
+from holdwatch.entrypoints.security import BoundedBodies, SecurityHeaders, server_config
+from holdwatch.entrypoints.sessions import SessionPolicy, SessionStore
 from holdwatch.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -140,8 +145,12 @@ async def _principal(
 Who = Annotated[Principal, Depends(_principal)]
 
 
-def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
+def create_api(
+    store: ApiStore, tokens: TokenTable, clock: Clock, policy: SessionPolicy | None = None
+) -> FastAPI:
     app = FastAPI(
+        docs_url=None,  # served from the package by add_docs, not from a CDN
+        redoc_url=None,
         title="holdwatch",
         version="1",
         description="Findings of unlawful immigration holds, live, for defenders and oversight.",
@@ -149,9 +158,13 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
             400: {"description": "a request body that is not JSON"},
             401: {"description": "no valid bearer token"},
             403: {"description": "the token's role or agencies do not reach this"},
+            413: {"description": "a request body over its limit"},
         },
     )
     app.state.tokens = tokens
+    app.add_middleware(BoundedBodies)  # inside: bodies bounded before any route or auth
+    app.add_middleware(SecurityHeaders)  # outermost: a 413 carries the headers too
+    add_docs(app)
 
     async def views(findings: list[Finding]) -> list[FindingView]:
         acks = await store.acknowledgements([f.finding_id for f in findings])
@@ -247,7 +260,10 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
         stored, first = await acknowledge_for(store, who, finding_id, body.note, clock())
         return AckResult(acknowledgement=Acknowledgement(**stored), first=first)
 
-    add_page(app, store, tokens, clock)
+    sessions = SessionStore(
+        store.redis, store.keys.prefix, tokens, clock, policy or SessionPolicy()
+    )
+    add_page(app, store, sessions, clock)
 
     @app.get(
         "/api/v1/report",
@@ -327,7 +343,8 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
     )
     deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
     store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
-    app = create_api(store, tokens, clock)
+    policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
+    app = create_api(store, tokens, clock, policy)
 
     async def close() -> None:
         await redis.aclose()
@@ -341,5 +358,5 @@ def run(settings: Settings) -> int:
     configure_logging(settings.log_level)
     app, close = build_api(settings, lambda: datetime.now(UTC))
     app.router.add_event_handler("shutdown", close)
-    uvicorn.run(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
+    uvicorn.Server(server_config(app, settings.http_host, settings.api_http_port)).run()
     return 0
