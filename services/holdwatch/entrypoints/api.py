@@ -35,7 +35,7 @@ from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.entrypoints.desk import acknowledge_for, open_findings_for
 from holdwatch.entrypoints.docs import add_docs
 from holdwatch.entrypoints.page import add_page
-from holdwatch.entrypoints.security import BoundedBodies, SecurityHeaders, server_config
+from holdwatch.entrypoints.security import BoundedRequests, SecurityHeaders, server_config
 from holdwatch.entrypoints.sessions import SessionPolicy, SessionStore
 from holdwatch.settings import Settings
 
@@ -162,7 +162,7 @@ def create_api(
         },
     )
     app.state.tokens = tokens
-    app.add_middleware(BoundedBodies)  # inside: bodies bounded before any route or auth
+    app.add_middleware(BoundedRequests)  # inside: heads and bodies bounded before routes and auth
     app.add_middleware(SecurityHeaders)  # outermost: a 413 carries the headers too
     add_docs(app)
 

@@ -4,7 +4,8 @@
   Content-Length over the limit is refused at once, and a streamed (chunked) body is
   counted as it arrives and refused the moment it passes the limit, so a stranger cannot
   make the process hold a large body in memory. Forms get a few KiB, JSON 64 KiB.
-- Request heads are bounded by h11 (`server_config`): uvicorn refuses a longer one.
+- Request heads are bounded too: h11 refuses a head that arrives in pieces past
+  HEAD_LIMIT (`server_config`), and one that arrived whole is refused here with 431.
 - Every response carries the security headers (CSP without inline script, no framing,
   nosniff, same-origin referrers) and `Cache-Control: no-store`, since the page and the
   API's JSON carry personal data; only the static assets may be cached.
@@ -63,8 +64,9 @@ async def _refuse(send: Send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class BoundedBodies:
-    """Refuse a request body over its path's limit with 413, before the app sees it.
+class BoundedRequests:
+    """Refuse a request head over HEAD_LIMIT with 431 and a body over its path's limit
+    with 413, before the app sees either.
 
     A body within the limit is read here (at most the limit, so memory stays bounded)
     and replayed to the app; the app never reads from the socket itself.
@@ -76,6 +78,11 @@ class BoundedBodies:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        target = len(scope.get("raw_path") or b"") + len(scope.get("query_string", b""))
+        head = target + sum(len(k) + len(v) + 4 for k, v in scope["headers"])
+        if head > HEAD_LIMIT:
+            await _refuse(send, 431, f"the request head is over {HEAD_LIMIT // 1024} KiB")
             return
         limit = body_limit(scope["path"])
         declared = _content_length(scope)
