@@ -60,13 +60,16 @@ def _send(
                     sent += sock.send(frame)
                 except (BrokenPipeError, ConnectionResetError):
                     break
+        else:
+            if chunked:
+                sock.sendall(b"0\r\n\r\n")  # all sent and nothing refused: end the body
         try:
             while b"\r\n" not in answer:
                 got = sock.recv(65536)
                 if not got:
                     break
                 answer += got
-        except ConnectionResetError:
+        except (ConnectionResetError, TimeoutError):
             pass
     status = int(answer.split()[1]) if answer.startswith(b"HTTP/1.1 ") else None
     return status, time.monotonic() - started, sent
