@@ -201,3 +201,16 @@ def test_docs_and_openapi_are_public_and_served_from_the_package(url: str) -> No
     assert bundle.headers["content-type"].startswith(("text/javascript", "application/javascript"))
     assert httpx.get(url + "/openapi.json").json()["info"]["title"] == "holdwatch"
     assert httpx.get(url + "/redoc").status_code == 404  # it would load from a CDN
+
+
+def test_behind_a_tls_proxy_the_cookie_is_secure_and_the_origin_is_https(url: str) -> None:
+    """uvicorn trusts X-Forwarded-Proto from loopback (FORWARDED_ALLOW_IPS): a proxy there."""
+    client = httpx.Client(base_url=url, timeout=10, headers={"X-Forwarded-Proto": "https"})
+    form = {"token": TOKENS["defender"], "csrf": _csrf(client.get("/").text)}
+    plain = client.post("/login", data=form, headers={"Origin": url})
+    assert plain.status_code == 403  # the page's origin is https now
+    https = url.replace("http://", "https://")
+    done = client.post("/login", data=form, headers={"Origin": https})
+    assert done.status_code == 303
+    session_cookie = next(c for c in done.headers.get_list("set-cookie") if c.startswith(COOKIE))
+    assert "secure" in {a.strip().lower() for a in session_cookie.split(";")}
