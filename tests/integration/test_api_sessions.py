@@ -133,6 +133,7 @@ def acked(world: World) -> bool:
         ("right", {"Origin": "http://127.0.0.1:1"}),  # another port is another origin
         ("right", {"Origin": "null"}),
         ("right", {"Referer": "http://evil.example/{url}"}),
+        ("many", {"Origin": "{url}"}),  # more fields than a form has
     ],
 )
 def test_a_form_post_needs_the_csrf_token_and_our_origin(
@@ -140,7 +141,9 @@ def test_a_form_post_needs_the_csrf_token_and_our_origin(
 ) -> None:
     client, _ = sign_in(url)
     path, token = _ack_form(client, world.hold_finding)
-    sent = {"note": "forged", "csrf": token if csrf == "right" else csrf}
+    sent = {"note": "forged", "csrf": token if csrf in ("right", "many") else csrf}
+    if csrf == "many":
+        sent |= {f"x{n}": "x" for n in range(20)}
     r = client.post(path, data=sent, headers={k: v.format(url=url) for k, v in headers.items()})
     assert r.status_code == 403 and not acked(world)
     logout = client.post(

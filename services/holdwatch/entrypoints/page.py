@@ -58,7 +58,12 @@ def _login(csrf: str, problem: str = "") -> str:
 
 
 def _form(body: bytes) -> dict[str, str]:
-    fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+    """The form's fields (the first of each); a form of too many fields is read as empty,
+    so it fails its CSRF check."""
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+    except ValueError:
+        return {}
     return {k: v[0] for k, v in fields.items()}
 
 
