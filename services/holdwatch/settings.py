@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     #: TOML of bearer-token digests with roles; see deploy/tokens.example.toml
     api_tokens_file: Path | None = None
     api_http_port: int = Field(default=8002, ge=0, le=65535)
+    #: a page session ends after this long unused, and after session_lifetime in any case
+    session_idle: timedelta = Field(default=timedelta(minutes=30), gt=timedelta(0))
+    session_lifetime: timedelta = Field(default=timedelta(hours=12), gt=timedelta(0))
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"

@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,10 +27,11 @@ import uvicorn
 
 from holdwatch.bootstrap import build
 from holdwatch.entrypoints.api import build_api
+from holdwatch.entrypoints.security import server_config
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from integration.conftest import make_settings
+from integration.conftest import env_for, make_settings
 from keyspace import delete_prefix
 from story import Story
 
@@ -85,6 +89,74 @@ async def _feed(settings: Settings) -> None:
     await r.aclose()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(settings: Settings, clock: Callable[[], datetime]) -> Iterator[str]:
+    """`build_api`'s app under uvicorn in a thread, on a loopback port: its base URL."""
+    app, close = build_api(settings, clock)
+    app.router.add_event_handler("shutdown", close)  # in the server's own event loop
+    port = free_port()
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@dataclass
+class ApiProcess:
+    url: str
+    pid: int
+    log: Path
+
+    def rss_kib(self) -> int:
+        """VmRSS of the process, from /proc."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+
+@contextmanager
+def api_process(settings: Settings, log: Path) -> Iterator[ApiProcess]:
+    """`holdwatch api` as ops run it, settings from the environment, stdout to `log`."""
+    port = free_port()
+    env = env_for(settings.model_copy(update={"api_http_port": port}))
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "holdwatch.entrypoints.cli", "api"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("holdwatch api did not start: " + log.read_text()[-2000:])
+            time.sleep(0.1)
+        yield ApiProcess(url, proc.pid, log)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def world(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("api")
@@ -93,16 +165,6 @@ def world(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         redis_url, prefix, tmp, api_tokens_file=_tokens_file(tmp / "tokens.toml")
     )
     asyncio.run(_feed(settings))
-    app, close = build_api(settings, lambda: datetime.now(UTC))
-    app.router.add_event_handler("shutdown", close)  # in the server's own event loop
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
     client = redis.Redis.from_url(redis_url)
     hold = next(
         k.decode()
@@ -110,7 +172,6 @@ def world(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         if b'"HOLD_OVER_WINDOW"' in v and b'"pierce"' in v
     )
     client.close()
-    yield World(f"http://127.0.0.1:{port}", settings, hold)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(settings, lambda: datetime.now(UTC)) as url:
+        yield World(url, settings, hold)
     delete_prefix(redis_url, prefix)

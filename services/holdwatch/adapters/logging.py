@@ -3,6 +3,12 @@
 Every line, ours or a library's, goes through one redacting pipeline: FastStream's logger ships
 its own handler with propagate=False (bypassing redaction), and structlog's dict tracebacks show
 frame locals by default, which is where PII lives.
+
+Secrets stay out too: a URL in any line keeps only its scheme and host (a webhook's secret
+is often its path or query, a Redis URL's its password), the access log shows the path
+without its query string (a token sent there is refused, and must not be kept), httpx and
+httpcore, which log every request's URL, speak only from WARNING up, and uvicorn's ANSI
+`color_message` copy of each line is dropped.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ PII_KEYS = frozenset(
 _A_NUMBER = re.compile(r"\bA[- ]?(?:\d{8,9}|\d{3}[- ]\d{3}[- ]\d{3}|\d{2}[- ]\d{3}[- ]\d{3})\b")
 # pydantic echoes the bad input: "[type=..., input_value='Jane Roe', input_type=str]".
 _INPUT_VALUE = re.compile(r"input_value=(?:.*(?=, input_type=)|[^\n]*)")
+# scheme://[userinfo@]host[:port] then whatever follows up to a space or quote
+_URL = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)(?:[^\s/@'\"<>]*@)?([^\s/?#'\"<>]*)[^\s'\"<>]*")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+#: loggers that print each request's full URL at INFO
+QUIET_LOGGERS = ("httpx", "httpcore")
 # Library loggers that would otherwise print plain, unredacted text through their own handlers.
 RE_HOMED_LOGGERS = (
     "faststream",
@@ -52,7 +63,29 @@ RE_HOMED_LOGGERS = (
 
 
 def _scrub_text(text: str) -> str:
-    return _A_NUMBER.sub("[A-NUMBER]", _INPUT_VALUE.sub(f"input_value={REDACTED}", text))
+    text = _A_NUMBER.sub("[A-NUMBER]", _INPUT_VALUE.sub(f"input_value={REDACTED}", text))
+    return _ANSI.sub("", _URL.sub(_url_host, text))
+
+
+def _url_host(m: re.Match[str]) -> str:
+    whole, scheme, host = m.group(0), m.group(1), m.group(2)
+    return scheme + host + ("/[…]" if whole != scheme + host else "")
+
+
+class PathOnlyAccessLog(logging.Filter):
+    """uvicorn's access line names the full path; keep it without its query string."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
+def drop_color_message(logger: WrappedLogger, method: str, event_dict: EventDict) -> EventDict:
+    """uvicorn passes an ANSI-coloured copy of each message as extra `color_message`."""
+    event_dict.pop("color_message", None)
+    return event_dict
 
 
 def _is_pii_key(key: object) -> bool:
@@ -103,6 +136,7 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
+        drop_color_message,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_pii,
     ]
@@ -134,6 +168,11 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
         library_logger = logging.getLogger(name)
         library_logger.handlers.clear()
         library_logger.propagate = True
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, PathOnlyAccessLog) for f in access.filters):
+        access.addFilter(PathOnlyAccessLog())
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

@@ -82,7 +82,10 @@ class TokenTable:
         return cls(parsed.tokens)
 
     def authenticate(self, token: str) -> Principal | None:
-        digest = hashlib.sha256(token.encode()).hexdigest()
+        return self.by_digest(hashlib.sha256(token.encode()).hexdigest())
+
+    def by_digest(self, digest: str) -> Principal | None:
+        """The principal of a token known by its digest (a page session keeps only that)."""
         for known, entry in self._by_digest.items():
             if hmac.compare_digest(known, digest):
                 return Principal(entry.name, entry.role, entry.agencies)

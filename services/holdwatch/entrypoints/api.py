@@ -1,8 +1,10 @@
 """`holdwatch api`: open findings, active holds, a booking's timeline, acknowledgements.
 
-FastAPI publishes the OpenAPI document at /openapi.json (and /docs). Every route but
-/healthz needs a bearer token; what it shows depends on the token's role (app/access.py),
-and every response carrying personal data is written to the audit log first.
+The OpenAPI document (/openapi.json) and Swagger UI (/docs, entrypoints/docs.py) are public:
+they describe the API and hold no data. Every other route but /healthz needs a bearer token
+(the page: a session, entrypoints/sessions.py); what it shows depends on the token's role
+(app/access.py), and every response carrying personal data is written to the audit log
+first. Bodies are bounded and security headers added by entrypoints/security.py.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote
 
-import uvicorn
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,8 +39,11 @@ from holdwatch.entrypoints.desk import (
     acknowledgements_for,
     open_findings_for,
 )
+from holdwatch.entrypoints.docs import add_docs
 from holdwatch.entrypoints.monitor import Server
 from holdwatch.entrypoints.page import add_page
+from holdwatch.entrypoints.security import BoundedRequests, SecurityHeaders, server_config
+from holdwatch.entrypoints.sessions import SessionPolicy, SessionStore
 from holdwatch.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -145,8 +149,12 @@ async def _principal(
 Who = Annotated[Principal, Depends(_principal)]
 
 
-def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
+def create_api(
+    store: ApiStore, tokens: TokenTable, clock: Clock, policy: SessionPolicy | None = None
+) -> FastAPI:
     app = FastAPI(
+        docs_url=None,  # served from the package by add_docs, not from a CDN
+        redoc_url=None,
         title="holdwatch",
         version="1",
         description="Findings of unlawful immigration holds, live, for defenders and oversight.",
@@ -154,9 +162,13 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
             400: {"description": "a request body that is not JSON"},
             401: {"description": "no valid bearer token"},
             403: {"description": "the token's role or agencies do not reach this"},
+            413: {"description": "a request body over its limit"},
         },
     )
     app.state.tokens = tokens
+    app.add_middleware(BoundedRequests)  # inside: heads and bodies bounded before routes and auth
+    app.add_middleware(SecurityHeaders)  # outermost: a 413 carries the headers too
+    add_docs(app)
 
     async def views(findings: list[Finding], who: Principal) -> list[FindingView]:
         acks = await acknowledgements_for(store, who, [f.finding_id for f in findings])
@@ -244,7 +256,10 @@ def create_api(store: ApiStore, tokens: TokenTable, clock: Clock) -> FastAPI:
         stored, first = await acknowledge_for(store, who, finding_id, body.note, clock())
         return AckResult(acknowledgement=stored, first=first)
 
-    add_page(app, store, tokens, clock)
+    sessions = SessionStore(
+        store.redis, store.keys.prefix, tokens, clock, policy or SessionPolicy()
+    )
+    add_page(app, store, sessions, clock)
 
     @app.get(
         "/api/v1/report",
@@ -324,7 +339,8 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
     )
     deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
     store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
-    app = create_api(store, tokens, clock)
+    policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
+    app = create_api(store, tokens, clock, policy)
 
     async def close() -> None:
         await redis.aclose()
@@ -339,8 +355,6 @@ def run(settings: Settings) -> int:
     app, close = build_api(settings, lambda: datetime.now(UTC))
     app.router.add_event_handler("shutdown", close)
     # the monitor's server: a stop by SIGTERM or Ctrl-C is exit 0, not the signal re-raised
-    server = Server(
-        uvicorn.Config(app, host=settings.http_host, port=settings.api_http_port, log_config=None)
-    )
+    server = Server(server_config(app, settings.http_host, settings.api_http_port))
     server.run()
     return 0 if server.started else 1

@@ -1,23 +1,28 @@
 """The defenders' page, served by the API: open findings, soonest deadline first.
 
-Server-rendered HTML with a few lines of inline script for the countdowns; no build step.
-Logging in stores the bearer token in an HttpOnly, SameSite=Strict cookie (so another site
-cannot post an acknowledgement in the user's name); the page then shows what the token's
-role allows, through the same functions as the JSON API.
+Server-rendered HTML, its script and style served as files (the Content-Security-Policy
+allows no inline script); no build step. Signing in exchanges the bearer token for a
+server-side session (entrypoints/sessions.py): the cookie holds only the session's id.
+Every form carries a CSRF token (the session's; for the sign-in form, one bound to a
+cookie) and every POST must come from this page's own origin. The page then shows what
+the token's role allows, through the same functions as the JSON API.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from holdwatch.adapters.api_store import ApiStore
-from holdwatch.app.access import Principal, TokenTable
+from holdwatch.app.access import Principal
 from holdwatch.app.messages import duration, local
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.desk import (
@@ -26,47 +31,53 @@ from holdwatch.entrypoints.desk import (
     acknowledgements_for,
     open_findings_for,
 )
+from holdwatch.entrypoints.security import from_own_origin
+from holdwatch.entrypoints.sessions import COOKIE, Session, SessionStore, csrf_matches
 
-COOKIE = "holdwatch_token"
-
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}
-h1{font-size:1.4rem}.finding{border:1px solid #ccc;border-radius:6px;padding:1rem;margin:1rem 0}
-.sev{font-weight:bold;padding:.1rem .4rem;border-radius:4px;color:#fff;background:#777}
-.sev-critical{background:#a00}.sev-high{background:#d35400}.sev-warning{background:#b7950b}
-.countdown{font-weight:bold;font-variant-numeric:tabular-nums}.overdue{color:#a00}
-.acked{color:#186a3b}dl{display:grid;grid-template-columns:10rem 1fr;gap:.2rem .8rem}
-dt{color:#555}dd{margin:0}
-"""
-
-SCRIPT = """
-function tick(){for(const el of document.querySelectorAll('.countdown')){
- const ms=Date.parse(el.dataset.deadline)-Date.now(), a=Math.abs(ms);
- const h=Math.floor(a/3600000), m=Math.floor(a%3600000/60000), s=Math.floor(a%60000/1000);
- const t=h+' h '+String(m).padStart(2,'0')+' m '+String(s).padStart(2,'0')+' s';
- el.textContent = ms>=0 ? t+' left' : 'overdue by '+t; el.classList.toggle('overdue', ms<0);}}
-tick(); setInterval(tick, 1000);
-"""
+#: the sign-in form's CSRF token, before there is a session (double-submit)
+LOGIN_COOKIE = "holdwatch_login"
+STATIC = Path(__file__).with_name("static")
 
 
 def _page(title: str, body: str) -> str:
     return (
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
-        f"<meta name=viewport content='width=device-width'><style>{STYLE}</style></head>"
-        f"<body>{body}<script>{SCRIPT}</script></body></html>"
+        "<meta name=viewport content='width=device-width'>"
+        "<link rel=stylesheet href=/static/page.css>"
+        "<script src=/static/page.js defer></script></head>"
+        f"<body>{body}</body></html>"
     )
 
 
-LOGIN = _page(
-    "holdwatch — sign in",
-    "<h1>holdwatch</h1><form method=post action=/login>"
-    "<label>Access token <input type=password name=token id=token required></label> "
-    "<button type=submit id=login>Sign in</button></form>",
-)
+def _csrf_field(token: str) -> str:
+    return f"<input type=hidden name=csrf value='{escape(token)}'>"
+
+
+def _login(csrf: str, problem: str = "") -> str:
+    return _page(
+        "holdwatch — sign in",
+        f"<h1>holdwatch</h1>{problem}<form method=post action=/login>{_csrf_field(csrf)}"
+        "<label>Access token <input type=password name=token id=token required></label> "
+        "<button type=submit id=login>Sign in</button></form>",
+    )
+
+
+def _form(body: bytes) -> dict[str, str]:
+    """The form's fields (the first of each); a form of too many fields is read as empty,
+    so it fails its CSRF check."""
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+    except ValueError:
+        return {}
+    return {k: v[0] for k, v in fields.items()}
 
 
 def _finding_html(
-    f: Finding, deadline: datetime | None, ack: Acknowledgement | None, who: Principal
+    f: Finding,
+    deadline: datetime | None,
+    ack: Acknowledgement | None,
+    who: Principal,
+    csrf: str,
 ) -> str:
     due = deadline or f.violation_at
     what = "Hold deadline" if deadline else "Since"
@@ -83,7 +94,7 @@ def _finding_html(
         state = f"<p class=acked>Acknowledged by {escape(ack.by)}{note}</p>"
     elif who.may_acknowledge:
         state = (
-            f"<form method=post action='/findings/{escape(f.finding_id)}/ack'>"
+            f"<form method=post action='/findings/{escape(f.finding_id)}/ack'>{_csrf_field(csrf)}"
             "<input name=note placeholder='What was done' maxlength=2000> "
             "<button type=submit class=ack>Acknowledge</button></form>"
         )
@@ -98,60 +109,95 @@ def _finding_html(
 
 
 def add_page(
-    app: FastAPI, store: ApiStore, tokens: TokenTable, clock: Callable[[], datetime]
+    app: FastAPI, store: ApiStore, sessions: SessionStore, clock: Callable[[], datetime]
 ) -> None:
-    def signed_in(request: Request) -> Principal | None:
-        token = request.cookies.get(COOKIE)
-        return tokens.authenticate(token) if token else None
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    async def signed_in(request: Request) -> Session | None:
+        return await sessions.find(request.cookies.get(COOKIE))
+
+    def login_page(status: int = 200, problem: str = "") -> Response:
+        csrf = secrets.token_urlsafe(32)
+        response = HTMLResponse(_login(csrf, problem), status)
+        response.set_cookie(LOGIN_COOKIE, csrf, httponly=True, samesite="strict", path="/login")
+        return response
+
+    def refused(status: int, why: str) -> Response:
+        return HTMLResponse(_page("holdwatch", f"<p>{escape(why)}</p>"), status)
+
+    def foreign(request: Request) -> bool:
+        return not from_own_origin(request.headers, request.url.scheme, request.url.netloc)
 
     @app.get("/", include_in_schema=False, response_model=None)
     async def home(request: Request) -> Response:
-        if signed_in(request) is None:
-            return HTMLResponse(LOGIN)
+        if await signed_in(request) is None:
+            return login_page()
         return RedirectResponse("/findings", status_code=303)
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
-        token = parse_qs((await request.body()).decode()).get("token", [""])[0]
-        if tokens.authenticate(token) is None:
-            return HTMLResponse(LOGIN.replace("<form", "<p>That token is not valid.</p><form"), 401)
+        if foreign(request):
+            return refused(403, "sign in from holdwatch's own page")
+        form = _form(await request.body())
+        expected = request.cookies.get(LOGIN_COOKIE, "")
+        if not expected or not secrets.compare_digest(expected, form.get("csrf", "")):
+            return login_page(403, "<p>The sign-in form expired; please sign in again.</p>")
+        opened = await sessions.open(form.get("token", ""))
+        if opened is None:
+            return login_page(401, "<p>That token is not valid.</p>")
+        session_id, _session = opened
         response = RedirectResponse("/findings", status_code=303)
         secure = request.url.scheme == "https"  # behind TLS the cookie never goes out in clear
-        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure)
+        response.set_cookie(
+            COOKIE, session_id, httponly=True, samesite="strict", secure=secure, path="/"
+        )
+        response.delete_cookie(LOGIN_COOKIE, path="/login")
         return response
 
     @app.post("/logout", include_in_schema=False)
-    async def logout() -> Response:
+    async def logout(request: Request) -> Response:
+        session = await signed_in(request)
+        if session is not None:
+            if foreign(request) or not csrf_matches(
+                session, _form(await request.body()).get("csrf", "")
+            ):
+                return refused(403, "sign out from holdwatch's own page")
+            await sessions.close(request.cookies.get(COOKIE))
         response = RedirectResponse("/", status_code=303)
-        response.delete_cookie(COOKIE)
+        response.delete_cookie(COOKIE, path="/")
         return response
 
     @app.get("/findings", include_in_schema=False, response_model=None)
     async def findings(request: Request) -> Response:
-        who = signed_in(request)
-        if who is None:
+        session = await signed_in(request)
+        if session is None:
             return RedirectResponse("/", status_code=303)
+        who = session.principal
         found = await open_findings_for(store, who)
         acks = await acknowledgements_for(store, who, [f.finding_id for f, _d in found])
         found.sort(key=lambda p: p[1] or p[0].violation_at)  # soonest deadline first
-        items = "".join(_finding_html(f, d, acks.get(f.finding_id), who) for f, d in found)
+        items = "".join(
+            _finding_html(f, d, acks.get(f.finding_id), who, session.csrf) for f, d in found
+        )
         body = (
             f"<h1>Open findings <small>({escape(who.name)}, {escape(who.role)})</small></h1>"
-            "<form method=post action=/logout><button>Sign out</button></form>"
+            f"<form method=post action=/logout>{_csrf_field(session.csrf)}"
+            "<button id=logout>Sign out</button></form>"
             + (items or "<p id=none>No open findings.</p>")
         )
         return HTMLResponse(_page("holdwatch — open findings", body))
 
     @app.post("/findings/{finding_id}/ack", include_in_schema=False)
     async def acknowledge(finding_id: str, request: Request) -> Response:
-        who = signed_in(request)
-        if who is None:
+        session = await signed_in(request)
+        if session is None:
             return RedirectResponse("/", status_code=303)
-        note = parse_qs((await request.body()).decode()).get("note", [""])[0][:2000]
+        form = _form(await request.body())
+        if foreign(request) or not csrf_matches(session, form.get("csrf", "")):
+            return refused(403, "acknowledge from holdwatch's own page")
+        note = form.get("note", "")[:2000]
         try:
-            await acknowledge_for(store, who, finding_id, note, clock())
+            await acknowledge_for(store, session.principal, finding_id, note, clock())
         except HTTPException as exc:
-            return HTMLResponse(
-                _page("holdwatch", f"<p>{escape(str(exc.detail))}</p>"), exc.status_code
-            )
+            return refused(exc.status_code, str(exc.detail))
         return RedirectResponse(f"/findings#f-{finding_id}", status_code=303)
