@@ -1,71 +1,33 @@
-"""California's profiles and the rules each runs: the Values Act (from 2018), the TRUST Act
-(2014–2017, with the TRUTH Act from 2017), state prisons (CDCR), and the LASD overlay.
+"""California's profiles, derived from its law (`ca.law`), and the rules each runs: the
+Values Act (from 2018), the TRUST Act (2014–2017, with the TRUTH Act from 2017), state
+prisons (CDCR), and the LASD overlay.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
-from holdwatch.policy.ca import truth_act, values_act
+from holdwatch.policy.ca import law, truth_act, values_act
 from holdwatch.policy.ca.offense_review import unclassified_rule
 from holdwatch.policy.ca.section_7282_5 import HoldOnConvictions
 from holdwatch.policy.core.holds import hold_rule
-from holdwatch.policy.core.profile import LocalPolicy, Profile
-from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rulebook, operative_from
+from holdwatch.policy.core.law import Subject, Version, local_policy_of, profile_of
+from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rule, Rulebook, operative_from
 
-TRUTH_OPERATIVE = date(2017, 1, 1)  # AB 2792 (2016), Stats. 2016, ch. 768
+LASD_2020 = local_policy_of(law.LASD_2020)
 
-CA_SB54 = Profile(
-    id="ca-sb54",
-    version=date(2018, 1, 1),
-    title="California Values Act (SB 54): no holds; notify and transfer only per §7282.5",
-    zone="America/Los_Angeles",
-    sources=(
-        "Cal. Gov. Code §§7284-7284.12 (SB 54, Stats. 2017, ch. 495)",
-        "Cal. Gov. Code §§7282, 7282.5 (TRUST Act as amended)",
-        "Cal. Gov. Code §§7283-7283.2 (TRUTH Act)",
-    ),
-    hold_regime="zero",
-    hold_citation="Cal. Gov. Code §7284.6(a)(1)(B)",
-    state="CA",
-    judicial_warrant_condition=True,
-)
 
-CA_TRUST_2014 = Profile(
-    id="ca-trust-2014",
-    version=date(2014, 1, 1),
-    effective_to=date(2017, 12, 31),
-    title="California TRUST Act (AB 4) 2014-2017: holds only for listed convictions",
-    zone="America/Los_Angeles",
-    sources=("former Cal. Gov. Code §§7282(c), 7282.5 (AB 4, Stats. 2013, ch. 570)",),
-    hold_regime="criteria",
-    hold_citation="former Cal. Gov. Code §7282.5(a) (2014); former §7282(c)",
-    state="CA",
-)
+def _from_its_date(version: Version, subject: Subject, rule: Rule) -> Rule:
+    """`rule` guarded by its duty's operative date, where the duty starts inside the version."""
+    duty = version.duty(subject)
+    day = duty.operative_from if duty is not None else None
+    return rule if day is None else operative_from(day, rule)
 
-CA_CDCR = Profile(
-    id="ca-cdcr",
-    version=date(2018, 1, 1),
-    title="California state prisons (CDCR): outside §7284.6; §7284.10 duties",
-    zone="America/Los_Angeles",
-    sources=("Cal. Gov. Code §7284.4(a)", "Cal. Gov. Code §7284.10"),
-    hold_regime="window",
-    hold_citation="DHS Form I-247A (02/17); 8 C.F.R. §287.7(d)",
-    state="CA",
-)
 
-LASD_2020 = LocalPolicy(
-    id="lasd-2020",
-    version=date(2020, 4, 24),
-    citation="LASD policy: moratorium on ICE transfers and release notifications "
-    "(Apr. 24, 2020; permanent Aug. 3, 2020)",
-    bars_release_notification=True,
-    transfer_requires_judicial_warrant=True,
-)
+TRUST_2014_LAW = law.CA_TRUST_2014.versions[0]
 
 SB54 = Rulebook(
-    CA_SB54,
+    profile_of(law.CA_SB54),
     (
         hold_rule,
         values_act.transfer_rule,
@@ -80,12 +42,12 @@ SB54 = Rulebook(
 )
 
 TRUST_2014 = Rulebook(
-    CA_TRUST_2014,
+    profile_of(law.CA_TRUST_2014),
     (
         hold_rule,
-        operative_from(TRUTH_OPERATIVE, truth_act.copy_rule),
-        operative_from(TRUTH_OPERATIVE, truth_act.release_notice_rule),
-        operative_from(TRUTH_OPERATIVE, truth_act.interview_rule),
+        _from_its_date(TRUST_2014_LAW, "request_copy", truth_act.copy_rule),
+        _from_its_date(TRUST_2014_LAW, "release_notice", truth_act.release_notice_rule),
+        _from_its_date(TRUST_2014_LAW, "interview", truth_act.interview_rule),
         unclassified_rule,
         *SHARED,
     ),
@@ -93,13 +55,15 @@ TRUST_2014 = Rulebook(
 )
 
 CDCR = Rulebook(
-    CA_CDCR, (hold_rule, truth_act.cdcr_copy_rule, truth_act.cdcr_interview_rule, *SHARED)
+    profile_of(law.CA_CDCR),
+    (hold_rule, truth_act.cdcr_copy_rule, truth_act.cdcr_interview_rule, *SHARED),
 )
 
 
 def _lasd(base: Rulebook) -> Rulebook:
-    if base.profile.id != "ca-sb54":
-        raise ValueError("profile: the lasd-2020 overlay applies only to ca-sb54")
+    if base.profile.id != law.LASD_2020.applies_to:
+        overlay = law.LASD_2020
+        raise ValueError(f"profile: the {overlay.id} overlay applies only to {overlay.applies_to}")
     return replace(base, profile=replace(base.profile, local=LASD_2020))
 
 
