@@ -23,7 +23,8 @@ REQUEST_COPY = Duty(
     subject="request_copy",
     rule="required",
     text="On any hold, notification or transfer request, the person gets a copy of it and "
-    "is told whether the agency intends to comply; ICE access before that is a violation." + SLA,
+    "is told whether the agency intends to comply. The statute sets no hour; holdwatch "
+    "reads ICE access before that as breaking its order of events, a violation." + SLA,
     citation="Cal. Gov. Code §7283.1(b)",
     source=TRUTH_TEXT,
     evidence="verified",
@@ -33,8 +34,9 @@ RELEASE_NOTICE = Duty(
     subject="release_notice",
     rule="required",
     text="When the agency tells ICE a release date it must promptly give the same "
-    "notification in writing to the person and to their attorney or a designee; release "
-    "or transfer before that is a violation." + SLA,
+    "notification in writing to the person and to their attorney or a designee. "
+    '"Promptly" is undefined; holdwatch reads release or transfer before that as a '
+    "violation." + SLA,
     citation="Cal. Gov. Code §7283.1(b)",
     source=TRUTH_TEXT,
     evidence="verified",

@@ -100,12 +100,9 @@ class Version(BaseModel):
             raise ValueError("valid_to: must not be before valid_from")
         if sum(d.subject == "hold" for d in self.duties) != 1:
             raise ValueError("duties: a version states exactly one hold duty")
-        for d in self.duties:
-            late = d.operative_from is not None and d.operative_from <= self.valid_from
-            outside = d.operative_from is not None and (
-                self.valid_to is not None and d.operative_from > self.valid_to
-            )
-            if late or outside:
+        for day in (d.operative_from for d in self.duties):
+            after_end = day is not None and self.valid_to is not None and day > self.valid_to
+            if day is not None and (day <= self.valid_from or after_end):
                 raise ValueError("operative_from: must fall inside the version, after its start")
         return self
 
