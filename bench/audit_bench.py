@@ -41,7 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from holdwatch.app.audit import audit
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 PROFILE_ID = "ca-sb54"
 ZONE_NAME = "America/Los_Angeles"

@@ -18,7 +18,7 @@ import pytest
 
 from holdwatch.app.audit import audit
 from holdwatch.bootstrap import build
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings

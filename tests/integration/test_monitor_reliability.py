@@ -25,7 +25,7 @@ import pytest
 import redis
 
 from holdwatch.app.audit import audit
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -16,9 +16,9 @@ import pytest
 
 from holdwatch.app.audit import Skipped, audit, audit_isolated
 from holdwatch.entrypoints import cli
-from holdwatch.policy.context import Context, Out
-from holdwatch.policy.profile import Profile
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.core.context import Context, Out
+from holdwatch.policy.core.rulebook import Rulebook
+from holdwatch.policy.registry import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 S01 = ROOT / "tests" / "fixtures" / "scenarios" / "S01.jsonl"
@@ -38,7 +38,7 @@ def _boom(ctx: Context, out: Out) -> None:
         raise OverflowError(f"date value out of range near {SECRET}")
 
 
-def _failing(spec: str) -> Profile:
+def _failing(spec: str) -> Rulebook:
     profile = resolve(spec)
     return replace(profile, rules=(*profile.rules, _boom))
 

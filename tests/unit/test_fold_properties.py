@@ -21,9 +21,9 @@ from holdwatch.domain.custody import fold
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
 from holdwatch.domain.instants import FIRST_YEAR, LAST_YEAR
-from holdwatch.policy.approaching import approaching
-from holdwatch.policy.engine import evaluate
-from holdwatch.policy.profiles import BASES, resolve
+from holdwatch.policy.core.approaching import approaching
+from holdwatch.policy.core.engine import evaluate
+from holdwatch.policy.registry import BASES, resolve
 
 BASE = datetime(2025, 3, 7, 12, 0, tzinfo=UTC)
 ZONES = ["America/Los_Angeles", "America/Chicago", "America/New_York", "Pacific/Honolulu"]

@@ -18,7 +18,7 @@ from holdwatch.app.audit import audit
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Outcome, Reject, checked
 from holdwatch.domain.contract import parse_event
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importers"
 

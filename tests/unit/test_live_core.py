@@ -20,7 +20,7 @@ from holdwatch.app.booking_cache import EMPTY, BookingCache
 from holdwatch.app.judge import diff, judge
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.custody import History
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -167,13 +167,13 @@ def test_agency_map_from_toml(tmp_path: Path) -> None:
         '[agencies.harris]\nprofile = "tx-sb4"\n'
     )
     agencies = AgencyMap.load(path, "us-federal")
-    assert agencies.profile_for("lasd").id == "ca-sb54+lasd-2020"
-    assert agencies.profile_for("lasd").params.warning_lead == timedelta(minutes=180)
-    assert agencies.profile_for("harris").params.warning_lead == timedelta(hours=2)
-    assert agencies.profile_for("elsewhere").id == "us-federal"
+    assert agencies.profile_for("lasd").profile.id == "ca-sb54+lasd-2020"
+    assert agencies.profile_for("lasd").profile.params.warning_lead == timedelta(minutes=180)
+    assert agencies.profile_for("harris").profile.params.warning_lead == timedelta(hours=2)
+    assert agencies.profile_for("elsewhere").profile.id == "us-federal"
     assert AgencyMap.load(path, None, timedelta(minutes=30)).profile_for(
         "harris"
-    ).params.warning_lead == timedelta(minutes=30)
+    ).profile.params.warning_lead == timedelta(minutes=30)
     with pytest.raises(UnknownAgency):
         AgencyMap.load(path, None).profile_for("elsewhere")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from holdwatch.policy.offenses import (
+from holdwatch.policy.ca.offenses import (
     CATEGORY_LETTERS,
     OFFENSES,
     Level,

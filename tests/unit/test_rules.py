@@ -13,8 +13,8 @@ import pytest
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.custody import fold
 from holdwatch.domain.findings import Finding
-from holdwatch.policy.engine import evaluate
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.core.engine import evaluate
+from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from story import Story, prior

@@ -15,7 +15,7 @@ import pytest
 
 from holdwatch.app.audit import audit
 from holdwatch.domain.findings import Finding
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
 

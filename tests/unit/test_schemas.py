@@ -17,7 +17,7 @@ from holdwatch.app.audit import audit
 from holdwatch.app.schemas import render, schemas
 from holdwatch.domain.contract import ContractError, parse_event
 from holdwatch.domain.instants import DATE_PATTERN, INSTANT_PATTERN, OFFSET_PATTERN
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 BOOKING: dict[str, Any] = {
     "specversion": "1.0",

@@ -17,7 +17,7 @@ from referencing import Registry, Resource
 
 from holdwatch.app import simulate as sim
 from holdwatch.app.audit import audit
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2025, 1, 6, 8, tzinfo=UTC)  # a Monday morning in Tacoma

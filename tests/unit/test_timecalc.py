@@ -24,7 +24,7 @@ from holdwatch.domain.timecalc import (
     same_day_deadline,
     shift,
 )
-from holdwatch.policy.ca_7282_5 import _years_before
+from holdwatch.policy.ca.section_7282_5 import _years_before
 
 LA = ZoneInfo("America/Los_Angeles")
 NY = ZoneInfo("America/New_York")

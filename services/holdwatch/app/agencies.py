@@ -25,8 +25,8 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from holdwatch.app.config_file import ConfigError, load_toml
-from holdwatch.policy.profile import Profile
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.core.rulebook import Rulebook
+from holdwatch.policy.registry import resolve
 
 
 class AgencyEntry(BaseModel):
@@ -56,7 +56,7 @@ class AgencyMap:
         default_profile: str | None,
         warning_lead: timedelta | None = None,
     ) -> None:
-        self._profiles: dict[str, Profile] = {
+        self._profiles: dict[str, Rulebook] = {
             agency: _with_lead(resolve(e.profile), _lead(e.warning_lead_minutes, warning_lead))
             for agency, e in entries.items()
         }
@@ -95,14 +95,14 @@ class AgencyMap:
                 raise ConfigError(f"HOLDWATCH_DEFAULT_PROFILE: {reason}") from None
         return cls(entries, default_profile, warning_lead)
 
-    def profile_for(self, agency: str) -> Profile:
+    def profile_for(self, agency: str) -> Rulebook:
         profile = self._profiles.get(agency, self._default)
         if profile is None:
             raise UnknownAgency(agency)
         return profile
 
     @property
-    def profiles(self) -> dict[str, Profile]:
+    def profiles(self) -> dict[str, Rulebook]:
         return dict(self._profiles)
 
 
@@ -147,7 +147,10 @@ def _lead(minutes: int | None, fallback: timedelta | None) -> timedelta | None:
     return fallback if minutes is None else timedelta(minutes=minutes)
 
 
-def _with_lead(profile: Profile, lead: timedelta | None) -> Profile:
+def _with_lead(rulebook: Rulebook, lead: timedelta | None) -> Rulebook:
     if lead is None:
-        return profile
-    return replace(profile, params=replace(profile.params, warning_lead=lead))
+        return rulebook
+    profile = rulebook.profile
+    return replace(
+        rulebook, profile=replace(profile, params=replace(profile.params, warning_lead=lead))
+    )

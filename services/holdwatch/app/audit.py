@@ -20,8 +20,8 @@ from holdwatch.domain.contract import ContractError, contract_errors, validate_e
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
-from holdwatch.policy.engine import evaluate
-from holdwatch.policy.profile import Profile
+from holdwatch.policy.core.engine import evaluate
+from holdwatch.policy.core.rulebook import Rulebook
 
 BookingKey = tuple[str, str | None]
 
@@ -91,7 +91,7 @@ class Audit:
 
 def audit_groups(
     groups: dict[BookingKey, list[Event]],
-    profile: Profile,
+    profile: Rulebook,
     as_of: datetime,
     *,
     isolate: bool = False,
@@ -115,7 +115,7 @@ def audit_groups(
     return Audit(findings, skipped)
 
 
-def _run(lines: Iterable[str | bytes], profile: Profile, as_of: datetime, isolate: bool) -> Audit:
+def _run(lines: Iterable[str | bytes], profile: Rulebook, as_of: datetime, isolate: bool) -> Audit:
     """The parsed history is long-lived and acyclic, so the cyclic garbage collector is
     paused while it is built: otherwise it rescans the growing heap (23% of the run)."""
     enabled = gc.isenabled()
@@ -127,11 +127,11 @@ def _run(lines: Iterable[str | bytes], profile: Profile, as_of: datetime, isolat
             gc.enable()
 
 
-def audit(lines: Iterable[str | bytes], profile: Profile, as_of: datetime) -> list[Finding]:
+def audit(lines: Iterable[str | bytes], profile: Rulebook, as_of: datetime) -> list[Finding]:
     """Every finding in a history, as of `as_of`; an error judging any booking propagates."""
     return _run(lines, profile, as_of, isolate=False).findings
 
 
-def audit_isolated(lines: Iterable[str | bytes], profile: Profile, as_of: datetime) -> Audit:
+def audit_isolated(lines: Iterable[str | bytes], profile: Rulebook, as_of: datetime) -> Audit:
     """Every finding in a history, as of `as_of`, and the bookings that could not be judged."""
     return _run(lines, profile, as_of, isolate=True)

@@ -16,9 +16,9 @@ from typing import Literal
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.domain.state import CustodyState
-from holdwatch.policy.approaching import approaching, warning_at
-from holdwatch.policy.engine import Evaluation, evaluate
-from holdwatch.policy.profile import Profile
+from holdwatch.policy.core.approaching import approaching, warning_at
+from holdwatch.policy.core.engine import Evaluation, evaluate
+from holdwatch.policy.core.rulebook import Rulebook
 
 ChangeKind = Literal["new", "changed", "superseded"]
 LIVE_ONLY = frozenset({"HOLD_DEADLINE_APPROACHING"})
@@ -64,7 +64,7 @@ def judge(
     agency: str,
     booking_id: str | None,
     history: History,
-    profile: Profile,
+    profile: Rulebook,
     as_of: datetime,
     ledger: Mapping[str, str],
     *,
@@ -112,7 +112,7 @@ def diff(
 def _wake(
     history: History,
     evaluation: Evaluation,
-    profile: Profile,
+    profile: Rulebook,
     as_of: datetime,
     ahead: list[Deadline],
 ) -> Wake:
@@ -124,7 +124,7 @@ def _wake(
 
 def _custody(
     state: CustodyState,
-    profile: Profile,
+    profile: Rulebook,
     evaluation: Evaluation,
     findings: tuple[Finding, ...],
     as_of: datetime,

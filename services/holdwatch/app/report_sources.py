@@ -21,11 +21,13 @@ from holdwatch.domain.contract import parse_event
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.findings import Finding
 from holdwatch.domain.state import CustodyState
-from holdwatch.policy.engine import evaluate
-from holdwatch.policy.profile import Profile
+from holdwatch.policy.core.engine import evaluate
+from holdwatch.policy.core.rulebook import Rulebook
 
 
-def from_lines(lines: Iterable[bytes], profile: Profile, as_of: datetime, period: Period) -> Report:
+def from_lines(
+    lines: Iterable[bytes], profile: Rulebook, as_of: datetime, period: Period
+) -> Report:
     """A report on a history file; raises `AuditInputError` on unreadable lines, as audit."""
     groups = read_events(lines)
     out_of_order = 0
@@ -50,7 +52,7 @@ def from_lines(lines: Iterable[bytes], profile: Profile, as_of: datetime, period
             "times (late events are not counted); out of order: earlier than a line above",
         ),
     )
-    return Report(period, f"{profile.id}@{profile.version}", tally(judged, period, as_of), scope)
+    return Report(period, profile.label, tally(judged, period, as_of), scope)
 
 
 async def from_redis(

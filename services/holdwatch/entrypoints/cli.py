@@ -33,7 +33,7 @@ from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
 from holdwatch.entrypoints.table import render_table
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
 

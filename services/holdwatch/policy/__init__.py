@@ -1,1 +1,3 @@
-"""Policy profiles: the law of each jurisdiction as data plus small rule functions."""
+"""The law the engine applies: a jurisdiction-neutral core, one package per jurisdiction
+(`us`, `ca`, `tx`) with its profiles' data and the rules its law needs, and the registry
+that binds each profile id to them."""

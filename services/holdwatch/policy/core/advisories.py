@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from holdwatch.domain.state import Detainer
-from holdwatch.policy.context import JUDICIAL_IMMIGRATION, Context, Out
+from holdwatch.policy.core.context import JUDICIAL_IMMIGRATION, Context, Out
 
 CENTRAL_DISTRICT_OFFICES = ("perc", "pacific enforcement response center", "los angeles")
 ADMIN_WARRANT_FORMS = frozenset({"I-200", "I-205"})

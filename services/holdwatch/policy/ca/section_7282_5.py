@@ -2,10 +2,11 @@
 
 §7282.5(a) unlocks release-date notification (§7284.6(a)(1)(C)) and transfer
 (§7284.6(a)(4)); §7282.5(b), a PC 872 holding order on a qualifying charge, unlocks
-notification only. Nothing here unlocks a hold. Lookbacks are anchored on the conviction
-date and compared with the local date of the act; an anniversary ±1 day is ambiguous
-(LAW.md §2.3) and, like any offense the table cannot classify, yields "unknown" so the
-engine raises REVIEW instead of guessing.
+notification only. Under the Values Act nothing here unlocks a hold; under the TRUST Act
+(2014–2017) former §7282.5(a) did (`HoldOnConvictions`, the core's criteria regime).
+Lookbacks are anchored on the conviction date and compared with the local date of the act;
+an anniversary ±1 day is ambiguous (LAW.md §2.3) and, like any offense the table cannot
+classify, yields "unknown" so the engine raises REVIEW instead of guessing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, datetime
 
 from holdwatch.domain.state import Conviction, CustodyState
 from holdwatch.domain.vocab import OFFENSE_LETTERS, Level
-from holdwatch.policy.offenses import categories_for, lookup, unknown_facts
+from holdwatch.policy.ca.offenses import categories_for, lookup, unknown_facts
 
 _LETTER_PREFIX = "7282.5(a)(3)("
 
@@ -154,3 +155,15 @@ def subdivision_b(state: CustodyState, by: datetime) -> Outcome:
             unknown = True
             reasons.append(f"holding order on {order.charge_code}: {', '.join(unsure)} unknown")
     return Outcome(None if unknown else False, None, tuple(reasons))
+
+
+@dataclass(frozen=True, slots=True)
+class HoldOnConvictions:
+    """The TRUST Act's hold regime (AB 4, 2014–2017): a detainer hold only if the person met
+    former §7282.5(a) on the day it began (`policy.core.criteria.HoldCriteria`)."""
+
+    citation: str = "former Cal. Gov. Code §7282.5(a) (2014)"
+    condition: str = "listed convictions"
+
+    def met(self, state: CustodyState, on: date) -> Outcome:
+        return subdivision_a(state, on)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
-from holdwatch.policy.offense_table import DEPENDS_ON, ROWS, Kind, Row
+from holdwatch.policy.ca.offense_table import DEPENDS_ON, ROWS, Kind, Row
 
 __all__ = [
     "CATEGORY_LETTERS",

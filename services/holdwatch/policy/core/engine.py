@@ -1,4 +1,4 @@
-"""`evaluate(state, profile, as_of)`: the one implementation every entry point calls.
+"""`evaluate(state, rulebook, as_of)`: the one implementation every entry point calls.
 
 Pure: the evaluation instant is a parameter, nothing reads a clock or does I/O. Findings
 come back sorted by the instant they begin; deadlines by when they fall due.
@@ -11,9 +11,9 @@ from datetime import datetime
 
 from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.domain.state import CustodyState
-from holdwatch.policy.context import Context, Out
-from holdwatch.policy.data_quality import data_quality_rule
-from holdwatch.policy.profile import Profile
+from holdwatch.policy.core.context import Context, Out
+from holdwatch.policy.core.data_quality import data_quality_rule
+from holdwatch.policy.core.rulebook import Rulebook
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,11 +29,11 @@ class Evaluation:
 _NOTHING = Evaluation((), ())
 
 
-def evaluate(state: CustodyState, profile: Profile, as_of: datetime) -> Evaluation:
-    """Judge one booking's custody state under `profile` as of `as_of`."""
-    out = Out(Context.build(state, profile, as_of))
+def evaluate(state: CustodyState, rulebook: Rulebook, as_of: datetime) -> Evaluation:
+    """Judge one booking's custody state under `rulebook` as of `as_of`."""
+    out = Out(Context.build(state, rulebook.profile, as_of, rulebook.criteria))
     # Without any immigration authority in the record only the data checks can apply.
-    rules = profile.rules if out.ctx.state.involves_immigration else (data_quality_rule,)
+    rules = rulebook.rules if out.ctx.state.involves_immigration else (data_quality_rule,)
     for rule in rules:
         rule(out.ctx, out)
     if not (out.findings or out.deadlines):

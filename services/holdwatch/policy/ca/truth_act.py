@@ -16,7 +16,7 @@ from datetime import datetime
 from holdwatch.domain.findings import Code
 from holdwatch.domain.state import Detainer, IceContact, Notice
 from holdwatch.domain.timecalc import shift
-from holdwatch.policy.context import Context, Out, duration_text
+from holdwatch.policy.core.context import Context, Out, duration_text
 
 SLA_NOTE = "the 24-hour service level is holdwatch policy (SB 1364 (2020) proposed it; not enacted)"
 

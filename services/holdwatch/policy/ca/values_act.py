@@ -12,28 +12,14 @@ A stricter local overlay (`profile.local`) is checked after state law.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from holdwatch.domain.state import IceContact, Release
-from holdwatch.policy import ca_7282_5
-from holdwatch.policy.context import JUDICIAL_ANY, JUDICIAL_IMMIGRATION, Context, Out
+from holdwatch.policy.ca import section_7282_5
+from holdwatch.policy.core.acts import current_request, notify_unauthorized, review_act
+from holdwatch.policy.core.context import JUDICIAL_ANY, JUDICIAL_IMMIGRATION, Context, Out
 
 IMMIGRATION_AUTHORITIES = frozenset({"ice", "cbp"})
-
-
-def _review(ctx: Context, out: Out, rule: str, at_event: str, when: datetime, text: str) -> None:
-    out.finding(
-        "REVIEW",
-        rule,
-        kind="review",
-        severity="warning",
-        at=when,
-        instant=True,
-        anchor=at_event,
-        citation="Cal. Gov. Code §7282.5",
-        explanation=text,
-        evidence=[at_event],
-    )
+#: cited when whether §7282.5 allowed an act is unclear.
+REVIEW_CITATION = "Cal. Gov. Code §7282.5"
 
 
 def _transfer_to_ice(ctx: Context, out: Out, release: Release) -> None:
@@ -42,7 +28,7 @@ def _transfer_to_ice(ctx: Context, out: Out, release: Release) -> None:
     local = ctx.profile.local
     if warrant is not None:
         return
-    outcome = ca_7282_5.subdivision_a(ctx.state, t.astimezone(ctx.zone).date())
+    outcome = section_7282_5.subdivision_a(ctx.state, t.astimezone(ctx.zone).date())
     evidence = [release.event_id, *(d.event_id for d in ctx.state.detainers)]
     if (
         outcome.eligible
@@ -71,17 +57,17 @@ def _transfer_to_ice(ctx: Context, out: Out, release: Release) -> None:
     if outcome.eligible:
         return
     if outcome.eligible is None:
-        _review(
-            ctx,
+        review_act(
             out,
             "transfer.review",
             release.event_id,
             t,
+            REVIEW_CITATION,
             f"The person was handed to {release.to.upper()} at {ctx.local(t)} with no judicial "
             f"warrant; whether §7282.5(a) allowed it is unclear: {outcome.text}.",
         )
         return
-    b = ca_7282_5.subdivision_b(ctx.state, by=t)
+    b = section_7282_5.subdivision_b(ctx.state, by=t)
     evidence += [o.event_id for o in ctx.state.held_to_answer]
     if b.eligible:
         out.finding(
@@ -127,62 +113,24 @@ def transfer_rule(ctx: Context, out: Out) -> None:
         _transfer_to_ice(ctx, out, release)
     elif release.to == "us_marshals" and ctx.state.detainers:  # noqa: SIM102
         if ctx.warrant(JUDICIAL_ANY, by=release.at) is None:
-            _review(
-                ctx,
+            review_act(
                 out,
                 "transfer.marshals",
                 release.event_id,
                 release.at,
+                REVIEW_CITATION,
                 f"The person, subject to an ICE detainer, was handed to the U.S. Marshals at "
                 f"{ctx.local(release.at)} with no federal criminal warrant on file; if the "
                 "Marshals acted for immigration enforcement this is a §7284.6(a)(4) transfer.",
             )
 
 
-def _current_request(ctx: Context, contact: IceContact) -> str | None:
-    """The notification request this contact answers, if one was current (LAW.md S35)."""
-    t = contact.at
-    candidates = [
-        d
-        for d in ctx.state.detainers
-        if d.active_at(t) and "notify" in d.requests and not ctx.is_stale(d)
-    ]
-    if contact.in_response_to is not None:
-        match = [d for d in candidates if d.detainer_id == contact.in_response_to]
-        return match[0].detainer_id if match else None
-    return candidates[0].detainer_id if candidates else None
-
-
-def _notify_finding(
-    ctx: Context,
-    out: Out,
-    contact: IceContact,
-    rule: str,
-    citation: str,
-    why: str,
-    policy: str | None = None,
-) -> None:
-    out.finding(
-        "NOTIFY_UNAUTHORIZED",
-        rule,
-        kind="violation",
-        severity="high",
-        at=contact.at,
-        instant=True,
-        anchor=contact.event_id,
-        policy=policy,
-        citation=citation,
-        explanation=why,
-        evidence=[contact.event_id, *(d.event_id for d in ctx.state.detainers)],
-    )
-
-
 def _release_date(ctx: Context, out: Out, contact: IceContact) -> None:
     t = contact.at
     when = ctx.local(t)
-    request = _current_request(ctx, contact)
+    request = current_request(ctx, contact)
     if request is None:
-        _notify_finding(
+        notify_unauthorized(
             ctx,
             out,
             contact,
@@ -193,8 +141,8 @@ def _release_date(ctx: Context, out: Out, contact: IceContact) -> None:
             "'in accordance with Section 7282.5'.",
         )
         return
-    a = ca_7282_5.subdivision_a(ctx.state, t.astimezone(ctx.zone).date())
-    b = ca_7282_5.subdivision_b(ctx.state, by=t)
+    a = section_7282_5.subdivision_a(ctx.state, t.astimezone(ctx.zone).date())
+    b = section_7282_5.subdivision_b(ctx.state, by=t)
     local = ctx.profile.local
     if (
         (a.eligible or b.eligible)
@@ -202,7 +150,7 @@ def _release_date(ctx: Context, out: Out, contact: IceContact) -> None:
         and local.in_force(t)
         and local.bars_release_notification
     ):
-        _notify_finding(
+        notify_unauthorized(
             ctx,
             out,
             contact,
@@ -221,17 +169,17 @@ def _release_date(ctx: Context, out: Out, contact: IceContact) -> None:
         or b.eligible is None
     ):
         unclear = "; ".join(x for x in (a.text, b.text) if x)
-        _review(
-            ctx,
+        review_act(
             out,
             "notify.review",
             contact.event_id,
             t,
+            REVIEW_CITATION,
             f"At {when} the jail gave ICE the release date in response to detainer {request}; "
             f"whether §7282.5 allowed it is unclear: {unclear}.",
         )
         return
-    _notify_finding(
+    notify_unauthorized(
         ctx,
         out,
         contact,
@@ -250,7 +198,7 @@ def notify_rule(ctx: Context, out: Out) -> None:
         if contact.information == "release_date":
             _release_date(ctx, out, contact)
         elif contact.information == "personal_information":
-            _notify_finding(
+            notify_unauthorized(
                 ctx,
                 out,
                 contact,

@@ -1,5 +1,5 @@
 """Custody past release on a detainer: HOLD_BARRED, HOLD_OVER_WINDOW, HOLD_NOT_ELIGIBLE,
-HOLD_AFTER_CANCEL.
+HOLD_AFTER_CANCEL, under the profile's hold regime (criteria come from its jurisdiction).
 
 The hold starts at RE (or when the first detainer takes effect, if later) and lasts while
 the person stays in custody with no new local basis (§7282(b); LAW.md §8.1–8.2). A judicial
@@ -16,9 +16,8 @@ from datetime import datetime
 from holdwatch.domain.findings import AlternativeDeadline, Code
 from holdwatch.domain.state import Detainer, Eligibility
 from holdwatch.domain.timecalc import shift
-from holdwatch.policy import ca_7282_5
-from holdwatch.policy.context import JUDICIAL_ANY, Context, Out, duration_text
-from holdwatch.policy.windows import HoldDeadline, deadline_for, window_for
+from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out, duration_text
+from holdwatch.policy.core.windows import HoldDeadline, deadline_for, window_for
 
 RULE = "hold"
 
@@ -216,8 +215,12 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
 
 
 def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
-    """Former Gov. Code §7282.5(a) (2014–2017): hold only for listed convictions."""
-    outcome = ca_7282_5.subdivision_a(ctx.state, hold.start.astimezone(ctx.zone).date())
+    """A hold only when the jurisdiction's criteria are met on the day it began (and then
+    within the window); e.g. former Cal. Gov. Code §7282.5(a) (2014–2017)."""
+    criteria = ctx.criteria
+    if criteria is None:  # a Rulebook with a "criteria" regime always carries them
+        raise ValueError("profile: a criteria hold regime needs the jurisdiction's criteria")
+    outcome = criteria.met(ctx.state, hold.start.astimezone(ctx.zone).date())
     if outcome.eligible:
         _windowed(ctx, out, hold)
         return
@@ -230,7 +233,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
             at=hold.start,
             ended_at=hold.end,
             anchor=hold.span.event_id,
-            citation="former Cal. Gov. Code §7282.5(a) (2014)",
+            citation=criteria.citation,
             explanation=(
                 "The jail held the person on a detainer past release; whether the person met "
                 f"the criteria that allowed a hold is unclear: {outcome.text}."
@@ -252,7 +255,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
         citation=ctx.profile.hold_citation,
         explanation=(
             f"The person was eligible for release at {ctx.local(hold.span.at)}, and the law "
-            f"then allowed a detainer hold only for listed convictions ({outcome.text}). "
+            f"then allowed a detainer hold only for {criteria.condition} ({outcome.text}). "
             f"The jail kept custody {_held_text(ctx, hold, hold.start)}."
         ),
         evidence=hold.evidence,

@@ -2,8 +2,8 @@
 
 Stale detainers carried into a new custody episode (LAW.md S35), events the fold could not
 reconcile, offsets that contradict the jail's zone (§8.3), a booking record that never
-arrived, convictions the offense table cannot classify, and acts outside the dates a
-profile is in force.
+arrived, and acts outside the dates a profile is in force. (A conviction a jurisdiction's
+offense table cannot classify is that jurisdiction's question: `policy.ca.offense_review`.)
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from holdwatch.domain.timecalc import offset_matches_zone, shift
-from holdwatch.policy import ca_7282_5
-from holdwatch.policy.context import Context, Out
+from holdwatch.policy.core.context import Context, Out
 
 
 def _flag(ctx: Context, out: Out, rule: str, at: datetime, anchor: str, text: str) -> None:
@@ -100,36 +99,6 @@ def data_quality_rule(ctx: Context, out: Out) -> None:
                 f"A timestamp's UTC offset does not match {ctx.zone} at that instant; the local "
                 "time it claims does not exist or is mislabelled.",
             )
-
-
-def unclassified_rule(ctx: Context, out: Out) -> None:
-    """§7282.5 profiles: a conviction the offense table cannot classify is a REVIEW."""
-    lodged = [ctx.effective_receipt(d) for d in ctx.state.detainers]
-    acts = lodged + [c.at for c in ctx.state.contacts]
-    if not acts or min(acts) > ctx.as_of:
-        return
-    asked: set[str] = set()
-    for c in ca_7282_5.unclassified(ctx.state):
-        anchor = f"{c.code}|{c.convicted_on.isoformat()}"
-        if anchor in asked:
-            continue  # one conviction listed twice is one question (and one finding id)
-        asked.add(anchor)
-        out.finding(
-            "REVIEW",
-            "offense_table",
-            kind="review",
-            severity="warning",
-            at=min(acts),
-            instant=True,
-            anchor=anchor,
-            citation="Cal. Gov. Code §7282.5(a)",
-            explanation=(
-                f"Prior {c.level} conviction {c.code} ({c.convicted_on.isoformat()}) is not in "
-                "holdwatch's offense table and the event gives no categories; whether it "
-                "qualifies under §7282.5 needs a person."
-            ),
-            evidence=[ctx.state.booking.event_id] if ctx.state.booking else [],
-        )
 
 
 def scope_rule(ctx: Context, out: Out) -> None:

@@ -1,4 +1,4 @@
-"""Offense rows behind holdwatch.policy.offenses (data only; logic and sources note live there).
+"""Offense rows behind holdwatch.policy.ca.offenses (data only; logic and sources note live there).
 
 Columns of ROWS: normalized code, short title, Gov. Code §7282.5(a)(3) letters (space-separated),
 listed in PC 1192.7(c) (serious), listed in PC 667.5(c) (violent), punishment kind, and the

@@ -1,21 +1,20 @@
-"""A policy profile: one jurisdiction's law as versioned data plus the rules it runs.
+"""A policy profile: one jurisdiction's law as versioned data, and nothing else.
 
-Profiles are plain frozen data. A local overlay (e.g. `lasd-2020`) returns a stricter copy
-of its base; the rules consult `profile.local` so one act yields one finding citing both.
+Profiles are plain frozen data; the rules that read them are bound to them by the registry
+(`policy.core.rulebook.Rulebook`), so this module imports no rule. A local overlay (e.g.
+`lasd-2020`) gives a stricter copy of its base; the rules consult `profile.local` so one act
+yields one finding citing both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from holdwatch.policy.context import Context, Out
-
+#: zero: no hold at all; window: the detainer's window; criteria: only when the
+#: jurisdiction's criteria are met (`policy.core.criteria.HoldCriteria`), then its window.
 HoldRegime = Literal["zero", "window", "criteria"]
-Rule = Callable[["Context", "Out"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +64,6 @@ class Profile:
     title: str
     zone: str
     sources: tuple[str, ...]
-    rules: tuple[Rule, ...]
     hold_regime: HoldRegime
     hold_citation: str
     effective_to: date | None = None

@@ -13,24 +13,24 @@ from datetime import datetime
 from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.domain.state import CustodyState
 from holdwatch.domain.timecalc import shift
-from holdwatch.policy.context import JUDICIAL_ANY, Context, Out
-from holdwatch.policy.profile import Profile
+from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out
+from holdwatch.policy.core.rulebook import Rulebook
 
 RULE = "live.approaching"
 
 
-def warning_at(deadline: Deadline, profile: Profile) -> datetime:
-    return shift(deadline.at, -profile.params.warning_lead)
+def warning_at(deadline: Deadline, rulebook: Rulebook) -> datetime:
+    return shift(deadline.at, -rulebook.profile.params.warning_lead)
 
 
 def approaching(
-    state: CustodyState, profile: Profile, as_of: datetime, deadlines: Iterable[Deadline]
+    state: CustodyState, rulebook: Rulebook, as_of: datetime, deadlines: Iterable[Deadline]
 ) -> tuple[Finding, ...]:
     """A warning for each hold deadline whose lead has begun and that has not yet passed."""
-    due = [d for d in deadlines if d.hold and warning_at(d, profile) <= as_of < d.at]
+    due = [d for d in deadlines if d.hold and warning_at(d, rulebook) <= as_of < d.at]
     if not due:
         return ()
-    out = Out(Context.build(state, profile, as_of))
+    out = Out(Context.build(state, rulebook.profile, as_of, rulebook.criteria))
     for deadline in due:
         _warn(out, deadline)
     return tuple(out.findings)
@@ -62,7 +62,7 @@ def _warn(out: Out, deadline: Deadline) -> None:
         RULE,
         kind="advisory",
         severity="warning",
-        at=warning_at(deadline, ctx.profile),
+        at=shift(deadline.at, -ctx.profile.params.warning_lead),
         detainer_id=deadline.detainer_id,
         anchor=f"{deadline.rule}@{deadline.at.isoformat()}",
         citation=ctx.profile.hold_citation,

@@ -23,7 +23,8 @@ from holdwatch.domain.findings import (
 )
 from holdwatch.domain.state import CustodyState, Detainer, Warrant, known_at
 from holdwatch.domain.timecalc import clamp
-from holdwatch.policy.profile import Profile
+from holdwatch.policy.core.criteria import HoldCriteria
+from holdwatch.policy.core.profile import Profile
 
 #: Warrants on which the Values Act lets an agency transfer or hold (§7284.4(h), (i)).
 JUDICIAL_IMMIGRATION = frozenset(
@@ -40,9 +41,17 @@ class Context:
     as_of: datetime
     zone: ZoneInfo
     custody_end: datetime | None  # custody.released at or before as_of
+    #: the jurisdiction's hold criteria, for a profile whose hold regime is "criteria".
+    criteria: HoldCriteria | None = None
 
     @classmethod
-    def build(cls, state: CustodyState, profile: Profile, as_of: datetime) -> Context:
+    def build(
+        cls,
+        state: CustodyState,
+        profile: Profile,
+        as_of: datetime,
+        criteria: HoldCriteria | None = None,
+    ) -> Context:
         if as_of.tzinfo is None:
             raise ValueError("as_of: must be timezone-aware")
         as_of = clamp(as_of)  # 9999-12-31 means "after everything", and must stay readable
@@ -50,7 +59,7 @@ class Context:
         tz = state.booking.timezone if state.booking and state.booking.timezone else profile.zone
         release = state.release
         end = release.at if release is not None and release.at <= as_of else None
-        return cls(state, profile, as_of, ZoneInfo(tz), end)
+        return cls(state, profile, as_of, ZoneInfo(tz), end, criteria)
 
     @property
     def in_custody(self) -> bool:

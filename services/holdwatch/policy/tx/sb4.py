@@ -7,9 +7,9 @@ honoring the detainer is a state-compliance finding, not a federal violation (LA
 
 from __future__ import annotations
 
-from holdwatch.policy.context import Context, Out
-from holdwatch.policy.holds import holds
-from holdwatch.policy.windows import deadline_for, window_for
+from holdwatch.policy.core.context import Context, Out
+from holdwatch.policy.core.holds import holds
+from holdwatch.policy.core.windows import deadline_for, window_for
 
 CITATION = "Tex. Code Crim. Proc. art. 2.251"
 

@@ -1,0 +1,43 @@
+"""The "criteria" hold regime as the core sees it: a jurisdiction says whether its
+conditions for a hold were met, and the core does the rest (the hold, its window, REVIEW).
+
+A jurisdiction supplies one `HoldCriteria` (California's former §7282.5(a), for example);
+the core never names a statute of its own here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from holdwatch.domain.state import CustodyState
+
+
+class Verdict(Protocol):
+    """Whether the criteria were met: True, False, or None when a person must decide."""
+
+    @property
+    def eligible(self) -> bool | None: ...
+
+    @property
+    def text(self) -> str:
+        """Why, in words a defender reads after "qualifies" or "not"."""
+        ...
+
+
+class HoldCriteria(Protocol):
+    """A jurisdiction's conditions for holding a person on a detainer."""
+
+    @property
+    def citation(self) -> str:
+        """Cited when whether the criteria were met is unclear (a REVIEW)."""
+        ...
+
+    @property
+    def condition(self) -> str:
+        """What the law allowed a hold for, in plain words ("listed convictions")."""
+        ...
+
+    def met(self, state: CustodyState, on: date) -> Verdict:
+        """The criteria on `on`, the local date the hold began."""
+        ...

@@ -1,0 +1,74 @@
+"""The profile registry: every jurisdiction's rulebooks by profile id; overlays join with `+`.
+
+`resolve("ca-sb54+lasd-2020")` gives the California baseline with the LASD moratorium on
+top. Adding a jurisdiction is one package that exports a `Jurisdiction` and one line in
+`JURISDICTIONS`. Each profile cites its sources so a finding's `policy` leads back to the law.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from types import MappingProxyType
+
+from holdwatch.policy.ca.jurisdiction import JURISDICTION as CA
+from holdwatch.policy.core.rulebook import Jurisdiction, Overlay, Rulebook
+from holdwatch.policy.tx.jurisdiction import JURISDICTION as TX
+from holdwatch.policy.us.jurisdiction import JURISDICTION as US
+
+JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX)
+
+#: States whose holidays an overlay `state-xx` adds to legacy windows (§8.3).
+OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
+
+
+def _state(code: str) -> Overlay:
+    def overlay(base: Rulebook) -> Rulebook:
+        return replace(base, profile=replace(base.profile, state=code.upper()))
+
+    return overlay
+
+
+class Registry:
+    """Profile ids and overlay names of the given jurisdictions, each defined once."""
+
+    def __init__(self, *jurisdictions: Jurisdiction) -> None:
+        bases: dict[str, Rulebook] = {}
+        overlays: dict[str, Overlay] = {f"state-{s.lower()}": _state(s) for s in OVERLAY_STATES}
+        for j in jurisdictions:
+            for rulebook in j.rulebooks:
+                if rulebook.profile.id in bases:
+                    raise ValueError(f"profile: {rulebook.profile.id} is defined twice")
+                bases[rulebook.profile.id] = rulebook
+            for name, overlay in j.overlays.items():
+                if name in overlays:
+                    raise ValueError(f"profile: overlay {name} is defined twice")
+                overlays[name] = overlay
+        self.bases: Mapping[str, Rulebook] = MappingProxyType(bases)
+        self.overlays: Mapping[str, Overlay] = MappingProxyType(overlays)
+
+    def resolve(self, spec: str) -> Rulebook:
+        """A rulebook from its profile id, optionally with overlays: `ca-sb54+lasd-2020`."""
+        base_id, *names = spec.strip().split("+")
+        if base_id not in self.bases:
+            known = ", ".join(sorted(self.bases))
+            raise ValueError(f"profile: unknown profile {base_id!r}; known: {known}")
+        rulebook = self.bases[base_id]
+        for name in names:
+            if name not in self.overlays:
+                known = ", ".join(sorted(self.overlays))
+                raise ValueError(f"profile: unknown overlay {name!r}; known: {known}")
+            rulebook = self.overlays[name](rulebook)
+        if names:
+            rulebook = replace(rulebook, profile=replace(rulebook.profile, id=spec.strip()))
+        return rulebook
+
+
+REGISTRY = Registry(*JURISDICTIONS)
+BASES = REGISTRY.bases
+OVERLAYS = REGISTRY.overlays
+
+
+def resolve(spec: str) -> Rulebook:
+    """A rulebook from its profile id, optionally with overlays: `ca-sb54+lasd-2020`."""
+    return REGISTRY.resolve(spec)

@@ -1,0 +1,17 @@
+"""Texas SB 4 (2017), derived from `tx.law`: a jail must honor a detainer, within its window."""
+
+from __future__ import annotations
+
+from holdwatch.policy.core.holds import hold_rule
+from holdwatch.policy.core.law import profile_of
+from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rulebook
+from holdwatch.policy.tx import law, sb4
+
+JURISDICTION = Jurisdiction(
+    code="tx",
+    rulebooks=(
+        Rulebook(
+            profile_of(law.TX_SB4), (hold_rule, sb4.state_duty_rule, sb4.inform_rule, *SHARED)
+        ),
+    ),
+)
