@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from holdwatch.app.report import Period, Report
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
-from holdwatch.policy.profiles import resolve
+from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from story import Story
