@@ -160,3 +160,43 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
     ]
     assert await r.hlen(keys.history("{pierce/OTHER}")) == 1
     assert int((await r.hgetall(keys.meta("{pierce/MIX}")))[b"version"]) >= 1
+
+
+async def test_a_booking_rebuilt_to_the_same_version_is_read_again(
+    redis_url: str, prefix: str, tmp_path: Path
+) -> None:
+    """Redis lost a booking and another replica rebuilt it to the same number of commits
+    from other events: the version alone would pass the first replica's cache, its
+    revision does not, so that replica reads the booking again before it commits."""
+    a = build(make_settings(redis_url, prefix, tmp_path, consumer="replica-a"))
+    b = build(make_settings(redis_url, prefix, tmp_path, consumer="replica-b"))
+    s, r = a.settings, a.redis
+    await a.ensure_groups()
+    t = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    story = (
+        Story(agency="pierce", booking="REV")
+        .booked(iso(t))
+        .detainer(iso(t + timedelta(minutes=5)))
+        .eligible(iso(t + timedelta(hours=1)))
+    )
+    booked, lodged, eligible = story.events
+    tag = "{pierce/REV}"
+    keys = a.monitor.store.keys
+
+    async def feed(service: Service, event: dict[str, Any]) -> None:
+        await r.xadd(s.events_stream, {"event": json.dumps(event)})
+        consumer = service.settings.consumer
+        reply = await r.xreadgroup(s.group, consumer, {s.events_stream: ">"}, count=10)
+        await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
+
+    await feed(a, booked)  # replica A caches the booking at version 1
+    await r.delete(*keys.booking(tag))  # Redis loses it
+    await feed(b, lodged)  # replica B rebuilds it to version 1 from another event
+    await feed(a, eligible)
+    stored = {json.loads(v)["id"] for v in (await r.hgetall(keys.history(tag))).values()}
+    assert stored == {lodged["id"], eligible["id"]}
+    cached = a.monitor.cache.get(tag)
+    assert cached is not None and int((await r.hget(keys.meta(tag), "version")) or 0) == 2
+    assert {json.loads(v)["id"] for v in cached.stored.values()} == stored
+    for service in (a, b):
+        await service.redis.aclose()

@@ -1,7 +1,7 @@
 """A booking's history, findings ledger and timers in Redis, changed in one atomic step.
 
 `commit` is one Lua script per booking: it checks the version the caller read (optimistic
-concurrency across replicas; with a revision chained over the commits' contents, so a
+concurrency across replicas; with a revision drawn at random for each commit, so a
 booking Redis lost and rebuilt to the same count still tells), stores the new events,
 updates the ledger, appends each changed finding to the alerts stream (and the
 open-findings index), re-arms the timers and XACKs the entries it applied. Entries that
