@@ -141,14 +141,20 @@ def _law_data(code: str) -> Mapping[str, Law | Overlay]:
 
 
 def entries(
-    registry: Registry = REGISTRY, jurisdictions: Iterable[Jurisdiction] = JURISDICTIONS
+    registry: Registry = REGISTRY,
+    jurisdictions: Iterable[Jurisdiction] = JURISDICTIONS,
+    laws: Iterable[Law | Overlay] = (),
 ) -> tuple[Entry, ...]:
-    """Every profile id, then every overlay name, of the registry, in name order."""
+    """Every profile id, then every overlay name, of the registry, in name order.
+
+    The data of each comes from its jurisdiction's `law` module, or from `laws`.
+    """
     owner: dict[str, str] = {}
     data: dict[str, Law | Overlay] = {}
     for j in jurisdictions:
         owner |= {rb.profile.id: j.code for rb in j.rulebooks} | dict.fromkeys(j.overlays, j.code)
         data |= _law_data(j.code)
+    data |= {law.id: law for law in laws}
     states = {f"state-{s.lower()}": s for s in OVERLAY_STATES}
     out = [
         Entry(pid, "profile", owner.get(pid, "?"), data.get(pid)) for pid in sorted(registry.bases)
@@ -272,13 +278,19 @@ def _parameters(rulebook: Rulebook, law: Law | None) -> tuple[tuple[str, str], .
     )
 
 
-def book(spec: str, on: date | None = None, registry: Registry = REGISTRY) -> Book:
+def book(
+    spec: str,
+    on: date | None = None,
+    registry: Registry = REGISTRY,
+    jurisdictions: Iterable[Jurisdiction] = JURISDICTIONS,
+    laws: Iterable[Law | Overlay] = (),
+) -> Book:
     """The rulebook of `spec` (a profile id, overlays joined with `+`), as of `on` or whole.
 
     Raises ValueError naming the unknown profile or overlay and the known ones.
     """
     rulebook = registry.resolve(spec)
-    by_id = {e.id: e for e in entries(registry)}
+    by_id = {e.id: e for e in entries(registry, jurisdictions, laws)}
     base_id, *names = spec.strip().split("+")
     base = by_id[base_id]
     sections: list[Section] = []
