@@ -17,7 +17,7 @@ import pytest
 from markupsafe import escape
 
 from holdwatch.app.code_instants import UNDOCUMENTED, when
-from holdwatch.app.lawbook import EVIDENCE, Entry, book, entries, span
+from holdwatch.app.lawbook import Entry, book, entries, span
 from holdwatch.app.report_render import md
 from holdwatch.app.rulebook_render import html_page, markdown
 from holdwatch.entrypoints.cli import main
@@ -29,6 +29,11 @@ from holdwatch.policy.registry import BASES, OVERLAYS, Registry
 from holdwatch.policy.us.law import EVERYWHERE
 
 ROOT = Path(__file__).resolve().parents[2]
+EVIDENCE = {
+    "verified": "verified from the text",
+    "secondary": "secondary source",
+    "inferred": "inferred",
+}
 ENTRIES = entries()
 PROFILES = [e for e in ENTRIES if e.kind == "profile"]
 LAWS = [e.data for e in PROFILES if isinstance(e.data, Law)]
@@ -210,6 +215,24 @@ def test_on_at_each_real_version_boundary(law: Law) -> None:
         assert f"@{after.valid_from}:" not in markdown(book(law.id, day - timedelta(days=1)))
         assert f"@{after.valid_from}:" in markdown(book(law.id, day))
         assert f"@{before.valid_from}:" not in markdown(book(law.id, day))
+
+
+class _WiderDuty(Duty):
+    """A duty as a later schema may have it: a field this renderer has no words for."""
+
+    reading: str | None = None
+
+
+def test_a_new_field_of_the_data_is_shown_by_name() -> None:
+    law = _two_versions()
+    wider = _WiderDuty(**dict(law.versions[0].duties[0]), reading="read as 00:00 on Dec. 2")
+    old = law.versions[0].model_copy(update={"duties": (wider,)})
+    law = law.model_copy(update={"versions": (old, law.versions[1])})
+    registry = _registry(law)
+    text = markdown(book("zz-test", None, registry, registry_jurisdictions(registry), [law]))
+    assert "- Reading: read as 00:00 on Dec. 2\n" in text
+    assert text.count("- Reading:") == 1  # unset, or on another duty: not shown
+    assert "- Text:" not in text  # the fields it knows are not repeated by name
 
 
 def test_data_is_inert_in_markdown_and_html() -> None:

@@ -183,7 +183,7 @@ def _plain(value: object) -> str:
 
 def _extra(model: BaseModel) -> tuple[tuple[str, str], ...]:
     """Fields the renderer has no words for, by name, when set (new data shows as is)."""
-    known = _KNOWN.get(type(model), set())
+    known = next((names for cls, names in _KNOWN.items() if isinstance(model, cls)), set())
     fields = type(model).model_fields
     return tuple(
         (name.replace("_", " ").capitalize(), _plain(getattr(model, name)))
