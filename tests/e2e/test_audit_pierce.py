@@ -171,7 +171,7 @@ def test_us_federal_hold_over_window_at_re_plus_48h() -> None:
 
 
 def test_us_federal_i247d_over_window_is_flagged_at_the_elapsed_deadline() -> None:
-    """The I-247D's counting rule is unverified (LAW.md §4.2 [R]): past 48 elapsed hours but
+    """The I-247D's counting rule is unverified (`policy.core.windows`): past 48 elapsed hours but
     not past the legacy weekday count is a REVIEW; past both, HOLD_OVER_WINDOW. Either way
     the finding begins at RE + 48 elapsed hours."""
     for b in _ice_over_window("I-247D"):

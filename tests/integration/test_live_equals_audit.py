@@ -1,6 +1,6 @@
 """The live monitor and `holdwatch audit` judge the same events the same way.
 
-Every LAW.md scenario fixture, and the Pierce County fixture, goes through the monitor on a
+Every scenario fixture, and the Pierce County fixture, goes through the monitor on a
 real Redis in shuffled order and small batches, with the clock fixed at the scenario's
 evaluation instant and its timers fired up to it; the ledger it leaves must equal the
 audit's findings, field for field.

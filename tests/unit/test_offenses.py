@@ -117,7 +117,7 @@ def test_lookup_unknown_or_malformed_is_none(raw: str) -> None:
     assert lookup(raw) is None
 
 
-# Every section Gov. Code §7282.5(a)(3) names (LAW.md §2.2), by letter.
+# Every section Gov. Code §7282.5(a)(3) names, by letter.
 NAMED_IN_7282_5: dict[str, tuple[str, ...]] = {
     "A": ("217.1", "220", "240", "241.1", "241.4", "241.7", "244", "244.5", "245", "245.2",
           "245.3", "245.5", "4500", "4501"),
@@ -278,13 +278,13 @@ FELONY_FACTS = ("serious_felony", "violent_felony", "state_prison")
 @pytest.mark.parametrize(
     ("code", "level", "expected", "unknown"),
     [
-        # LAW.md S05: straight-misdemeanor battery is no wobbler, so (a)(3) is not met.
+        # Scenario S05: straight-misdemeanor battery is no wobbler, so (a)(3) is not met.
         ("PC 242", "misdemeanor", set(), ()),
         ("PC 243(a)", "misdemeanor", set(), ()),
-        # LAW.md S07: assault with a deadly weapon is a serious felony in category A.
+        # Scenario S07: assault with a deadly weapon is a serious felony in category A.
         ("PC 245(a)(1)", "felony", {"serious_felony", "state_prison_felony", "wobbler", A}, ()),
         ("PC 245(a)(1)", "misdemeanor", {"wobbler", A}, ()),
-        # LAW.md S03: shoplifting is theft (F) but a Prop 47 misdemeanor.
+        # Scenario S03: shoplifting is theft (F) but a Prop 47 misdemeanor.
         ("PC 459.5", "misdemeanor", {"prop47"}, ()),
         ("PC 459.5", "felony", {F}, ("state_prison",)),
         ("PC 487", "felony", {F, "wobbler"}, ("serious_felony", "state_prison")),

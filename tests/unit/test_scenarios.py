@@ -1,4 +1,4 @@
-"""LAW.md §11 scenarios, table-driven over the JSONL fixtures in tests/fixtures/scenarios.
+"""The legal scenarios S01 to S40, table-driven over the JSONL fixtures in tests/fixtures/scenarios.
 
 Each row is the rulebook's expectation, written by hand: (code, violation instant,
 duration in seconds or None when the rulebook gives none). Every expected finding must be

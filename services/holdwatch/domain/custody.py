@@ -64,7 +64,7 @@ _RANK: dict[str, int] = {
     )
 }
 
-#: What each form asks for when the event does not list `requests` (LAW.md §3.1, §4.3).
+#: What each form asks for when the event does not list `requests` (schemas/README.md).
 FORM_DEFAULT_REQUESTS: Mapping[str, frozenset[DetainerRequest]] = MappingProxyType(
     {
         "I-247A": frozenset({"notify", "maintain_custody"}),

@@ -225,7 +225,7 @@ class DetainerReceived(_BookingScoped):
 
 
 class DetainerCancelled(_BookingScoped):
-    """`time` is receipt of the cancellation, which ends the hold basis (LAW.md §8.4)."""
+    """`time` is receipt of the cancellation, which ends the hold basis on that detainer."""
 
     type: Literal["detainer.cancelled"]
     data: DetainerCancelledData

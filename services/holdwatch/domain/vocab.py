@@ -35,7 +35,7 @@ EligibilityReason = Literal[
     "other",
 ]
 
-#: ICE detainer forms; the form (and its revision) decides the hold window (LAW.md §4.2).
+#: ICE detainer forms; the form (and its revision) decides the hold window (`policy.core.windows`).
 DetainerForm = Literal["I-247A", "I-247", "I-247D", "I-247N", "I-247X", "I-203", "other"]
 
 DetainerRequest = Literal["notify", "maintain_custody", "transfer"]

@@ -1,6 +1,6 @@
 """The `holdwatch` command: `demo`, `monitor` (live), `notify` (deliver alerts), `api`, `ack`,
 `report`, `simulate`, `import`, `publish` and `replay` (feed a stream), `audit` (offline)
-and `schemas export`."""
+`law` (the rulebook) and `schemas export`."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.findings import Finding
+from holdwatch.entrypoints import law
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
 from holdwatch.entrypoints.table import render_table
 from holdwatch.policy.registry import resolve
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schemas", help="JSON Schema for the event contract")
     s.add_argument("action", choices=("export",))
     s.add_argument("--out", type=Path, default=Path("schemas"))
+    law.add_parser(sub)
     return parser
 
 
@@ -319,6 +321,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _import(args)
     if args.command == "publish":
         return _publish(args)
+    if args.command == "law":
+        return law.run(args)
     for path in export(args.out):
         print(path)
     return 0

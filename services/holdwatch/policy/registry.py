@@ -18,7 +18,7 @@ from holdwatch.policy.us.jurisdiction import JURISDICTION as US
 
 JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX)
 
-#: States whose holidays an overlay `state-xx` adds to legacy windows (§8.3).
+#: States whose holidays an overlay `state-xx` adds to legacy windows.
 OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
 
 

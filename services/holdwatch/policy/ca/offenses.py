@@ -5,11 +5,11 @@ Why: a jail may tell ICE a release date or transfer someone only after certain c
 and a level, so this module supplies the facts those criteria turn on: serious (PC 1192.7(c)) or
 violent (PC 667.5(c)) listing, wobbler status, state-prison punishment, and (a)(3) letters.
 
-Sources: Penal Code (PC), Vehicle Code (VC) and Health & Safety Code (HS) sections as cited in
-LAW.md §2.2; the (a)(3) letters follow the chaptered SB 54 text. Those lists are "as
+Sources: Penal Code (PC), Vehicle Code (VC) and Health & Safety Code (HS) sections as Gov. Code
+§7282.5(a)(3) names them; the (a)(3) letters follow the chaptered SB 54 text. Those lists are "as
 specified in, but not limited to", so the table is non-exhaustive and an unknown code yields
 None, never "not listed". Punishment and serious/violent statuses are background knowledge with
-spot checks ([R] in LAW.md's terms): counsel must review them. Where a status turns on facts
+spot checks, not verified from the text: counsel must review them. Where a status turns on facts
 (degree, value, subdivision, priors, pleaded allegations) it is None, so the engine asks a human
 (REVIEW) instead of guessing. Catch-alls that need pleaded facts (PC 1192.7(c)(8), (23), (28))
 are carried by the enhancement codes (PC 12022, 12022.5, 12022.7, 186.22), not by every offense.
@@ -275,7 +275,7 @@ def unknown_facts(offense: Offense, level: Level) -> tuple[str, ...]:
     """Facts that are unknown (None) and could change the §7282.5(a) outcome at `level`.
 
     Field names for None fields; "state_prison_1170h" for a PC 1170(h) county-jail felony, whose
-    standing under (a)(2) LAW.md §2.3 marks unsettled; "level" when the recorded level is
+    standing under (a)(2) is unsettled; "level" when the recorded level is
     impossible for this code; `depends_on` names when the letters wait on those facts.
     Empty when the answer is certain.
     """

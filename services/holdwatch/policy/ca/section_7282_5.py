@@ -5,7 +5,7 @@
 notification only. Under the Values Act nothing here unlocks a hold; under the TRUST Act
 (2014–2017) former §7282.5(a) did (`HoldOnConvictions`, the core's criteria regime).
 Lookbacks are anchored on the conviction date and compared with the local date of the act;
-an anniversary ±1 day is ambiguous (LAW.md §2.3) and, like any offense the table cannot
+an anniversary ±1 day is ambiguous and, like any offense the table cannot
 classify, yields "unknown" so the engine raises REVIEW instead of guessing.
 """
 

@@ -1,6 +1,6 @@
 """TRUTH Act duties (Gov. Code §7283.1) and their CDCR counterpart (§7284.10(a)).
 
-The statute sets no hour deadline, so each duty has two instants (LAW.md §3.2):
+The statute sets no hour deadline, so each duty has two instants (`holdwatch law show`):
 - hard: ICE access (or, for the release notice, release or transfer) before the notice —
   a violation of the statute's order of events;
 - soft: a service level after the trigger (default 24 h, borrowed from SB 1364 (2020),
@@ -150,7 +150,7 @@ def cdcr_copy_rule(ctx: Context, out: Out) -> None:
 
 
 def _contradiction(ctx: Context, out: Out, d: Detainer, notice: Notice | None) -> None:
-    """The agency said it would not comply, then gave ICE access anyway (LAW.md S01)."""
+    """The agency said it would not comply, then gave ICE access anyway (scenario S01)."""
     if notice is None or notice.intends_to_comply is not False:
         return
     access = [a for a in _ice_access(ctx, notice.at) if "criminal" not in a[1]]

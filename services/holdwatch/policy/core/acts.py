@@ -32,7 +32,7 @@ def review_act(
 
 
 def current_request(ctx: Context, contact: IceContact) -> str | None:
-    """The notification request this contact answers, if one was current (LAW.md S35)."""
+    """The notification request this contact answers, if one was current (scenario S35)."""
     t = contact.at
     candidates = [
         d

@@ -2,7 +2,7 @@
 
 - GONZALEZ_DB_ONLY: only the database box checked (Gonzalez v. ICE). A violation by ICE
   only when issued from the Central District of California while the 2019 injunction
-  stood; an advisory otherwise (LAW.md §5).
+  stood; an advisory otherwise (dates configurable).
 - NO_ADMIN_WARRANT: no I-200/I-205 with the detainer (ICE Policy 10074.2).
 - NO_JUDICIAL_WARRANT: where the law makes a judicial warrant the condition for holding
   or transferring, tell the defender early that no judge has authorized either.

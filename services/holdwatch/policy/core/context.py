@@ -70,12 +70,12 @@ class Context:
         return t if t is not None and t <= self.as_of else None
 
     def effective_receipt(self, d: Detainer) -> datetime:
-        """A detainer that arrived before its booking takes effect at the booking (§8.4)."""
+        """A detainer that arrived before its booking takes effect at the booking."""
         booking = self.state.booking
         return max(d.received_at, booking.booked_at) if booking else d.received_at
 
     def is_stale(self, d: Detainer) -> bool:
-        """Lodged for an earlier custody episode and carried into this one (LAW.md S35)."""
+        """Lodged for an earlier custody episode and carried into this one (scenario S35)."""
         booking = self.state.booking
         if booking is None:
             return False

@@ -1,7 +1,7 @@
 """DATA_QUALITY and scope REVIEW: facts the engine will not silently guess past.
 
-Stale detainers carried into a new custody episode (LAW.md S35), events the fold could not
-reconcile, offsets that contradict the jail's zone (§8.3), a booking record that never
+Stale detainers carried into a new custody episode (scenario S35), events the fold could not
+reconcile, offsets that contradict the jail's zone, a booking record that never
 arrived, and acts outside the dates a profile is in force. (A conviction a jurisdiction's
 offense table cannot classify is that jurisdiction's question: `policy.ca.offense_review`.)
 """

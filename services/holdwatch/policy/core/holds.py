@@ -2,9 +2,9 @@
 HOLD_AFTER_CANCEL, under the profile's hold regime (criteria come from its jurisdiction).
 
 The hold starts at RE (or when the first detainer takes effect, if later) and lasts while
-the person stays in custody with no new local basis (§7282(b); LAW.md §8.1–8.2). A judicial
+the person stays in custody with no new local basis (Cal. Gov. Code §7282(b)). A judicial
 warrant received during the hold starts a lawful basis from its receipt; it does not cure
-what came before (§8.4). Any custody past RE that rests on a detainer is a new seizure:
+what came before. Any custody past RE that rests on a detainer is a new seizure:
 there is no de minimis threshold, only an optional alerting grace.
 """
 

@@ -37,7 +37,8 @@ class LocalPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    """Deployment-tunable readings of the law; every default is documented in LAW.md."""
+    """Deployment-tunable readings of the law; each default is explained beside it, and
+    `holdwatch law show` prints those counsel needs."""
 
     #: TRUTH Act soft service level (policy, from SB 1364 (2020), which was not enacted).
     truth_sla: timedelta = timedelta(hours=24)
@@ -67,7 +68,7 @@ class Profile:
     hold_regime: HoldRegime
     hold_citation: str
     effective_to: date | None = None
-    #: two-letter state whose holidays may also count in legacy windows (§8.3).
+    #: two-letter state whose holidays may also count in legacy windows.
     state: str | None = None
     #: the law makes a judicial warrant the condition for holding or transferring.
     judicial_warrant_condition: bool = False

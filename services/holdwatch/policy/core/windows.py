@@ -1,4 +1,4 @@
-"""How long a detainer may hold, and until when: the form decides (LAW.md §4.2, §8.3).
+"""How long a detainer may hold, and until when: the form decides.
 
 The cap is the smallest of the form's printed window, state law and 8 C.F.R. §287.7(d).
 The I-247A counts 48 elapsed hours (in UTC); the legacy I-247 and the regulation count 48

@@ -2,7 +2,7 @@
 
 A jail *must* honor a detainer (a)(1) and tell the person they are held on it (a)(2),
 unless the person proves citizenship or lawful status (b). Releasing someone without
-honoring the detainer is a state-compliance finding, not a federal violation (LAW.md S23).
+honoring the detainer is a state-compliance finding, not a federal violation (scenario S23).
 """
 
 from __future__ import annotations
