@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from holdwatch.domain.findings import Code, Finding, Kind
 
@@ -40,12 +40,15 @@ class Comparison(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    profile_a: str
-    profile_b: str
-    as_of: AwareDatetime
-    only_a: tuple[Entry, ...]
-    only_b: tuple[Entry, ...]
-    moved: tuple[Entry, ...]
+    profile_a: str = Field(description="the profile of --profile, as given")
+    profile_b: str = Field(description="the profile of --compare, as given")
+    as_of: AwareDatetime = Field(description="the instant both were judged as of")
+    only_a: tuple[Entry, ...] = Field(description="findings only under A (`b` is null)")
+    only_b: tuple[Entry, ...] = Field(description="findings only under B (`a` is null)")
+    moved: tuple[Entry, ...] = Field(
+        description="the same code for the same booking and detainer under both, at another "
+        "instant, end, duration or kind (both sides)"
+    )
 
     @property
     def empty(self) -> bool:
