@@ -182,3 +182,19 @@ def test_an_unknown_compare_profile_is_one_line_naming_it_exit_2(spec: str, name
     (line,) = run.stderr.splitlines()
     assert line.startswith("holdwatch audit: --compare: ")
     assert named in line
+
+
+def test_the_readme_excerpt_is_real_output() -> None:
+    """README's what-if example is this command's output, character for character."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### What-if: `--compare`") :]
+    block = section[section.index("```console\n") + len("```console\n") :]
+    block = block[: block.index("```\n")]
+    command, _, shown = block.partition("--format table\n")
+    assert "--profile ca-sb54 --compare tx-sb4" in command
+    run = holdwatch(
+        "audit", str(SCENARIOS / "S17b.jsonl"), "--profile", "ca-sb54", "--compare", "tx-sb4",
+        "--as-of", S17B_AS_OF, "--format", "table",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert shown == run.stdout

@@ -27,6 +27,8 @@ from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
+from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
+from holdwatch.app.report_compare import compare_reports
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
@@ -142,15 +144,13 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
 
 def _profiles(args: argparse.Namespace) -> list[Rulebook]:
-    """`--profile`, then `--compare` if given; an unknown one raises naming its option."""
-    out = []
-    for option, spec in (("--profile", args.profile), ("--compare", args.compare)):
-        if spec is None:
-            continue
+    """`--profile`, then `--compare` if given; an unknown `--compare` raises naming it."""
+    out = [resolve(args.profile)]
+    if args.compare is not None:
         try:
-            out.append(resolve(spec))
+            out.append(resolve(args.compare))
         except ValueError as exc:
-            raise ValueError(f"{option}: {exc}") from exc
+            raise ValueError(f"--compare: {exc}") from exc
     return out
 
 
@@ -299,17 +299,30 @@ def _report(args: argparse.Namespace) -> int:
     period = Period(args.start, args.end)
     as_of = args.as_of or datetime.now(UTC)
     if args.events is None:
+        if args.compare:
+            print("holdwatch report: --compare needs --events", file=sys.stderr)
+            return EXIT_BAD_INPUT
         report = asyncio.run(live_report(_settings(args), as_of, period))
     else:
         if not args.profile:
             print("holdwatch report: --events needs --profile", file=sys.stderr)
             return EXIT_BAD_INPUT
         try:
-            with args.events.open("rb") as handle:
-                report = from_lines(handle, resolve(args.profile), as_of, period)
+            profiles = _profiles(args)
+        except ValueError as exc:
+            print(f"holdwatch report: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            lines = args.events.read_bytes().splitlines()
+            reports = [from_lines(lines, p, as_of, period) for p in profiles]
         except (OSError, ValueError) as exc:
             print(f"holdwatch report: {args.events}: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        if args.compare:
+            what_if = compare_reports(*reports)
+            sys.stdout.write(COMPARE_RENDERERS[args.format](what_if))
+            return 0
+        (report,) = reports
     sys.stdout.write(RENDERERS[args.format](report))
     return 0
 
