@@ -1,5 +1,5 @@
 """The compliance report as Markdown (to read and publish), CSV (one row per agency,
-facility and measure, for spreadsheets) and HTML (a page the API serves).
+facility and measure, for spreadsheets), HTML (a page the API serves) and JSON (as the API's).
 
 Facility names, agency ids and recorded legal bases are producers' text, so every cell is
 made inert for where it goes: HTML-escaped (HTML, and Markdown, which passes HTML
@@ -12,9 +12,13 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from pydantic import TypeAdapter
 
 from holdwatch.app.report import Report, Tally
 
@@ -144,4 +148,26 @@ def html_page(r: Report) -> str:
     return "".join(parts)
 
 
-RENDERERS = {"md": markdown, "csv": csv_text, "html": html_page}
+_INSTANT: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
+def json_text(r: Report) -> str:
+    """The shape of the API's JSON report (`/api/v1/report?format=json`)."""
+    doc = {
+        "start": _INSTANT.dump_python(r.period.start, mode="json"),
+        "end": _INSTANT.dump_python(r.period.end, mode="json"),
+        "policy": r.profile,
+        "rows": [
+            {
+                "agency": agency,
+                "facility": facility,
+                "measures": [{"section": s, "item": i, "value": v} for s, i, v in measures(t)],
+            }
+            for (agency, facility), t in sorted(r.rows.items())
+        ],
+        "scope": [{"section": "scope", "item": k, "value": v} for k, v in scope_lines(r)],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+RENDERERS = {"md": markdown, "csv": csv_text, "html": html_page, "json": json_text}

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from holdwatch.app.compare import Comparison
 from holdwatch.domain.events import EVENT_MODELS, Event
 from holdwatch.domain.findings import Finding
 from holdwatch.domain.instants import OFFSET_PATTERN
@@ -43,13 +44,15 @@ def _schema(model: Any, name: str) -> dict[str, Any]:
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """File name → schema: one per event type, the event union, and the finding."""
+    """File name → schema: one per event type, the event union, the finding, and
+    `audit --compare`'s output."""
     out: dict[str, dict[str, Any]] = {}
     for model in EVENT_MODELS:
         event_type = model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
         out[f"events/{event_type}.json"] = _schema(model, f"events/{event_type}.json")
     out["event.json"] = _schema(Event, "event.json")
     out["finding.json"] = _schema(Finding, "finding.json")
+    out["comparison.json"] = _schema(Comparison, "comparison.json")
     return out
 
 

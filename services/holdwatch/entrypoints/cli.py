@@ -20,12 +20,15 @@ from rich.console import Console
 from rich.progress import Progress
 
 from holdwatch.adapters.embedded import connected
-from holdwatch.app.audit import AuditInputError, audit_isolated
+from holdwatch.app.audit import AuditInputError, audit_each
+from holdwatch.app.compare import Comparison, compare
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
+from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
+from holdwatch.app.report_compare import compare_reports
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
@@ -33,7 +36,8 @@ from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints import law
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
-from holdwatch.entrypoints.table import render_table
+from holdwatch.entrypoints.table import render_comparison, render_table
+from holdwatch.policy.core.rulebook import Rulebook
 from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
@@ -65,14 +69,21 @@ def _import_parser(im: argparse.ArgumentParser) -> None:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="holdwatch", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    a = sub.add_parser("audit", help="evaluate a JSONL history offline and print findings")
+def _audit_parser(a: argparse.ArgumentParser) -> None:
     a.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
     a.add_argument("--profile", required=True, help="e.g. ca-sb54, ca-sb54+lasd-2020, us-federal")
     a.add_argument("--as-of", type=_instant, default=None, help="evaluation instant (default: now)")
     a.add_argument("--format", choices=("json", "table"), default="json")
+    a.add_argument(
+        "--compare", metavar="PROFILE", help="what-if: judge under PROFILE too, print differences"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="holdwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    audit_help = "evaluate a JSONL history offline and print findings"
+    _audit_parser(sub.add_parser("audit", help=audit_help))
     m = sub.add_parser("monitor", help="judge the live event stream (settings: HOLDWATCH_*)")
     m.add_argument("--agencies", type=Path, help="agency → profile TOML (HOLDWATCH_AGENCIES_FILE)")
     m.add_argument("--port", type=int, help="HTTP port for /metrics (HOLDWATCH_HTTP_PORT)")
@@ -86,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--events", type=Path, help="a JSONL history instead of the live Redis")
     r.add_argument("--profile", help="with --events: the profile that judges it")
     r.add_argument("--as-of", type=_instant, default=None, help="evaluation instant")
-    r.add_argument("--format", choices=("md", "csv", "html"), default="md")
+    r.add_argument("--format", choices=("md", "csv", "html", "json"), default="md")
+    r.add_argument("--compare", metavar="PROFILE", help="with --events: each measure under both")
     dm = sub.add_parser("demo", help="everything, on simulated jails: one command to see it")
     dm.add_argument("--backfill-days", type=float, default=7.0)
     dm.add_argument("--live-hours", type=float, default=24.0)
@@ -131,29 +143,54 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
         sys.stdout.write(render_table(findings))
 
 
+def _profiles(args: argparse.Namespace) -> list[Rulebook]:
+    """`--profile`, then `--compare` if given; an unknown `--compare` raises naming it."""
+    out = [resolve(args.profile)]
+    if args.compare is not None:
+        try:
+            out.append(resolve(args.compare))
+        except ValueError as exc:
+            raise ValueError(f"--compare: {exc}") from exc
+    return out
+
+
 def _audit(args: argparse.Namespace) -> int:
     try:
-        profile = resolve(args.profile)
+        profiles = _profiles(args)
     except ValueError as exc:
         print(f"holdwatch audit: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     as_of = args.as_of or datetime.now(UTC)
     try:
         if str(args.file) == "-":
-            result = audit_isolated(sys.stdin.buffer, profile, as_of)
+            results = audit_each(sys.stdin.buffer, profiles, as_of)
         else:
             with args.file.open("rb") as handle:
-                result = audit_isolated(handle, profile, as_of)
+                results = audit_each(handle, profiles, as_of)
     except OSError as exc:
         print(f"holdwatch audit: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except AuditInputError as exc:
         print(f"holdwatch audit: {args.file}: unreadable input\n{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    _print_findings(result.findings, args.format)
-    for skipped in result.skipped:
-        print(f"holdwatch audit: {skipped}", file=sys.stderr)
-    return EXIT_SKIPPED if result.skipped else 0
+    if args.compare is None:
+        _print_findings(results[0].findings, args.format)
+    else:
+        a, b = results
+        specs = (args.profile.strip(), args.compare.strip())
+        _print_comparison(compare(a.findings, b.findings, *specs, as_of), args.format)
+    skipped = list(dict.fromkeys(str(s) for r in results for s in r.skipped))
+    for line in skipped:
+        print(f"holdwatch audit: {line}", file=sys.stderr)
+    return EXIT_SKIPPED if skipped else 0
+
+
+def _print_comparison(comparison: Comparison, fmt: str) -> None:
+    if fmt == "json":
+        json.dump(comparison.model_dump(mode="json"), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_comparison(comparison))
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -262,17 +299,30 @@ def _report(args: argparse.Namespace) -> int:
     period = Period(args.start, args.end)
     as_of = args.as_of or datetime.now(UTC)
     if args.events is None:
+        if args.compare:
+            print("holdwatch report: --compare needs --events", file=sys.stderr)
+            return EXIT_BAD_INPUT
         report = asyncio.run(live_report(_settings(args), as_of, period))
     else:
         if not args.profile:
             print("holdwatch report: --events needs --profile", file=sys.stderr)
             return EXIT_BAD_INPUT
         try:
-            with args.events.open("rb") as handle:
-                report = from_lines(handle, resolve(args.profile), as_of, period)
+            profiles = _profiles(args)
+        except ValueError as exc:
+            print(f"holdwatch report: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        try:
+            lines = args.events.read_bytes().splitlines()
+            reports = [from_lines(lines, p, as_of, period) for p in profiles]
         except (OSError, ValueError) as exc:
             print(f"holdwatch report: {args.events}: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        if args.compare:
+            what_if = compare_reports(*reports)
+            sys.stdout.write(COMPARE_RENDERERS[args.format](what_if))
+            return 0
+        (report,) = reports
     sys.stdout.write(RENDERERS[args.format](report))
     return 0
 
