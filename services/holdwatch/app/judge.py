@@ -119,7 +119,11 @@ def _wake(
     future_events = [e.time for e in history.events.values() if e.time > as_of]
     dues = [d.at for d in evaluation.deadlines] + future_events
     warnings = [w for d in ahead if d.hold and (w := warning_at(d, profile)) > as_of]
-    return Wake(min(dues, default=None), min(warnings, default=None))
+    # by instant: two times of one zone compare by their wall-clock reading (engine.py)
+    return Wake(
+        min(dues, key=datetime.timestamp, default=None),
+        min(warnings, key=datetime.timestamp, default=None),
+    )
 
 
 def _custody(
@@ -147,5 +151,5 @@ def _custody(
         facility=booking.facility,
         profile=profile.label,
         detainers=detainers,
-        hold_deadline=min(overdue or ahead, default=None),
+        hold_deadline=min(overdue or ahead, key=datetime.timestamp, default=None),
     )

@@ -38,6 +38,10 @@ def evaluate(state: CustodyState, rulebook: Rulebook, as_of: datetime) -> Evalua
         rule(out.ctx, out)
     if not (out.findings or out.deadlines):
         return _NOTHING  # most bookings: no immigration contact, no data problem
-    findings = sorted(out.findings, key=lambda f: (f.violation_at, f.code, f.finding_id))
-    deadlines = sorted(out.deadlines, key=lambda d: (d.at, d.code))
+    # By instant, not by reading: Python compares two times of one zone by their wall-clock
+    # reading, which puts 01:10 after a fall-back before the 01:30 that came an hour earlier.
+    findings = sorted(
+        out.findings, key=lambda f: (f.violation_at.timestamp(), f.code, f.finding_id)
+    )
+    deadlines = sorted(out.deadlines, key=lambda d: (d.at.timestamp(), d.code))
     return Evaluation(tuple(findings), tuple(deadlines))
