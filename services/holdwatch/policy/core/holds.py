@@ -113,6 +113,7 @@ def _after_cancel(ctx: Context, out: Out, hold: Hold, since: datetime) -> None:
             f"{ctx.local(since)}, but the jail kept custody {_held_text(ctx, hold, since)}."
         ),
         evidence=[*hold.evidence, *(d.cancel_event_id or "" for d in cancelled)],
+        act_at=hold.start,
     )
 
 
@@ -123,7 +124,7 @@ def _barred(ctx: Context, out: Out, hold: Hold) -> None:
         return
     if _too_short(ctx, hold, hold.start):
         grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
-        out.deadline(grace_ends, "HOLD_BARRED", RULE, "grace ends")
+        out.deadline(grace_ends, "HOLD_BARRED", RULE, "grace ends", act_at=hold.start)
         return
     d = active[0]
     out.finding(
@@ -143,6 +144,7 @@ def _barred(ctx: Context, out: Out, hold: Hold) -> None:
             "This law bars detaining anyone on the basis of an immigration hold request."
         ),
         evidence=hold.evidence,
+        act_at=hold.start,
     )
 
 
@@ -173,6 +175,7 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
                 f"the hold on detainer {d.detainer_id} reaches its limit: {deadline.window.why}",
                 hold=True,
                 detainer_id=d.detainer_id,
+                act_at=hold.start,
             )
         return
     alternatives = tuple(
@@ -209,6 +212,7 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
             )
         ),
         evidence=hold.evidence,
+        act_at=hold.start,
         calendar_ambiguous=calendar_ambiguous,
         alternatives=alternatives,
     )
@@ -239,6 +243,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
                 f"the criteria that allowed a hold is unclear: {outcome.text}."
             ),
             evidence=hold.evidence,
+            act_at=hold.start,
         )
         return
     if _too_short(ctx, hold, hold.start):
@@ -259,6 +264,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
             f"The jail kept custody {_held_text(ctx, hold, hold.start)}."
         ),
         evidence=hold.evidence,
+        act_at=hold.start,
     )
 
 
@@ -283,6 +289,7 @@ def _scheduled(ctx: Context, out: Out) -> None:
         f"hold limit if the person is released as scheduled: {deadline.window.why}",
         hold=True,
         detainer_id=d.detainer_id,
+        act_at=at,
     )
 
 
