@@ -138,6 +138,37 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
         "S40", "ca-sb54", "2025-06-05T00:00:00-07:00",
         [("HOLD_BARRED", "2025-06-03T11:00:00-07:00", 22 * H)],
     ),
+    # Texas across SB 8's start (2026-01-01 00:00 CST): the hold is judged at its start
+    (
+        "TX8a", "tx-sb4", "2026-01-04T00:00:00-06:00",
+        [("HOLD_OVER_WINDOW", "2026-01-02T23:59:00-06:00", 9 * H + 60)],
+    ),
+    (
+        "TX8b", "tx-sb4", "2026-01-04T00:00:00-06:00",
+        [("HOLD_OVER_WINDOW", "2026-01-03T00:00:00-06:00", 9 * H)],
+    ),
+    (
+        "TX8c", "tx-sb4", "2026-01-02T00:00:00-06:00",
+        [("STATE_DUTY_NOT_HONORED", "2025-12-31T23:59:00-06:00", None)],
+    ),
+    (
+        "TX8d", "tx-sb4", "2026-01-02T00:00:00-06:00",
+        [("STATE_DUTY_NOT_HONORED", "2026-01-01T00:00:00-06:00", None)],
+    ),
+]  # fmt: skip
+
+#: The version a finding names, and the evidence level of the rule it applied:
+#: (fixture, profile, as_of, code, version, evidence level).
+VERSIONS: list[tuple[str, str, str, str, str, str | None]] = [
+    ("S23", "tx-sb4", "2025-09-13T00:00:00-05:00", "STATE_DUTY_NOT_HONORED", "tx-sb4@2017-09-01", "verified"),
+    ("S25", "tx-sb4", "2025-12-27T00:00:00-06:00", "HOLD_OVER_WINDOW", "tx-sb4@2017-09-01", "verified"),
+    # the window ends in 2026, but the hold began under SB 4 alone
+    ("TX8a", "tx-sb4", "2026-01-04T00:00:00-06:00", "HOLD_OVER_WINDOW", "tx-sb4@2017-09-01", "verified"),
+    ("TX8b", "tx-sb4", "2026-01-04T00:00:00-06:00", "HOLD_OVER_WINDOW", "tx-sb4@2026-01-01", "verified"),
+    ("TX8c", "tx-sb4", "2026-01-02T00:00:00-06:00", "STATE_DUTY_NOT_HONORED", "tx-sb4@2017-09-01", "verified"),
+    ("TX8d", "tx-sb4", "2026-01-02T00:00:00-06:00", "STATE_DUTY_NOT_HONORED", "tx-sb4@2026-01-01", "verified"),
+    ("S01", "ca-sb54", "2025-04-10T00:00:00-07:00", "HOLD_BARRED", "ca-sb54@2018-01-01", "verified"),
+    ("S11", "ca-sb54", "2025-02-05T00:00:00-08:00", "USC_CLAIM", "ca-sb54@2018-01-01", "secondary"),
 ]  # fmt: skip
 
 
@@ -158,6 +189,22 @@ def test_scenario(name: str, profile: str, as_of: str, expected: list[Expect]) -
     violations = {(f.code, f.violation_at) for f in findings if f.kind == "violation"}
     wanted = {(c, datetime.fromisoformat(i)) for c, i, _ in expected}
     assert violations <= wanted, f"{name}: unexpected violations {violations - wanted}"
+
+
+@pytest.mark.parametrize(("name", "profile", "as_of", "code", "version", "level"), VERSIONS)
+def test_a_finding_names_the_version_in_force_at_its_act(
+    name: str, profile: str, as_of: str, code: str, version: str, level: str | None
+) -> None:
+    found = [f for f in run(name, profile, as_of) if f.code == code]
+    assert found, f"{name}: no {code}"
+    assert {(f.policy, f.evidence_level) for f in found} == {(version, level)}
+
+
+def test_one_booking_across_a_version_start_is_judged_once_per_act() -> None:
+    findings = run("TX8b", "tx-sb4", "2026-01-04T00:00:00-06:00")
+    ids = [f.finding_id for f in findings]
+    assert len(ids) == len(set(ids))
+    assert {f.policy for f in findings} == {"tx-sb4@2026-01-01"}
 
 
 def test_s20_reports_the_state_calendar_reading() -> None:
