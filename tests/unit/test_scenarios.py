@@ -155,6 +155,58 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
         "TX8d", "tx-sb4", "2026-01-02T00:00:00-06:00",
         [("STATE_DUTY_NOT_HONORED", "2026-01-01T00:00:00-06:00", None)],
     ),
+    # Washington (Keep Washington Working): holds barred; release dates, hand-overs, 287(g)
+    (
+        "WA1", "wa-kww", "2025-03-06T00:00:00-08:00",
+        [
+            ("WSO_287G_BARRED", "2025-03-04T09:00:00-08:00", None),
+            ("NOTIFY_UNAUTHORIZED", "2025-03-05T09:00:00-08:00", None),
+            ("HOLD_BARRED", "2025-03-05T10:00:00-08:00", 4 * H),
+            ("TRANSFER_UNAUTHORIZED", "2025-03-05T14:00:00-08:00", None),
+        ],
+    ),
+    ("WA2", "wa-kww", "2025-11-03T00:00:00-08:00", [("HOLD_BARRED", "2025-11-02T00:30:00-07:00", 2 * H)]),
+    (
+        "WA3a", "wa-kww", "2019-05-23T00:00:00-07:00",
+        [
+            ("REVIEW", "2019-05-20T23:59:00-07:00", None),  # booked before the Act
+            ("HOLD_BARRED", "2019-05-22T05:59:00-07:00", H + 60),
+        ],
+    ),
+    ("WA3b", "wa-kww", "2019-05-23T00:00:00-07:00", [("HOLD_BARRED", "2019-05-22T06:00:00-07:00", H)]),
+    # Oregon (Sanctuary Promise); OR1 across the spring-forward night
+    (
+        "OR1", "or-sanctuary", "2026-03-09T00:00:00-07:00",
+        [
+            ("NOTIFY_UNAUTHORIZED", "2026-03-07T12:00:00-08:00", None),
+            ("HOLD_BARRED", "2026-03-08T01:30:00-08:00", H),
+            ("TRANSFER_UNAUTHORIZED", "2026-03-08T03:30:00-07:00", None),
+        ],
+    ),
+    (
+        "OR2a", "or-sanctuary", "2021-07-21T00:00:00-07:00",
+        [
+            ("REVIEW", "2021-07-18T23:59:00-07:00", None),
+            ("HOLD_BARRED", "2021-07-20T05:59:00-07:00", H + 60),
+        ],
+    ),
+    ("OR2b", "or-sanctuary", "2021-07-21T00:00:00-07:00", [("HOLD_BARRED", "2021-07-20T06:00:00-07:00", H)]),
+    ("OR3", "or-sanctuary", "2025-05-07T00:00:00-07:00", []),  # a federal judge's warrant
+    # Illinois (TRUST Act, Way Forward Act) and Cook County
+    ("IL29", "il-trust", "2025-05-07T00:00:00-05:00", []),  # LAW.md S29
+    (
+        "IL22", "il-trust+cook-county", "2026-01-13T00:00:00-06:00",
+        [
+            ("HOLD_BARRED", "2026-01-12T11:00:00-06:00", 20 * 60),
+            ("TRANSFER_UNAUTHORIZED", "2026-01-12T11:20:00-06:00", None),
+        ],
+    ),
+    ("IL23", "il-trust+cook-county", "2026-02-05T00:00:00-06:00", [("NOTIFY_UNAUTHORIZED", "2026-02-03T10:05:00-06:00", None)]),
+    ("IL2", "il-trust", "2025-11-03T00:00:00-06:00", [("HOLD_BARRED", "2025-11-02T00:30:00-05:00", 2 * H)]),
+    ("IL4a", "il-trust", "2022-01-03T00:00:00-06:00", []),  # told the minute before 2022
+    ("IL4b", "il-trust", "2022-01-03T00:00:00-06:00", [("NOTIFY_UNAUTHORIZED", "2022-01-01T00:00:00-06:00", None)]),
+    ("IL5a", "il-trust", "2022-01-03T00:00:00-06:00", []),
+    ("IL5b", "il-trust", "2022-01-03T00:00:00-06:00", [("WSO_287G_BARRED", "2022-01-01T00:00:00-06:00", None)]),
 ]  # fmt: skip
 
 #: The version a finding names, and the evidence level of the rule it applied:
@@ -168,6 +220,14 @@ VERSIONS: list[tuple[str, str, str, str, str, str | None]] = [
     ("TX8c", "tx-sb4", "2026-01-02T00:00:00-06:00", "STATE_DUTY_NOT_HONORED", "tx-sb4@2017-09-01", "verified"),
     ("TX8d", "tx-sb4", "2026-01-02T00:00:00-06:00", "STATE_DUTY_NOT_HONORED", "tx-sb4@2026-01-01", "verified"),
     ("S01", "ca-sb54", "2025-04-10T00:00:00-07:00", "HOLD_BARRED", "ca-sb54@2018-01-01", "verified"),
+    ("WA1", "wa-kww", "2025-03-06T00:00:00-08:00", "HOLD_BARRED", "wa-kww@2019-05-21", "secondary"),
+    ("WA1", "wa-kww", "2025-03-06T00:00:00-08:00", "TRANSFER_UNAUTHORIZED", "wa-kww@2019-05-21", "inferred"),
+    ("OR1", "or-sanctuary", "2026-03-09T00:00:00-07:00", "HOLD_BARRED", "or-sanctuary@2021-07-19", "verified"),
+    ("OR1", "or-sanctuary", "2026-03-09T00:00:00-07:00", "TRANSFER_UNAUTHORIZED", "or-sanctuary@2021-07-19", "inferred"),
+    ("IL2", "il-trust", "2025-11-03T00:00:00-06:00", "HOLD_BARRED", "il-trust@2022-01-01", "verified"),
+    ("IL4b", "il-trust", "2022-01-03T00:00:00-06:00", "NOTIFY_UNAUTHORIZED", "il-trust@2022-01-01", "secondary"),
+    ("IL5b", "il-trust", "2022-01-03T00:00:00-06:00", "WSO_287G_BARRED", "il-trust@2022-01-01", "secondary"),
+    ("IL22", "il-trust+cook-county", "2026-01-13T00:00:00-06:00", "HOLD_BARRED", "il-trust+cook-county@2022-01-01", "verified"),
     ("S11", "ca-sb54", "2025-02-05T00:00:00-08:00", "USC_CLAIM", "ca-sb54@2018-01-01", "secondary"),
 ]  # fmt: skip
 
@@ -205,6 +265,38 @@ def test_one_booking_across_a_version_start_is_judged_once_per_act() -> None:
     ids = [f.finding_id for f in findings]
     assert len(ids) == len(set(ids))
     assert {f.policy for f in findings} == {"tx-sb4@2026-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("name", "profile", "as_of", "in_scope"),
+    [
+        ("WA3a", "wa-kww", "2019-05-23T00:00:00-07:00", False),
+        ("WA3b", "wa-kww", "2019-05-23T00:00:00-07:00", True),
+        ("OR2a", "or-sanctuary", "2021-07-21T00:00:00-07:00", False),
+        ("OR2b", "or-sanctuary", "2021-07-21T00:00:00-07:00", True),
+    ],
+)
+def test_a_booking_the_minute_before_a_law_starts_is_flagged_out_of_scope(
+    name: str, profile: str, as_of: str, in_scope: bool
+) -> None:
+    scope = [f for f in run(name, profile, as_of) if f.rule == "scope"]
+    assert (not scope) is in_scope
+
+
+def test_the_cook_county_overlay_is_cited_with_state_law() -> None:
+    for name, as_of, code in [
+        ("IL22", "2026-01-13T00:00:00-06:00", "TRANSFER_UNAUTHORIZED"),
+        ("IL23", "2026-02-05T00:00:00-06:00", "NOTIFY_UNAUTHORIZED"),
+    ]:
+        (f,) = [f for f in run(name, "il-trust+cook-county", as_of) if f.code == code]
+        assert f.citation == "5 ILCS 805/15(a); Cook County Code §46-37"
+        (plain,) = [f for f in run(name, "il-trust", as_of) if f.code == code]
+        assert plain.citation == "5 ILCS 805/15(a)"
+
+
+def test_cook_county_applies_only_to_illinois() -> None:
+    with pytest.raises(ValueError, match="applies only to il-trust"):
+        resolve("wa-kww+cook-county")
 
 
 def test_s20_reports_the_state_calendar_reading() -> None:

@@ -40,16 +40,16 @@ Subject = Literal[
 RULES: dict[str, frozenset[str]] = {
     "hold": frozenset({"barred", "judicial_warrant", "criteria", "window", "no_state_authority"}),
     "honor_detainer": frozenset({"required"}),
-    "inform": frozenset({"required"}),
+    "inform": frozenset({"required", "status_rights"}),
     "release_notification": frozenset({"allowed", "criteria", "barred"}),
     "personal_information": frozenset({"allowed", "public_only"}),
     "transfer": frozenset({"allowed", "judicial_warrant", "judicial_warrant_or_criteria"}),
-    "interview": frozenset({"allowed", "written_consent"}),
+    "interview": frozenset({"allowed", "written_consent", "court_order_or_consent"}),
     "request_copy": frozenset({"required"}),
     "release_notice": frozenset({"required"}),
     "agreement_287g": frozenset({"banned", "allowed", "required"}),
     "civil_warrant_arrest": frozenset({"banned"}),
-    "reporting": frozenset({"annual"}),
+    "reporting": frozenset({"annual", "monthly"}),
     "advisory": frozenset({"flag"}),
 }
 _HOLD_REGIME: dict[str, HoldRegime] = {
