@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import re
 from datetime import date
 
 import pytest
@@ -203,3 +204,36 @@ def test_a_law_the_engine_cannot_run_says_so() -> None:
     )
     with pytest.raises(ValueError, match="no hold regime 'no_state_authority'"):
         profile_of(lunn)
+
+
+@pytest.mark.parametrize(
+    ("owner", "duty"), _duties(), ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_a_duty_the_engine_does_not_check_says_so(owner: str, duty: Duty) -> None:
+    """A duty that requires or bars something and raises no code is marked, never silent."""
+    if duty.codes or duty.rule == "allowed":
+        return
+    assert re.search(r"REVIEW|[Nn]ot check|does not check", duty.text), owner
+
+
+@pytest.mark.parametrize("spec", sorted(BASES))
+def test_the_versions_the_engine_runs_tile_their_dates(spec: str) -> None:
+    profile = resolve(spec).profile
+    count = len(profile.editions) or 1
+    editions = [profile.at(i) for i in range(count)]
+    for before, after in itertools.pairwise(editions):
+        assert before.effective_to is not None
+        assert (after.version - before.effective_to).days == 1
+        assert profile.edition_index(before.effective_to) == editions.index(before)
+        assert profile.edition_index(after.version) == editions.index(after)
+    assert editions[-1].effective_to == profile.last_day
+    assert editions[0].version == profile.first_day
+
+
+@pytest.mark.parametrize("spec", sorted(BASES))
+def test_every_code_a_version_raises_has_an_evidence_level(spec: str) -> None:
+    profile = resolve(spec).profile
+    for i in range(len(profile.editions) or 1):
+        levels = dict(profile.at(i).evidence)
+        assert levels, spec
+        assert set(levels.values()) <= {"verified", "secondary", "inferred"}

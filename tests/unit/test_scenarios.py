@@ -260,6 +260,18 @@ def test_a_finding_names_the_version_in_force_at_its_act(
     assert {(f.policy, f.evidence_level) for f in found} == {(version, level)}
 
 
+@pytest.mark.parametrize(("name", "profile", "as_of", "expected"), CASES, ids=lambda v: str(v)[:20])
+def test_every_violation_and_advisory_carries_its_rule_s_evidence_level(
+    name: str, profile: str, as_of: str, expected: list[Expect]
+) -> None:
+    """Counsel sees which findings rest on secondary sources or on holdwatch's reading; only
+    a REVIEW of the data or of scope rests on no one duty."""
+    for f in run(name, profile, as_of):
+        if f.kind != "review":
+            assert f.evidence_level in ("verified", "secondary", "inferred"), (name, f.code)
+        assert f.policy.startswith(f"{profile}@"), (name, f.policy)
+
+
 def test_one_booking_across_a_version_start_is_judged_once_per_act() -> None:
     findings = run("TX8b", "tx-sb4", "2026-01-04T00:00:00-06:00")
     ids = [f.finding_id for f in findings]
