@@ -207,6 +207,20 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
     ("IL4b", "il-trust", "2022-01-03T00:00:00-06:00", [("NOTIFY_UNAUTHORIZED", "2022-01-01T00:00:00-06:00", None)]),
     ("IL5a", "il-trust", "2022-01-03T00:00:00-06:00", []),
     ("IL5b", "il-trust", "2022-01-03T00:00:00-06:00", [("WSO_287G_BARRED", "2022-01-01T00:00:00-06:00", None)]),
+    # New Jersey (Immigrant Trust Directive), LAW.md S30 and variants
+    ("NJ30", "nj-itd", "2025-06-12T00:00:00-04:00", [("HOLD_OVER_WINDOW", "2025-06-11T00:00:00-04:00", H)]),
+    ("NJ30b", "nj-itd", "2025-06-12T00:00:00-04:00", [("HOLD_OVER_WINDOW", "2025-06-11T00:00:00-04:00", H)]),
+    ("NJ30c", "nj-itd", "2025-06-12T00:00:00-04:00", [("HOLD_NOT_ELIGIBLE", "2025-06-10T15:00:00-04:00", 10 * H)]),
+    ("NJ30d", "nj-itd", "2025-06-12T00:00:00-04:00", [("REVIEW", "2025-06-10T15:00:00-04:00", None)]),
+    ("NJ31", "nj-itd", "2025-11-03T00:00:00-05:00", [("HOLD_OVER_WINDOW", "2025-11-02T00:00:00-04:00", 2 * H + 30 * 60)]),
+    (
+        "NJ32a", "nj-itd", "2018-12-01T00:00:00-05:00",
+        [
+            ("REVIEW", "2018-11-28T23:59:00-05:00", None),
+            ("HOLD_NOT_ELIGIBLE", "2018-11-30T15:59:00-05:00", 31 * 60),
+        ],
+    ),
+    ("NJ32b", "nj-itd", "2018-12-01T00:00:00-05:00", [("HOLD_NOT_ELIGIBLE", "2018-11-30T16:00:00-05:00", 30 * 60)]),
 ]  # fmt: skip
 
 #: The version a finding names, and the evidence level of the rule it applied:
@@ -227,6 +241,7 @@ VERSIONS: list[tuple[str, str, str, str, str, str | None]] = [
     ("IL2", "il-trust", "2025-11-03T00:00:00-06:00", "HOLD_BARRED", "il-trust@2022-01-01", "verified"),
     ("IL4b", "il-trust", "2022-01-03T00:00:00-06:00", "NOTIFY_UNAUTHORIZED", "il-trust@2022-01-01", "secondary"),
     ("IL5b", "il-trust", "2022-01-03T00:00:00-06:00", "WSO_287G_BARRED", "il-trust@2022-01-01", "secondary"),
+    ("NJ30", "nj-itd", "2025-06-12T00:00:00-04:00", "HOLD_OVER_WINDOW", "nj-itd@2018-11-29", "secondary"),
     ("IL22", "il-trust+cook-county", "2026-01-13T00:00:00-06:00", "HOLD_BARRED", "il-trust+cook-county@2022-01-01", "verified"),
     ("S11", "ca-sb54", "2025-02-05T00:00:00-08:00", "USC_CLAIM", "ca-sb54@2018-01-01", "secondary"),
 ]  # fmt: skip
@@ -286,6 +301,8 @@ def test_one_booking_across_a_version_start_is_judged_once_per_act() -> None:
         ("WA3b", "wa-kww", "2019-05-23T00:00:00-07:00", True),
         ("OR2a", "or-sanctuary", "2021-07-21T00:00:00-07:00", False),
         ("OR2b", "or-sanctuary", "2021-07-21T00:00:00-07:00", True),
+        ("NJ32a", "nj-itd", "2018-12-01T00:00:00-05:00", False),
+        ("NJ32b", "nj-itd", "2018-12-01T00:00:00-05:00", True),
     ],
 )
 def test_a_booking_the_minute_before_a_law_starts_is_flagged_out_of_scope(
@@ -304,6 +321,16 @@ def test_the_cook_county_overlay_is_cited_with_state_law() -> None:
         assert f.citation == "5 ILCS 805/15(a); Cook County Code §46-37"
         (plain,) = [f for f in run(name, "il-trust", as_of) if f.code == code]
         assert plain.citation == "5 ILCS 805/15(a)"
+
+
+def test_new_jersey_says_its_own_limit_bound_not_the_form() -> None:
+    (over,) = [
+        f
+        for f in run("NJ30", "nj-itd", "2025-06-12T00:00:00-04:00")
+        if f.code == "HOLD_OVER_WINDOW"
+    ]
+    assert "11:59 p.m." in over.citation
+    assert "until 11:59 p.m. on the day of release (before the form's window)" in over.explanation
 
 
 def test_cook_county_applies_only_to_illinois() -> None:

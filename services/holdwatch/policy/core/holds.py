@@ -17,7 +17,8 @@ from holdwatch.domain.findings import AlternativeDeadline, Code
 from holdwatch.domain.state import Detainer, Eligibility
 from holdwatch.domain.timecalc import shift
 from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out, duration_text
-from holdwatch.policy.core.windows import HoldDeadline, deadline_for, window_for
+from holdwatch.policy.core.criteria import HoldLimit
+from holdwatch.policy.core.windows import HoldDeadline, HoldWindow, deadline_for, window_for
 
 RULE = "hold"
 
@@ -155,12 +156,25 @@ def _governing(ctx: Context, active: list[Detainer], re: datetime) -> tuple[Deta
     return max(options, key=lambda o: o[1].at)
 
 
+def _capped(ctx: Context, deadline: HoldDeadline, re: datetime) -> HoldDeadline:
+    """The form's deadline, or the jurisdiction's own limit where that comes first."""
+    limit = ctx.criteria
+    if not isinstance(limit, HoldLimit):
+        return deadline
+    at, why = limit.limit(re, ctx.zone)
+    if at >= deadline.at:
+        return deadline
+    window = HoldWindow("elapsed", limit.limit_citation, f"{why} (before the form's window)")
+    return HoldDeadline(at, window, ())
+
+
 def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
     active = [d for d in hold.detainers if d.active_at(hold.start)]
     if not active:
         _after_cancel(ctx, out, hold, hold.start)
         return
     d, deadline = _governing(ctx, active, hold.span.at)
+    deadline = _capped(ctx, deadline, hold.span.at)
     cancel = _cancelled_at(active)
     end = hold.end or ctx.as_of
     if cancel is not None and cancel < end and cancel <= deadline.at:
@@ -282,6 +296,7 @@ def _scheduled(ctx: Context, out: Out) -> None:
         out.deadline(at, "HOLD_BARRED", f"{RULE}.scheduled", "scheduled release", hold=True)
         return
     d, deadline = _governing(ctx, active, at)
+    deadline = _capped(ctx, deadline, at)
     out.deadline(
         deadline.at,
         "HOLD_OVER_WINDOW",
