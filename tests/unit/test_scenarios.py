@@ -221,6 +221,37 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
         ],
     ),
     ("NJ32b", "nj-itd", "2018-12-01T00:00:00-05:00", [("HOLD_NOT_ELIGIBLE", "2018-11-30T16:00:00-05:00", 30 * 60)]),
+    # New York City: no hold or hand-over without a federal judge's warrant
+    (
+        "NY1", "ny-nyc", "2025-04-02T00:00:00-04:00",
+        [
+            ("HOLD_BARRED", "2025-04-01T10:00:00-04:00", 2 * H),
+            ("TRANSFER_UNAUTHORIZED", "2025-04-01T12:00:00-04:00", None),
+        ],
+    ),
+    ("NY2", "ny-nyc", "2025-04-02T00:00:00-04:00", []),
+    ("NY3", "ny-nyc", "2025-11-03T00:00:00-05:00", [("HOLD_BARRED", "2025-11-02T00:30:00-04:00", 2 * H)]),
+    (
+        "NY4a", "ny-nyc", "2014-11-16T00:00:00-05:00",
+        [("REVIEW", "2014-11-13T23:59:00-05:00", None), ("HOLD_BARRED", "2014-11-15T05:59:00-05:00", H + 60)],
+    ),
+    ("NY4b", "ny-nyc", "2014-11-16T00:00:00-05:00", [("HOLD_BARRED", "2014-11-15T06:00:00-05:00", H)]),
+    # Colorado: HB19-1124, then SB25-276
+    (
+        "CO1", "co-hb19-1124", "2025-03-11T00:00:00-06:00",
+        [
+            ("HOLD_BARRED", "2025-03-10T09:00:00-06:00", 2 * H),
+            ("TRANSFER_UNAUTHORIZED", "2025-03-10T11:00:00-06:00", None),
+        ],
+    ),
+    ("CO2", "co-hb19-1124", "2025-11-03T00:00:00-07:00", [("HOLD_BARRED", "2025-11-02T00:30:00-06:00", 2 * H)]),
+    ("CO3a", "co-hb19-1124", "2025-05-24T00:00:00-06:00", [("HOLD_BARRED", "2025-05-22T23:59:00-06:00", H + 60)]),
+    ("CO3b", "co-hb19-1124", "2025-05-24T00:00:00-06:00", [("HOLD_BARRED", "2025-05-23T00:00:00-06:00", H)]),
+    (
+        "CO4a", "co-hb19-1124", "2019-05-30T00:00:00-06:00",
+        [("REVIEW", "2019-05-27T23:59:00-06:00", None), ("HOLD_BARRED", "2019-05-29T05:59:00-06:00", H + 60)],
+    ),
+    ("CO4b", "co-hb19-1124", "2019-05-30T00:00:00-06:00", [("HOLD_BARRED", "2019-05-29T06:00:00-06:00", H)]),
 ]  # fmt: skip
 
 #: The version a finding names, and the evidence level of the rule it applied:
@@ -242,6 +273,11 @@ VERSIONS: list[tuple[str, str, str, str, str, str | None]] = [
     ("IL4b", "il-trust", "2022-01-03T00:00:00-06:00", "NOTIFY_UNAUTHORIZED", "il-trust@2022-01-01", "secondary"),
     ("IL5b", "il-trust", "2022-01-03T00:00:00-06:00", "WSO_287G_BARRED", "il-trust@2022-01-01", "secondary"),
     ("NJ30", "nj-itd", "2025-06-12T00:00:00-04:00", "HOLD_OVER_WINDOW", "nj-itd@2018-11-29", "secondary"),
+    ("NY1", "ny-nyc", "2025-04-02T00:00:00-04:00", "TRANSFER_UNAUTHORIZED", "ny-nyc@2014-11-14", "secondary"),
+    ("CO1", "co-hb19-1124", "2025-03-11T00:00:00-06:00", "HOLD_BARRED", "co-hb19-1124@2019-05-28", "verified"),
+    ("CO2", "co-hb19-1124", "2025-11-03T00:00:00-07:00", "HOLD_BARRED", "co-hb19-1124@2025-05-23", "verified"),
+    ("CO3a", "co-hb19-1124", "2025-05-24T00:00:00-06:00", "HOLD_BARRED", "co-hb19-1124@2019-05-28", "verified"),
+    ("CO3b", "co-hb19-1124", "2025-05-24T00:00:00-06:00", "HOLD_BARRED", "co-hb19-1124@2025-05-23", "verified"),
     ("IL22", "il-trust+cook-county", "2026-01-13T00:00:00-06:00", "HOLD_BARRED", "il-trust+cook-county@2022-01-01", "verified"),
     ("S11", "ca-sb54", "2025-02-05T00:00:00-08:00", "USC_CLAIM", "ca-sb54@2018-01-01", "secondary"),
 ]  # fmt: skip
@@ -303,6 +339,12 @@ def test_one_booking_across_a_version_start_is_judged_once_per_act() -> None:
         ("OR2b", "or-sanctuary", "2021-07-21T00:00:00-07:00", True),
         ("NJ32a", "nj-itd", "2018-12-01T00:00:00-05:00", False),
         ("NJ32b", "nj-itd", "2018-12-01T00:00:00-05:00", True),
+        ("NY4a", "ny-nyc", "2014-11-16T00:00:00-05:00", False),
+        ("NY4b", "ny-nyc", "2014-11-16T00:00:00-05:00", True),
+        ("CO4a", "co-hb19-1124", "2019-05-30T00:00:00-06:00", False),
+        ("CO4b", "co-hb19-1124", "2019-05-30T00:00:00-06:00", True),
+        # a hold across SB25-276's start: both versions are in force over the stay
+        ("CO3a", "co-hb19-1124", "2025-05-24T00:00:00-06:00", True),
     ],
 )
 def test_a_booking_the_minute_before_a_law_starts_is_flagged_out_of_scope(

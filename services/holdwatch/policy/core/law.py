@@ -35,6 +35,7 @@ Subject = Literal[
     "civil_warrant_arrest",
     "reporting",
     "advisory",  # what counsel is told to look at; no duty of the jail
+    "release_timing",  # how soon release must follow eligibility (no delay for ICE)
 ]
 #: What each subject's `rule` may say.
 RULES: dict[str, frozenset[str]] = {
@@ -51,6 +52,7 @@ RULES: dict[str, frozenset[str]] = {
     "civil_warrant_arrest": frozenset({"banned"}),
     "reporting": frozenset({"annual", "monthly"}),
     "advisory": frozenset({"flag"}),
+    "release_timing": frozenset({"no_immigration_delay"}),
 }
 _HOLD_REGIME: dict[str, HoldRegime] = {
     "barred": "zero",
