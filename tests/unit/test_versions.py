@@ -18,10 +18,12 @@ import pytest
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.custody import fold
 from holdwatch.domain.findings import Finding
+from holdwatch.policy.core.approaching import approaching
 from holdwatch.policy.core.engine import evaluate
 from holdwatch.policy.core.holds import hold_rule
 from holdwatch.policy.core.law import Duty, Law, Version, profile_of
 from holdwatch.policy.core.rulebook import SHARED, Rulebook
+from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from story import Story
@@ -127,3 +129,19 @@ def test_the_profile_names_its_latest_version_and_each_version_by_date() -> None
     assert profile.edition_index(date(2026, 3, 7)) == 0
     assert profile.edition_index(date(2026, 3, 8)) == 1
     assert profile.edition_index(date(2019, 1, 1)) == 0  # before the law: its first version
+
+
+def test_a_live_warning_names_the_version_in_force_when_it_is_given() -> None:
+    s = Story(agency="hcso", booking="V2", zone="America/Chicago")
+    s.booked("2025-12-28T20:00:00-06:00")
+    s.detainer("2025-12-29T08:00:00-06:00")
+    s.copy("2025-12-29T08:30:00-06:00", comply=True)
+    s.eligible("2025-12-29T23:00:00-06:00", "sentence_served")
+    state = fold([parse_event(line) for line in s.jsonl().splitlines()])
+    rulebook = resolve("tx-sb4")
+    # the deadline is 2025-12-31 23:00, the lead 2 h: SB 4 alone is in force (not SB 8)
+    as_of = datetime.fromisoformat("2025-12-31T22:00:00-06:00")
+    ahead = evaluate(state, rulebook, as_of).deadlines
+    (warning,) = approaching(state, rulebook, as_of, ahead)
+    assert warning.code == "HOLD_DEADLINE_APPROACHING"
+    assert (warning.policy, warning.evidence_level) == ("tx-sb4@2017-09-01", "verified")
