@@ -52,20 +52,33 @@ def _by_version(state: CustodyState, rulebook: Rulebook, as_of: datetime) -> Out
     profile = rulebook.profile
     merged = Out(Context.build(state, profile, as_of, rulebook.criteria))
     zone = merged.ctx.zone
-    start = state.first_event_at or as_of
-    low = profile.edition_index(min(start, as_of).astimezone(zone).date())
-    high = profile.edition_index((as_of.astimezone(zone) + _AHEAD).date())
+    as_of = merged.ctx.as_of  # clamped: "9999-12-31" means after everything
+    last = len(profile.editions) - 1
+
+    def index(t: datetime, ahead: timedelta = timedelta(0)) -> int | None:
+        try:
+            return profile.edition_index((t.astimezone(zone) + ahead).date())
+        except OverflowError:  # an instant at the edge of the calendar
+            return None
+
+    first = index(min(state.first_event_at or as_of, as_of))
+    low = 0 if first is None else first
+    ahead = index(as_of, _AHEAD)
+    high = last if ahead is None else ahead
 
     def version(t: datetime) -> int:
-        return min(max(profile.edition_index(t.astimezone(zone).date()), low), high)
+        at = index(t)
+        if at is None:  # off the calendar: before or after every version
+            at = 0 if t.year < 2000 else last
+        return min(max(at, low), high)
 
-    for index in range(low, high + 1):
-        out = _run(state, rulebook, profile.at(index), as_of)
+    for i in range(low, high + 1):
+        out = _run(state, rulebook, profile.at(i), as_of)
         for f, act in zip(out.findings, out.acts, strict=True):
-            if version(act) == index:
+            if version(act) == i:
                 merged.findings.append(f)
         for d, act in zip(out.deadlines, out.deadline_acts, strict=True):
-            if version(act) == index:
+            if version(act) == i:
                 merged.deadlines.append(d)
     return merged
 
