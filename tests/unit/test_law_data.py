@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import re
 from datetime import date
 
 import pytest
 from pydantic import ValidationError
 
 from holdwatch.policy.ca import jurisdiction as ca
+from holdwatch.policy.core.everywhere import EVERYWHERE
 from holdwatch.policy.core.law import RULES, Duty, Law, Overlay, Version, profile_of
 from holdwatch.policy.registry import BASES, JURISDICTIONS, resolve
 
@@ -66,12 +68,18 @@ def test_every_duty_has_a_citation_a_source_and_an_evidence_level(owner: str, du
 @pytest.mark.parametrize("spec", sorted(BASES))
 def test_the_engine_runs_the_profile_its_law_gives(spec: str) -> None:
     law = BY_ID[spec]
-    (version,) = law.versions
     profile = resolve(spec).profile
-    assert profile == profile_of(law)
-    assert resolve(spec).label == f"{law.id}@{version.valid_from.isoformat()}"
-    assert profile.hold_citation == version.hold.citation
-    assert (profile.version, profile.effective_to) == (version.valid_from, version.valid_to)
+    assert profile == profile_of(law, EVERYWHERE)
+    assert resolve(spec).label == f"{law.id}@{law.versions[-1].valid_from.isoformat()}"
+    for i, version in enumerate(law.versions):
+        edition = profile.at(i)
+        assert edition.label == f"{law.id}@{version.valid_from.isoformat()}"
+        assert edition.hold_citation == version.hold.citation
+        assert (edition.version, edition.effective_to) == (version.valid_from, version.valid_to)
+        levels = dict(edition.evidence)
+        for duty in version.duties:
+            assert all(c in levels for c in duty.codes)
+        assert levels.get(version.hold.codes[0]) == version.hold.evidence
 
 
 def test_the_overlay_the_engine_applies_is_its_data() -> None:
@@ -174,14 +182,21 @@ def test_a_malformed_law_is_refused_naming_the_field(build: object, field: str) 
         build()  # type: ignore[operator]
 
 
-def test_a_law_the_engine_cannot_run_says_so() -> None:
+def test_a_law_with_several_versions_gives_one_profile_per_version() -> None:
     two = Law(
         id="zz",
         zone="UTC",
         versions=(_version(date(2020, 1, 1), date(2020, 6, 30)), _version(date(2020, 7, 1), None)),
     )
-    with pytest.raises(ValueError, match="zz has several versions"):
-        profile_of(two)
+    profile = profile_of(two)
+    assert profile.label == "zz@2020-07-01"
+    assert [profile.at(i).label for i in range(2)] == ["zz@2020-01-01", "zz@2020-07-01"]
+    assert [profile.at(i).effective_to for i in range(2)] == [date(2020, 6, 30), None]
+    days = [date(2019, 12, 31), date(2020, 1, 1), date(2020, 6, 30), date(2020, 7, 1)]
+    assert [profile.edition_index(d) for d in days] == [0, 0, 0, 1]
+
+
+def test_a_law_the_engine_cannot_run_says_so() -> None:
     lunn = Law(
         id="zz",
         zone="UTC",
@@ -189,3 +204,36 @@ def test_a_law_the_engine_cannot_run_says_so() -> None:
     )
     with pytest.raises(ValueError, match="no hold regime 'no_state_authority'"):
         profile_of(lunn)
+
+
+@pytest.mark.parametrize(
+    ("owner", "duty"), _duties(), ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_a_duty_the_engine_does_not_check_says_so(owner: str, duty: Duty) -> None:
+    """A duty that requires or bars something and raises no code is marked, never silent."""
+    if duty.codes or duty.rule == "allowed":
+        return
+    assert re.search(r"REVIEW|[Nn]ot check|does not check", duty.text), owner
+
+
+@pytest.mark.parametrize("spec", sorted(BASES))
+def test_the_versions_the_engine_runs_tile_their_dates(spec: str) -> None:
+    profile = resolve(spec).profile
+    count = len(profile.editions) or 1
+    editions = [profile.at(i) for i in range(count)]
+    for before, after in itertools.pairwise(editions):
+        assert before.effective_to is not None
+        assert (after.version - before.effective_to).days == 1
+        assert profile.edition_index(before.effective_to) == editions.index(before)
+        assert profile.edition_index(after.version) == editions.index(after)
+    assert editions[-1].effective_to == profile.last_day
+    assert editions[0].version == profile.first_day
+
+
+@pytest.mark.parametrize("spec", sorted(BASES))
+def test_every_code_a_version_raises_has_an_evidence_level(spec: str) -> None:
+    profile = resolve(spec).profile
+    for i in range(len(profile.editions) or 1):
+        levels = dict(profile.at(i).evidence)
+        assert levels, spec
+        assert set(levels.values()) <= {"verified", "secondary", "inferred"}

@@ -75,6 +75,8 @@ class Finding(BaseModel):
     timezone: str | None = None
     calendar_ambiguous: bool = False
     alternatives: tuple[AlternativeDeadline, ...] = ()
+    #: how sure the rule applied is: read in the law's text, a secondary source, or inferred
+    evidence_level: Literal["verified", "secondary", "inferred"] | None = None
 
 
 class Deadline(BaseModel):

@@ -12,11 +12,17 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from holdwatch.policy.ca.jurisdiction import JURISDICTION as CA
+from holdwatch.policy.co.jurisdiction import JURISDICTION as CO
 from holdwatch.policy.core.rulebook import Jurisdiction, Overlay, Rulebook
+from holdwatch.policy.il.jurisdiction import JURISDICTION as IL
+from holdwatch.policy.nj.jurisdiction import JURISDICTION as NJ
+from holdwatch.policy.ny.jurisdiction import JURISDICTION as NY
+from holdwatch.policy.or_.jurisdiction import JURISDICTION as OR
 from holdwatch.policy.tx.jurisdiction import JURISDICTION as TX
 from holdwatch.policy.us.jurisdiction import JURISDICTION as US
+from holdwatch.policy.wa.jurisdiction import JURISDICTION as WA
 
-JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX)
+JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO)
 
 #: States whose holidays an overlay `state-xx` adds to legacy windows.
 OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")

@@ -10,6 +10,7 @@ from dataclasses import replace
 from holdwatch.policy.ca import law, truth_act, values_act
 from holdwatch.policy.ca.offense_review import unclassified_rule
 from holdwatch.policy.ca.section_7282_5 import HoldOnConvictions
+from holdwatch.policy.core.everywhere import EVERYWHERE
 from holdwatch.policy.core.holds import hold_rule
 from holdwatch.policy.core.law import Subject, Version, local_policy_of, profile_of
 from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rule, Rulebook, operative_from
@@ -27,7 +28,7 @@ def _from_its_date(version: Version, subject: Subject, rule: Rule) -> Rule:
 TRUST_2014_LAW = law.CA_TRUST_2014.versions[0]
 
 SB54 = Rulebook(
-    profile_of(law.CA_SB54),
+    profile_of(law.CA_SB54, EVERYWHERE),
     (
         hold_rule,
         values_act.transfer_rule,
@@ -42,7 +43,7 @@ SB54 = Rulebook(
 )
 
 TRUST_2014 = Rulebook(
-    profile_of(law.CA_TRUST_2014),
+    profile_of(law.CA_TRUST_2014, EVERYWHERE),
     (
         hold_rule,
         _from_its_date(TRUST_2014_LAW, "request_copy", truth_act.copy_rule),
@@ -55,7 +56,7 @@ TRUST_2014 = Rulebook(
 )
 
 CDCR = Rulebook(
-    profile_of(law.CA_CDCR),
+    profile_of(law.CA_CDCR, EVERYWHERE),
     (hold_rule, truth_act.cdcr_copy_rule, truth_act.cdcr_interview_rule, *SHARED),
 )
 

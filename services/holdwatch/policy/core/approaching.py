@@ -30,7 +30,11 @@ def approaching(
     due = [d for d in deadlines if d.hold and warning_at(d, rulebook) <= as_of < d.at]
     if not due:
         return ()
-    out = Out(Context.build(state, rulebook.profile, as_of, rulebook.criteria))
+    profile = rulebook.profile
+    if profile.editions:  # the version in force now, in the booking's zone
+        zone = Context.build(state, profile, as_of).zone
+        profile = profile.at(profile.edition_index(as_of.astimezone(zone).date()))
+    out = Out(Context.build(state, profile, as_of, rulebook.criteria))
     for deadline in due:
         _warn(out, deadline)
     return tuple(out.findings)

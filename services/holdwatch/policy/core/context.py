@@ -122,6 +122,10 @@ class Out:
     ctx: Context
     findings: list[Finding] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    #: the instant of the act each finding (deadline) judges, which picks the version of
+    #: the law that judges it: a hold's start for hold findings, else the finding's own.
+    acts: list[datetime] = field(default_factory=list)
+    deadline_acts: list[datetime] = field(default_factory=list)
 
     def finding(
         self,
@@ -141,8 +145,10 @@ class Out:
         policy: str | None = None,
         calendar_ambiguous: bool = False,
         alternatives: tuple[AlternativeDeadline, ...] = (),
+        act_at: datetime | None = None,
     ) -> None:
-        """Record a finding. `instant` findings (a call, a hand-over) end where they begin."""
+        """Record a finding. `instant` findings (a call, a hand-over) end where they begin;
+        `act_at` is the act judged, when it is not the finding's instant (a hold's start)."""
         ctx = self.ctx
         state = ctx.state
         end = at if instant or (ended_at is not None and ended_at < at) else ended_at
@@ -173,8 +179,10 @@ class Out:
                 timezone=str(ctx.zone),
                 calendar_ambiguous=calendar_ambiguous,
                 alternatives=alternatives,
+                evidence_level=ctx.profile.evidence_of(code, rule),
             )
         )
+        self.acts.append(at if act_at is None else act_at)
 
     def deadline(
         self,
@@ -185,8 +193,10 @@ class Out:
         *,
         hold: bool = False,
         detainer_id: str | None = None,
+        act_at: datetime | None = None,
     ) -> None:
-        """Record a future instant at which re-evaluation may raise `code`."""
+        """Record a future instant at which re-evaluation may raise `code` (`act_at`: the
+        act it judges, when not the deadline itself)."""
         if at <= self.ctx.as_of:
             return
         state = self.ctx.state
@@ -202,3 +212,4 @@ class Out:
                 hold=hold,
             )
         )
+        self.deadline_acts.append(at if act_at is None else act_at)

@@ -7,8 +7,9 @@ the core never names a statute of its own here.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Protocol
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 from holdwatch.domain.state import CustodyState
 
@@ -40,4 +41,18 @@ class HoldCriteria(Protocol):
 
     def met(self, state: CustodyState, on: date) -> Verdict:
         """The criteria on `on`, the local date the hold began."""
+        ...
+
+
+@runtime_checkable
+class HoldLimit(Protocol):
+    """Criteria whose law also caps the hold below the form's window (New Jersey: until
+    11:59 p.m. on the day of release). The binding limit is the earlier of the two, and the
+    finding says which one bound."""
+
+    @property
+    def limit_citation(self) -> str: ...
+
+    def limit(self, re: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
+        """The instant custody must end by, and why, in a defender's words."""
         ...

@@ -110,7 +110,8 @@ def scope_rule(ctx: Context, out: Out) -> None:
     profile = ctx.profile
     if profile.in_force(booking.booked_at) and profile.in_force(end):
         return
-    until = f" to {profile.effective_to.isoformat()}" if profile.effective_to else ""
+    last = profile.last_day
+    until = f" to {last.isoformat()}" if last else ""
     out.finding(
         "REVIEW",
         "scope",
@@ -122,7 +123,7 @@ def scope_rule(ctx: Context, out: Out) -> None:
         citation=profile.hold_citation,
         explanation=(
             f"Part of this custody falls outside the dates profile {profile.id} is in force "
-            f"(from {profile.version.isoformat()}{until}); check which law applied."
+            f"(from {profile.first_day.isoformat()}{until}); check which law applied."
         ),
         evidence=[booking.event_id],
     )

@@ -17,7 +17,8 @@ from holdwatch.domain.findings import AlternativeDeadline, Code
 from holdwatch.domain.state import Detainer, Eligibility
 from holdwatch.domain.timecalc import shift
 from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out, duration_text
-from holdwatch.policy.core.windows import HoldDeadline, deadline_for, window_for
+from holdwatch.policy.core.criteria import HoldLimit
+from holdwatch.policy.core.windows import HoldDeadline, HoldWindow, deadline_for, window_for
 
 RULE = "hold"
 
@@ -113,6 +114,7 @@ def _after_cancel(ctx: Context, out: Out, hold: Hold, since: datetime) -> None:
             f"{ctx.local(since)}, but the jail kept custody {_held_text(ctx, hold, since)}."
         ),
         evidence=[*hold.evidence, *(d.cancel_event_id or "" for d in cancelled)],
+        act_at=hold.start,
     )
 
 
@@ -123,7 +125,7 @@ def _barred(ctx: Context, out: Out, hold: Hold) -> None:
         return
     if _too_short(ctx, hold, hold.start):
         grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
-        out.deadline(grace_ends, "HOLD_BARRED", RULE, "grace ends")
+        out.deadline(grace_ends, "HOLD_BARRED", RULE, "grace ends", act_at=hold.start)
         return
     d = active[0]
     out.finding(
@@ -143,6 +145,7 @@ def _barred(ctx: Context, out: Out, hold: Hold) -> None:
             "This law bars detaining anyone on the basis of an immigration hold request."
         ),
         evidence=hold.evidence,
+        act_at=hold.start,
     )
 
 
@@ -153,12 +156,25 @@ def _governing(ctx: Context, active: list[Detainer], re: datetime) -> tuple[Deta
     return max(options, key=lambda o: o[1].at)
 
 
+def _capped(ctx: Context, deadline: HoldDeadline, re: datetime) -> HoldDeadline:
+    """The form's deadline, or the jurisdiction's own limit where that comes first."""
+    limit = ctx.criteria
+    if not isinstance(limit, HoldLimit):
+        return deadline
+    at, why = limit.limit(re, ctx.zone)
+    if at >= deadline.at:
+        return deadline
+    window = HoldWindow("elapsed", limit.limit_citation, f"{why} (before the form's window)")
+    return HoldDeadline(at, window, ())
+
+
 def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
     active = [d for d in hold.detainers if d.active_at(hold.start)]
     if not active:
         _after_cancel(ctx, out, hold, hold.start)
         return
     d, deadline = _governing(ctx, active, hold.span.at)
+    deadline = _capped(ctx, deadline, hold.span.at)
     cancel = _cancelled_at(active)
     end = hold.end or ctx.as_of
     if cancel is not None and cancel < end and cancel <= deadline.at:
@@ -173,6 +189,7 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
                 f"the hold on detainer {d.detainer_id} reaches its limit: {deadline.window.why}",
                 hold=True,
                 detainer_id=d.detainer_id,
+                act_at=hold.start,
             )
         return
     alternatives = tuple(
@@ -209,6 +226,7 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
             )
         ),
         evidence=hold.evidence,
+        act_at=hold.start,
         calendar_ambiguous=calendar_ambiguous,
         alternatives=alternatives,
     )
@@ -239,6 +257,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
                 f"the criteria that allowed a hold is unclear: {outcome.text}."
             ),
             evidence=hold.evidence,
+            act_at=hold.start,
         )
         return
     if _too_short(ctx, hold, hold.start):
@@ -259,6 +278,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
             f"The jail kept custody {_held_text(ctx, hold, hold.start)}."
         ),
         evidence=hold.evidence,
+        act_at=hold.start,
     )
 
 
@@ -276,6 +296,7 @@ def _scheduled(ctx: Context, out: Out) -> None:
         out.deadline(at, "HOLD_BARRED", f"{RULE}.scheduled", "scheduled release", hold=True)
         return
     d, deadline = _governing(ctx, active, at)
+    deadline = _capped(ctx, deadline, at)
     out.deadline(
         deadline.at,
         "HOLD_OVER_WINDOW",
@@ -283,6 +304,7 @@ def _scheduled(ctx: Context, out: Out) -> None:
         f"hold limit if the person is released as scheduled: {deadline.window.why}",
         hold=True,
         detainer_id=d.detainer_id,
+        act_at=at,
     )
 
 

@@ -10,6 +10,7 @@ cannot drift. Models are pydantic, so the same schema can validate a data file.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Literal
@@ -17,9 +18,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from holdwatch.domain.findings import Code
-from holdwatch.policy.core.profile import HoldRegime, LocalPolicy, Profile
+from holdwatch.policy.core.profile import Edition, Evidence, HoldRegime, LocalPolicy, Profile
 
-Evidence = Literal["verified", "secondary", "inferred"]
+__all__ = ["Duty", "Evidence", "Law", "Overlay", "Version", "local_policy_of", "profile_of"]
 Subject = Literal[
     "hold",  # custody past release on a detainer
     "honor_detainer",  # a state duty to comply with the detainer's requests
@@ -34,22 +35,24 @@ Subject = Literal[
     "civil_warrant_arrest",
     "reporting",
     "advisory",  # what counsel is told to look at; no duty of the jail
+    "release_timing",  # how soon release must follow eligibility (no delay for ICE)
 ]
 #: What each subject's `rule` may say.
 RULES: dict[str, frozenset[str]] = {
     "hold": frozenset({"barred", "judicial_warrant", "criteria", "window", "no_state_authority"}),
     "honor_detainer": frozenset({"required"}),
-    "inform": frozenset({"required"}),
+    "inform": frozenset({"required", "status_rights"}),
     "release_notification": frozenset({"allowed", "criteria", "barred"}),
     "personal_information": frozenset({"allowed", "public_only"}),
     "transfer": frozenset({"allowed", "judicial_warrant", "judicial_warrant_or_criteria"}),
-    "interview": frozenset({"allowed", "written_consent"}),
+    "interview": frozenset({"allowed", "written_consent", "court_order_or_consent"}),
     "request_copy": frozenset({"required"}),
     "release_notice": frozenset({"required"}),
     "agreement_287g": frozenset({"banned", "allowed", "required"}),
     "civil_warrant_arrest": frozenset({"banned"}),
-    "reporting": frozenset({"annual"}),
+    "reporting": frozenset({"annual", "monthly"}),
     "advisory": frozenset({"flag"}),
+    "release_timing": frozenset({"no_immigration_delay"}),
 }
 _HOLD_REGIME: dict[str, HoldRegime] = {
     "barred": "zero",
@@ -144,27 +147,54 @@ class Overlay(BaseModel):
     duties: tuple[Duty, ...] = Field(min_length=1)
 
 
-def profile_of(law: Law) -> Profile:
-    """The engine's profile for a law with one version (every profile has one today)."""
-    if len(law.versions) != 1:
-        raise ValueError(f"profile: {law.id} has several versions; the engine judges one")
-    version = law.versions[0]
+def edition_of(law: Law, version: Version, shared: tuple[Duty, ...] = ()) -> Edition:
+    """What the engine reads of one version: its hold regime, citations, evidence levels."""
     hold = version.hold
     if hold.rule not in _HOLD_REGIME:
         raise ValueError(f"profile: {law.id}: the engine has no hold regime {hold.rule!r}")
     transfer = version.duty("transfer")
-    return Profile(
-        id=law.id,
+    evidence: dict[str, Evidence] = {}
+    for duty in (hold, *version.duties, *shared):  # the hold duty first: it owns REVIEW
+        for code in duty.codes:
+            evidence.setdefault(code, duty.evidence)
+    return Edition(
         version=version.valid_from,
+        effective_to=version.valid_to,
         title=version.title,
-        zone=law.zone,
         sources=version.sources,
         hold_regime=_HOLD_REGIME[hold.rule],
         hold_citation=hold.citation,
-        effective_to=version.valid_to,
-        state=law.state,
         judicial_warrant_condition=transfer is not None
         and transfer.rule in ("judicial_warrant", "judicial_warrant_or_criteria"),
+        evidence=tuple(evidence.items()),
+    )
+
+
+def profile_of(law: Law, shared: tuple[Duty, ...] = ()) -> Profile:
+    """The engine's profile for a law: its latest version, and every version when there are
+    several (the engine judges each act by the one in force at its instant, `Profile.at`).
+    `shared` are the duties every profile also applies (the federal advisories)."""
+    editions = tuple(edition_of(law, v, shared) for v in law.versions)
+    profile = Profile(
+        id=law.id,
+        version=editions[-1].version,
+        title=editions[-1].title,
+        zone=law.zone,
+        sources=editions[-1].sources,
+        hold_regime=editions[-1].hold_regime,
+        hold_citation=editions[-1].hold_citation,
+        state=law.state,
+        editions=editions if len(editions) > 1 else (),
+    )
+    return profile.at(len(editions) - 1) if len(editions) > 1 else _single(profile, editions[0])
+
+
+def _single(profile: Profile, e: Edition) -> Profile:
+    return replace(
+        profile,
+        effective_to=e.effective_to,
+        judicial_warrant_condition=e.judicial_warrant_condition,
+        evidence=e.evidence,
     )
 
 

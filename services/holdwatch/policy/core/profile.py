@@ -8,13 +8,31 @@ yields one finding citing both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 #: zero: no hold at all; window: the detainer's window; criteria: only when the
 #: jurisdiction's criteria are met (`policy.core.criteria.HoldCriteria`), then its window.
 HoldRegime = Literal["zero", "window", "criteria"]
+#: How sure we are of the rule a finding applies: read in the text, a secondary source, ours.
+Evidence = Literal["verified", "secondary", "inferred"]
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """What one version of a law sets, as the engine reads it (see `Profile.at`)."""
+
+    version: date
+    effective_to: date | None
+    title: str
+    sources: tuple[str, ...]
+    hold_regime: HoldRegime
+    hold_citation: str
+    judicial_warrant_condition: bool
+    #: the evidence level of the duty behind each code the version raises
+    evidence: tuple[tuple[str, Evidence], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +92,53 @@ class Profile:
     judicial_warrant_condition: bool = False
     local: LocalPolicy | None = None
     params: Params = Params()
+    #: code -> evidence level of the duty behind it, in this version
+    evidence: tuple[tuple[str, Evidence], ...] = ()
+    #: every version of the law, in date order, when it has more than one; the fields
+    #: above are then the version `at` chose (the latest, as registered).
+    editions: tuple[Edition, ...] = ()
 
     @property
     def label(self) -> str:
         return f"{self.id}@{self.version.isoformat()}"
 
+    @property
+    def first_day(self) -> date:
+        return self.editions[0].version if self.editions else self.version
+
+    @property
+    def last_day(self) -> date | None:
+        return self.editions[-1].effective_to if self.editions else self.effective_to
+
     def in_force(self, t: datetime) -> bool:
-        d = t.date()
-        return d >= self.version and (self.effective_to is None or d <= self.effective_to)
+        """Whether any version of the law was in force on `t`'s date."""
+        d, last = t.date(), self.last_day
+        return d >= self.first_day and (last is None or d <= last)
+
+    def edition_index(self, day: date) -> int:
+        """The version in force on `day`; before the first, the first (clamped)."""
+        return max(0, bisect_right([e.version for e in self.editions], day) - 1)
+
+    def at(self, index: int) -> Profile:
+        """This profile as its version `index` reads (itself when it has one version)."""
+        if not self.editions:
+            return self
+        e = self.editions[index]
+        return replace(
+            self,
+            version=e.version,
+            effective_to=e.effective_to,
+            title=e.title,
+            sources=e.sources,
+            hold_regime=e.hold_regime,
+            hold_citation=e.hold_citation,
+            judicial_warrant_condition=e.judicial_warrant_condition,
+            evidence=e.evidence,
+        )
+
+    def evidence_of(self, code: str, rule: str) -> Evidence | None:
+        """The evidence level of the duty a finding applies. A REVIEW is the hold duty's only
+        when the hold rule raised it; other REVIEWs (data, scope) rest on no one duty."""
+        if code == "REVIEW" and not rule.startswith("hold"):
+            return None
+        return next((level for c, level in self.evidence if c == code), None)

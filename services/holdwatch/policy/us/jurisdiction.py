@@ -6,6 +6,7 @@ hours excluding weekends and holidays, for the forms (I-247) that printed it.
 
 from __future__ import annotations
 
+from holdwatch.policy.core.everywhere import EVERYWHERE
 from holdwatch.policy.core.holds import hold_rule
 from holdwatch.policy.core.law import profile_of
 from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rulebook
@@ -16,7 +17,7 @@ RULES = (hold_rule, *SHARED)
 JURISDICTION = Jurisdiction(
     code="us",
     rulebooks=(
-        Rulebook(profile_of(law.US_FEDERAL), RULES),
-        Rulebook(profile_of(law.US_FEDERAL_LEGACY), RULES),
+        Rulebook(profile_of(law.US_FEDERAL, EVERYWHERE), RULES),
+        Rulebook(profile_of(law.US_FEDERAL_LEGACY, EVERYWHERE), RULES),
     ),
 )
