@@ -193,7 +193,7 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
     ("OR2b", "or-sanctuary", "2021-07-21T00:00:00-07:00", [("HOLD_BARRED", "2021-07-20T06:00:00-07:00", H)]),
     ("OR3", "or-sanctuary", "2025-05-07T00:00:00-07:00", []),  # a federal judge's warrant
     # Illinois (TRUST Act, Way Forward Act) and Cook County
-    ("IL29", "il-trust", "2025-05-07T00:00:00-05:00", []),  # LAW.md S29
+    ("IL29", "il-trust", "2025-05-07T00:00:00-05:00", []),  # scenario S29
     (
         "IL22", "il-trust+cook-county", "2026-01-13T00:00:00-06:00",
         [
@@ -207,7 +207,7 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
     ("IL4b", "il-trust", "2022-01-03T00:00:00-06:00", [("NOTIFY_UNAUTHORIZED", "2022-01-01T00:00:00-06:00", None)]),
     ("IL5a", "il-trust", "2022-01-03T00:00:00-06:00", []),
     ("IL5b", "il-trust", "2022-01-03T00:00:00-06:00", [("WSO_287G_BARRED", "2022-01-01T00:00:00-06:00", None)]),
-    # New Jersey (Immigrant Trust Directive), LAW.md S30 and variants
+    # New Jersey (Immigrant Trust Directive), scenario S30 and variants
     ("NJ30", "nj-itd", "2025-06-12T00:00:00-04:00", [("HOLD_OVER_WINDOW", "2025-06-11T00:00:00-04:00", H)]),
     ("NJ30b", "nj-itd", "2025-06-12T00:00:00-04:00", [("HOLD_OVER_WINDOW", "2025-06-11T00:00:00-04:00", H)]),
     ("NJ30c", "nj-itd", "2025-06-12T00:00:00-04:00", [("HOLD_NOT_ELIGIBLE", "2025-06-10T15:00:00-04:00", 10 * H)]),
