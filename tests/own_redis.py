@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from ports import free_port
 
@@ -80,11 +82,14 @@ class OwnRedis:
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             return
+        # one try, no retries: redis-py retries the connection SHUTDOWN closes, for seconds
+        once = redis.Redis(port=self.port, retry=Retry(NoBackoff(), 0))
         try:
-            with self.client() as c:
-                c.shutdown()
+            once.shutdown()
         except redis.exceptions.ConnectionError:
             pass
+        finally:
+            once.close()
         self.proc.wait(20)
 
     def restart(self) -> None:
