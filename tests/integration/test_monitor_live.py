@@ -351,11 +351,13 @@ async def test_a_faststream_publisher_is_accepted(service: Service) -> None:
     assert await r.xlen(s.dlq_stream) == 0
 
 
-async def test_timers_survive_downtime_and_fire_late_saying_how_late(service: Service) -> None:
+async def armed_then_down(service: Service, booking: str, down: float) -> datetime:
+    """A hold whose 48-hour deadline comes 3 s from now, its timer armed by a running
+    monitor that then stops for `down` seconds; returns the release eligibility."""
     s, r = service.settings, service.redis
     eligible = now() - timedelta(hours=48) + timedelta(seconds=3)
     story = (
-        Story(agency="pierce", booking="DT1")
+        Story(agency="pierce", booking=booking)
         .booked(iso(eligible - timedelta(hours=5)))
         .detainer(iso(eligible - timedelta(hours=2)))
         .eligible(iso(eligible))
@@ -367,7 +369,13 @@ async def test_timers_survive_downtime_and_fire_late_saying_how_late(service: Se
             return bool(await r.zcard(service.monitor.store.keys.timers))
 
         await until(armed)
-    await asyncio.sleep(5)  # every replica is down while the deadline passes
+    await asyncio.sleep(down)  # every replica is down while the deadline passes
+    return eligible
+
+
+async def test_timers_survive_downtime_and_fire_late_saying_how_late(service: Service) -> None:
+    s, r = service.settings, service.redis
+    eligible = await armed_then_down(service, "DT1", 5)
     restarted = build(service.settings)
     async with running(restarted):
 
@@ -530,22 +538,7 @@ async def test_after_downtime_timers_fire_in_order_with_the_events_written_meanw
     window announced, then withdrawn. Fired when the stream has been applied up to it,
     there is nothing to announce."""
     s, r = service.settings, service.redis
-    eligible = now() - timedelta(hours=48) + timedelta(seconds=3)
-    deadline = eligible + timedelta(hours=48)
-    story = (
-        Story(agency="pierce", booking="DT2")
-        .booked(iso(eligible - timedelta(hours=5)))
-        .detainer(iso(eligible - timedelta(hours=2)))
-        .eligible(iso(eligible))
-    )
-    async with running(service):
-        await publish(r, s.events_stream, story)
-
-        async def armed() -> bool:
-            return bool(await r.zcard(service.monitor.store.keys.timers))
-
-        await until(armed)
-    await asyncio.sleep(4)  # every replica is down while the deadline passes
+    deadline = await armed_then_down(service, "DT2", 4) + timedelta(hours=48)
     released = deadline - timedelta(seconds=1)
     backlog = [
         Story(agency="pierce", booking=f"BL{i}").booked(iso(released - timedelta(minutes=30)))
