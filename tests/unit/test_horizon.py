@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from holdwatch.app.horizon import NOTHING, TICK, Outstanding, horizon
+from holdwatch.app.horizon import TICK, Outstanding, horizon
+
+NOTHING = Outstanding()
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)

@@ -22,10 +22,7 @@ from redis.asyncio import Redis
 
 from holdwatch.adapters.entries import BadEntry, event_payload
 from holdwatch.app.horizon import Outstanding
-
-#: Instants of the contract's range only; anything else cannot be applied and is ignored.
-_EARLIEST = datetime.fromisoformat("1900-01-01T00:00:00+00:00")
-_LATEST = datetime.fromisoformat("2200-01-01T00:00:00+00:00")
+from holdwatch.domain.instants import FIRST_YEAR, LAST_YEAR
 
 # KEYS[1] events stream, KEYS[2] the latest event time read (epoch ms); ARGV[1] group,
 # ARGV[2] first id of the entries in hand and ARGV[3] the last ('' for none: then the
@@ -101,6 +98,7 @@ def entry_time(fields: Mapping[bytes, bytes]) -> datetime | None:
         at = datetime.fromisoformat(value)
     except (BadEntry, ValueError, TypeError, KeyError):
         return None
-    if at.tzinfo is None or not _EARLIEST <= at < _LATEST:
+    # the contract's range only: an entry dated outside it is never applied, so bounds nothing
+    if at.tzinfo is None or not FIRST_YEAR <= at.year <= LAST_YEAR:
         return None
     return at

@@ -33,9 +33,6 @@ class Outstanding:
     read: datetime | None = None  # the latest event time read so far (timers compare)
 
 
-NOTHING = Outstanding()
-
-
 def horizon(now: datetime, outstanding: Outstanding, latest: datetime | None = None) -> datetime:
     """Judge as of this: `now`, or just before what is outstanding; `latest` is the latest
     event time in hand (for timers, which bring no events: the latest read)."""
