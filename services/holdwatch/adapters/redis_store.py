@@ -123,11 +123,12 @@ class Commit:
     out_of_order: int = 0  # new events dated before one already stored
     expected_rev: str = ""
     rev: str = ""  # the revision this commit leaves
+    standing: bool = False  # an agency's own record judged with no new event
 
     @property
     def confirms_only(self) -> bool:
         """Nothing to write: the entries only repeat stored events (and are acked so)."""
-        return not self.events and self.trigger == "event"
+        return not self.events and self.trigger == "event" and not self.standing
 
 
 class BookingStore:

@@ -5,7 +5,14 @@
 profile = "ca-sb54+lasd-2020"
 warning_lead_minutes = 180   # optional; else the profile's own (2 h by default)
 facilities = ["Men's Central Jail", "Twin Towers"]   # optional: the metric labels
+kind = "county_jail"          # optional: what the agency runs (state agency-level duties)
+timezone = "America/Denver"   # optional: its zone, for its agency-level deadlines
 ```
+
+`kind` and `timezone` describe the agency for duties owed by the agency itself (Texas SB 8:
+the sheriff of a county that operates a jail must have a 287(g) agreement): an agency
+without a `kind` is taken to be what the law names, a `kind` it does not name is not
+judged on that duty; without a `timezone` the profile's zone places the agency's deadlines.
 
 Agency and facility names come from producers, and both are metric labels, so their
 number is bounded (`MetricPlaces`): a facility an agency declares keeps its name, any other
@@ -25,6 +32,8 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field
 
 from holdwatch.app.config_file import ConfigError, load_toml
+from holdwatch.domain.events import IanaZone
+from holdwatch.policy.core.profile import Agency, AgencyKind
 from holdwatch.policy.core.rulebook import Rulebook
 from holdwatch.policy.registry import resolve
 
@@ -35,6 +44,12 @@ class AgencyEntry(BaseModel):
     profile: str
     warning_lead_minutes: int | None = Field(default=None, ge=0, le=7 * 24 * 60)
     facilities: tuple[Annotated[str, Field(min_length=1)], ...] | None = None
+    kind: AgencyKind | None = None
+    timezone: IanaZone | None = None
+
+    @property
+    def agency(self) -> Agency:
+        return Agency(self.kind, self.timezone)
 
 
 class AgencyFile(BaseModel):
@@ -57,7 +72,10 @@ class AgencyMap:
         warning_lead: timedelta | None = None,
     ) -> None:
         self._profiles: dict[str, Rulebook] = {
-            agency: _with_lead(resolve(e.profile), _lead(e.warning_lead_minutes, warning_lead))
+            agency: with_agency(
+                _with_lead(resolve(e.profile), _lead(e.warning_lead_minutes, warning_lead)),
+                e.agency,
+            )
             for agency, e in entries.items()
         }
         self._default = (
@@ -145,6 +163,20 @@ def _admit(seen: set[str], name: str, cap: int) -> bool:
 
 def _lead(minutes: int | None, fallback: timedelta | None) -> timedelta | None:
     return fallback if minutes is None else timedelta(minutes=minutes)
+
+
+def with_agency(rulebook: Rulebook, agency: Agency) -> Rulebook:
+    """The rulebook judging one agency, as the agencies file describes it."""
+    if agency == Agency():
+        return rulebook
+    return replace(rulebook, profile=replace(rulebook.profile, agency=agency))
+
+
+def load_agency_facts(path: Path) -> dict[str, Agency]:
+    """Each listed agency's kind and zone (`holdwatch audit --agencies`); a bad file fails
+    naming the field, as at the monitor's start."""
+    entries = load_toml(path, AgencyFile, "agencies file").agencies
+    return {name: e.agency for name, e in entries.items()}
 
 
 def _with_lead(rulebook: Rulebook, lead: timedelta | None) -> Rulebook:

@@ -4,23 +4,30 @@ Reads every line first: one unreadable line stops the audit with its line number
 field (nothing half-judged is printed). Then groups events by booking, folds and evaluates
 each one on its own: a booking the core fails to judge is set aside, named with the class of
 its error, and every other booking is still judged (`audit_isolated`).
+
+Every agency seen in the history is also judged on its own record (agency-level
+`wso.activity` events, possibly none), where the profile has duties owed by the agency
+itself: an agency with no 287(g) event at all is exactly one a state mandate finds lacking.
+`agencies` gives what the agencies file says of each (its kind and zone).
 """
 
 from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import ValidationError
 
+from holdwatch.app.agencies import with_agency
 from holdwatch.domain.contract import ContractError, contract_errors, validate_event_json
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
 from holdwatch.policy.core.engine import evaluate
+from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.core.rulebook import Rulebook
 
 BookingKey = tuple[str, str | None]
@@ -95,14 +102,18 @@ def audit_groups(
     as_of: datetime,
     *,
     isolate: bool = False,
+    agencies: Mapping[str, Agency] | None = None,
 ) -> Audit:
-    """Judge every booking; with `isolate`, one that raises is skipped instead of the run."""
+    """Judge every booking, and every agency's own record; with `isolate`, one that raises
+    is skipped instead of the run."""
     findings: list[Finding] = []
     skipped: list[Skipped] = []
-    for (agency, booking_id), events in groups.items():
+    facts = agencies or {}
+    for (agency, booking_id), events in with_agency_records(groups, profile).items():
         try:
             state = project(agency, booking_id, History.of(events))
-            found = evaluate(state, profile, as_of).findings
+            judged = with_agency(profile, facts.get(agency, Agency()))
+            found = evaluate(state, judged, as_of).findings
         except MemoryError:
             raise
         except Exception as exc:
@@ -115,8 +126,23 @@ def audit_groups(
     return Audit(findings, skipped)
 
 
+def with_agency_records(
+    groups: dict[BookingKey, list[Event]], profile: Rulebook
+) -> dict[BookingKey, list[Event]]:
+    """`groups`, with an empty agency record for each agency that has none, when the
+    profile judges agencies on their own (`Rulebook.always`)."""
+    if not profile.always:
+        return groups
+    missing: dict[str, list[Event]] = {a: [] for a, _ in groups if (a, None) not in groups}
+    return {**groups, **{(agency, None): events for agency, events in missing.items()}}
+
+
 def _run_each(
-    lines: Iterable[str | bytes], profiles: Sequence[Rulebook], as_of: datetime, isolate: bool
+    lines: Iterable[str | bytes],
+    profiles: Sequence[Rulebook],
+    as_of: datetime,
+    isolate: bool,
+    agencies: Mapping[str, Agency] | None = None,
 ) -> list[Audit]:
     """The parsed history is long-lived and acyclic, so the cyclic garbage collector is
     paused while it is built: otherwise it rescans the growing heap (23% of the run)."""
@@ -124,28 +150,49 @@ def _run_each(
     gc.disable()
     try:
         groups = read_events(lines)
-        return [audit_groups(groups, p, as_of, isolate=isolate) for p in profiles]
+        return [
+            audit_groups(groups, p, as_of, isolate=isolate, agencies=agencies) for p in profiles
+        ]
     finally:
         if enabled:
             gc.enable()
 
 
-def _run(lines: Iterable[str | bytes], profile: Rulebook, as_of: datetime, isolate: bool) -> Audit:
-    return _run_each(lines, (profile,), as_of, isolate)[0]
+def _run(
+    lines: Iterable[str | bytes],
+    profile: Rulebook,
+    as_of: datetime,
+    isolate: bool,
+    agencies: Mapping[str, Agency] | None = None,
+) -> Audit:
+    return _run_each(lines, (profile,), as_of, isolate, agencies)[0]
 
 
-def audit(lines: Iterable[str | bytes], profile: Rulebook, as_of: datetime) -> list[Finding]:
+def audit(
+    lines: Iterable[str | bytes],
+    profile: Rulebook,
+    as_of: datetime,
+    agencies: Mapping[str, Agency] | None = None,
+) -> list[Finding]:
     """Every finding in a history, as of `as_of`; an error judging any booking propagates."""
-    return _run(lines, profile, as_of, isolate=False).findings
+    return _run(lines, profile, as_of, False, agencies).findings
 
 
-def audit_isolated(lines: Iterable[str | bytes], profile: Rulebook, as_of: datetime) -> Audit:
+def audit_isolated(
+    lines: Iterable[str | bytes],
+    profile: Rulebook,
+    as_of: datetime,
+    agencies: Mapping[str, Agency] | None = None,
+) -> Audit:
     """Every finding in a history, as of `as_of`, and the bookings that could not be judged."""
-    return _run(lines, profile, as_of, isolate=True)
+    return _run(lines, profile, as_of, True, agencies)
 
 
 def audit_each(
-    lines: Iterable[str | bytes], profiles: Sequence[Rulebook], as_of: datetime
+    lines: Iterable[str | bytes],
+    profiles: Sequence[Rulebook],
+    as_of: datetime,
+    agencies: Mapping[str, Agency] | None = None,
 ) -> list[Audit]:
     """One history, read once, judged under each profile in turn (`audit --compare`)."""
-    return _run_each(lines, profiles, as_of, isolate=True)
+    return _run_each(lines, profiles, as_of, True, agencies)

@@ -51,6 +51,14 @@ WHEN: dict[tuple[str | None, str], str] = {
     (None, "GONZALEZ_DB_ONLY"): "at the detainer's issue (or its receipt, if earlier)",
     (None, "NO_ADMIN_WARRANT"): "at the detainer's receipt",
     (None, "USC_CLAIM"): "at the claim, or at the detainer's receipt if that came later",
+    (None, "AGREEMENT_287G_MISSING"): "on the agency's own record: from the compliance instant "
+    "(00:00 local on the day the law is read to require it) while no agreement is in force, "
+    "and again from each later end of an agreement (or lapse of a request, where a request "
+    "counts) until one is in force",
+    (None, "AGREEMENT_287G_TERMINATION_UNAPPROVED"): "at the end of an agreement without the "
+    "approval the law requires on record",
+    (None, "STATUS_CHECK_LATE"): "48 elapsed hours after the booking, when no nationality or "
+    "status check was recorded by then",
 }
 
 UNDOCUMENTED = "REVIEW: the instant is not documented for this code"

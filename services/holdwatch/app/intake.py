@@ -35,6 +35,9 @@ class Work:
     acks: list[str] = field(default_factory=list)
     due: datetime | None = None  # timer work: the instant that fell due
     late_ms: int | None = None
+    #: the agency's own record, judged with no event of its own: an agency seen for the
+    #: first time (by this process) has its standing duties' deadlines armed
+    standing: bool = False
 
 
 def gather_events(

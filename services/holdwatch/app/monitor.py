@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from redis.exceptions import NoScriptError
 
-from holdwatch.adapters.keys import event_field
+from holdwatch.adapters.keys import booking_tag, event_field
 from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.booking_cache import BookingCache, Cached
@@ -100,8 +100,19 @@ class Monitor:
                 self.observer.event("unknown", letter.reason)
 
     def gather(self, entries: Sequence[Entry]) -> tuple[dict[str, Work], list[DeadLetter]]:
-        """A batch's valid events grouped by booking, and a dead letter for each other entry."""
-        return gather_events(entries, self.agencies)
+        """A batch's valid events grouped by booking, and a dead letter for each other entry;
+        with the agency's own record for each agency seen whose profile judges agencies on
+        their own (`Rulebook.always`) and that this process has not judged yet, so that an
+        agency with no event of that kind still gets its deadline armed (a timer at Texas's
+        287(g) compliance instant)."""
+        work, letters = gather_events(entries, self.agencies)
+        for agency in {item.agency for item in work.values()}:
+            tag = booking_tag(agency, None)
+            if tag in work or self.cache.get(tag) is not None:
+                continue
+            if self.agencies.profile_for(agency).always:
+                work[tag] = Work(agency, None, standing=True)
+        return work, letters
 
     async def on_timers(self, entries: Sequence[Entry]) -> None:
         """Judge each booking whose timer fired, as of (at least) the instant it fell due."""
@@ -258,7 +269,7 @@ class Monitor:
             late += now - event.time > self.late_after
             disorder += latest is not None and event.time < latest
             latest = event.time if latest is None else max(latest, event.time)
-        if trigger == "event" and not applied:
+        if trigger == "event" and not applied and not item.standing:
             return Plan(self._confirm(tag, item, cached), cached, None, ())
         profile = self.agencies.profile_for(item.agency)
         as_of = max(t for t in (horizon or now, cached.as_of, item.due) if t is not None)
@@ -288,6 +299,7 @@ class Monitor:
             out_of_order=disorder,
             expected_rev=cached.rev,
             rev=rev,
+            standing=item.standing and not stored,
         )
         kept = Cached(0, as_of, {**cached.stored, **dict(stored)}, ledger, rev)
         return Plan(commit, kept, j, tuple(applied))

@@ -14,7 +14,7 @@ from typing import Any
 
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.redis_store import BookingStore
-from holdwatch.app.audit import read_events
+from holdwatch.app.audit import read_events, with_agency_records
 from holdwatch.app.judge import LIVE_ONLY
 from holdwatch.app.report import Period, Report, Scope, tally
 from holdwatch.domain.contract import parse_event
@@ -32,7 +32,7 @@ def from_lines(
     groups = read_events(lines)
     out_of_order = 0
     judged: list[tuple[CustodyState, tuple[Finding, ...]]] = []
-    for (agency, booking_id), events in groups.items():
+    for (agency, booking_id), events in with_agency_records(groups, profile).items():
         latest = None
         for e in events:  # in file order: arrival order, as far as a file tells
             if latest is not None and e.time < latest:

@@ -31,6 +31,7 @@ from holdwatch.domain.state import (
     Interview,
     Notice,
     Release,
+    StatusCheck,
     Warrant,
     WsoAct,
 )
@@ -59,6 +60,7 @@ _RANK: dict[str, int] = {
             "ice.notified",
             "ice.interview",
             "wso.activity",
+            "status.checked",
             "custody.released",
         )
     )
@@ -322,7 +324,14 @@ def _(event: ev.CustodyReleased, state: Draft) -> None:
 
 @_mutator(ev.WsoActivity)
 def _(event: ev.WsoActivity, state: Draft) -> None:
-    state.wso = (*state.wso, WsoAct(event.time, event.data.action, event.id))
+    d = event.data
+    act = WsoAct(event.time, d.action, event.id, d.model, d.termination_approved)
+    state.wso = (*state.wso, act)
+
+
+@_mutator(ev.StatusChecked)
+def _(event: ev.StatusChecked, state: Draft) -> None:
+    state.status_checks = (*state.status_checks, StatusCheck(event.time, event.id))
 
 
 def _in_key_order(events: list[ev.Event]) -> bool:

@@ -21,6 +21,7 @@ from holdwatch.domain.state import (
     Interview,
     Notice,
     Release,
+    StatusCheck,
     Warrant,
     WsoAct,
 )
@@ -46,6 +47,7 @@ class Draft:
         "notices",
         "release",
         "scheduled_release_at",
+        "status_checks",
         "warrants",
         "wso",
     )
@@ -73,6 +75,7 @@ class Draft:
         self.claims: tuple[CitizenshipClaim, ...] = ()
         self.held_to_answer: tuple[HeldToAnswer, ...] = ()
         self.wso: tuple[WsoAct, ...] = ()
+        self.status_checks: tuple[StatusCheck, ...] = ()
         self.release: Release | None = None
         self.anomalies: tuple[Anomaly, ...] = ()
         self.event_ids = event_ids
@@ -105,6 +108,7 @@ class Draft:
             claims=self.claims,
             held_to_answer=self.held_to_answer,
             wso=self.wso,
+            status_checks=self.status_checks,
             release=self.release,
             anomalies=self.anomalies,
             event_ids=self.event_ids,

@@ -20,6 +20,7 @@ from holdwatch.domain.instants import CalendarDate, Instant
 from holdwatch.domain.personal import PERSONAL
 from holdwatch.domain.vocab import (
     AdministrativeWarrantForm,
+    AgreementModel,
     AttachedWarrant,
     CitizenshipKind,
     ConvictionCategory,
@@ -30,6 +31,7 @@ from holdwatch.domain.vocab import (
     Level,
     ProbableCause,
     ReleasedTo,
+    StatusCheckMethod,
     TruthNotice,
     TruthRecipient,
     WarrantKind,
@@ -168,6 +170,15 @@ class CustodyReleasedData(_Model):
 
 class WsoActivityData(_Model):
     action: WsoAction
+    #: the 287(g) model the act concerns, when the producer knows it
+    model: AgreementModel | None = None
+    #: on `agreement_ended`: whether the state body whose approval the law requires
+    #: (Florida's State Board of Immigration Enforcement) approved it; absent: not recorded
+    termination_approved: bool | None = None
+
+
+class StatusCheckedData(_Model):
+    method: StatusCheckMethod | None = None
 
 
 # --- envelopes -----------------------------------------------------------------------
@@ -278,6 +289,14 @@ class WsoActivity(_Envelope):
     data: WsoActivityData
 
 
+class StatusChecked(_BookingScoped):
+    """`time` is when the jail made its nationality or immigration-status check on the
+    person (Georgia, O.C.G.A. §42-4-14(b)); the outcome is not part of the contract."""
+
+    type: Literal["status.checked"]
+    data: StatusCheckedData
+
+
 Event = Annotated[
     BookingCreated
     | ReleaseScheduled
@@ -292,7 +311,8 @@ Event = Annotated[
     | CitizenshipClaimed
     | MagistrateHeldToAnswer
     | CustodyReleased
-    | WsoActivity,
+    | WsoActivity
+    | StatusChecked,
     Field(discriminator="type"),
 ]
 
@@ -311,4 +331,5 @@ EVENT_MODELS: tuple[type[_Envelope], ...] = (
     MagistrateHeldToAnswer,
     CustodyReleased,
     WsoActivity,
+    StatusChecked,
 )

@@ -33,6 +33,9 @@ Code = Literal[
     "DATA_QUALITY",
     "REVIEW",
     "HOLD_DEADLINE_APPROACHING",
+    "AGREEMENT_287G_MISSING",
+    "AGREEMENT_287G_TERMINATION_UNAPPROVED",
+    "STATUS_CHECK_LATE",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from holdwatch.domain.vocab import (
+    AgreementModel,
     AttachedWarrant,
     CitizenshipKind,
     ConvictionCategory,
@@ -134,6 +135,15 @@ class WsoAct(NamedTuple):
     at: datetime
     action: WsoAction
     event_id: str
+    model: AgreementModel | None = None
+    termination_approved: bool | None = None
+
+
+class StatusCheck(NamedTuple):
+    """A nationality or immigration-status check on the person (Georgia §42-4-14(b))."""
+
+    at: datetime
+    event_id: str
 
 
 class Anomaly(NamedTuple):
@@ -162,6 +172,7 @@ class CustodyState(NamedTuple):
     claims: tuple[CitizenshipClaim, ...] = ()
     held_to_answer: tuple[HeldToAnswer, ...] = ()
     wso: tuple[WsoAct, ...] = ()
+    status_checks: tuple[StatusCheck, ...] = ()
     release: Release | None = None
     anomalies: tuple[Anomaly, ...] = ()
     event_ids: tuple[str, ...] = ()
@@ -218,6 +229,7 @@ def known_at(state: CustodyState, t: datetime) -> CustodyState:
         claims=seen(state.claims),
         held_to_answer=seen(state.held_to_answer),
         wso=seen(state.wso),
+        status_checks=seen(state.status_checks),
         release=state.release if state.release and state.release.at <= t else None,
         anomalies=seen(state.anomalies),
     )

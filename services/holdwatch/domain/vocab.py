@@ -20,6 +20,7 @@ EventType = Literal[
     "magistrate.held_to_answer",
     "custody.released",
     "wso.activity",
+    "status.checked",
 ]
 
 Level = Literal["felony", "misdemeanor", "infraction"]
@@ -66,9 +67,23 @@ IceInformation = Literal["release_date", "personal_information", "criminal_histo
 
 CitizenshipKind = Literal["us_citizen", "lawful_status"]
 
+#: How a jail checked a confined person's nationality or immigration status (Georgia,
+#: O.C.G.A. §42-4-14(b)): a query to ICE's Law Enforcement Support Center, documents, or
+#: another way.
+StatusCheckMethod = Literal["lesc_query", "documents", "other"]
+
 ReleasedTo = Literal["public", "ice", "cbp", "us_marshals", "other_agency", "hospital"]
 
-WsoAction = Literal["agreement_signed", "officer_designated", "warrant_served", "arrest"]
+WsoAction = Literal[
+    "agreement_signed",
+    "officer_designated",
+    "warrant_served",
+    "arrest",
+    "agreement_requested",  # the agency asked ICE for an agreement (Texas SB 8: "request")
+    "agreement_ended",  # the agency's agreement ended (terminated or expired)
+]
+#: The 287(g) program models ICE offers: task force, warrant service officer, jail enforcement.
+AgreementModel = Literal["task_force", "warrant_service_officer", "jail_enforcement"]
 
 #: The §7282.5(a)(3) offense categories, (A) to (AE).
 OffenseLetter = Literal[

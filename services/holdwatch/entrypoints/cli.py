@@ -20,8 +20,10 @@ from rich.console import Console
 from rich.progress import Progress
 
 from holdwatch.adapters.embedded import connected
+from holdwatch.app.agencies import load_agency_facts
 from holdwatch.app.audit import AuditInputError, audit_each
 from holdwatch.app.compare import Comparison, compare
+from holdwatch.app.config_file import ConfigError
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
@@ -76,6 +78,11 @@ def _audit_parser(a: argparse.ArgumentParser) -> None:
     a.add_argument("--format", choices=("json", "table"), default="json")
     a.add_argument(
         "--compare", metavar="PROFILE", help="what-if: judge under PROFILE too, print differences"
+    )
+    a.add_argument(
+        "--agencies",
+        type=Path,
+        help="agencies TOML: each agency's kind and timezone (its profile is --profile's)",
     )
 
 
@@ -162,11 +169,16 @@ def _audit(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     as_of = args.as_of or datetime.now(UTC)
     try:
+        facts = None if args.agencies is None else load_agency_facts(args.agencies)
+    except ConfigError as exc:
+        print(f"holdwatch audit: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
         if str(args.file) == "-":
-            results = audit_each(sys.stdin.buffer, profiles, as_of)
+            results = audit_each(sys.stdin.buffer, profiles, as_of, facts)
         else:
             with args.file.open("rb") as handle:
-                results = audit_each(handle, profiles, as_of)
+                results = audit_each(handle, profiles, as_of, facts)
     except OSError as exc:
         print(f"holdwatch audit: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -15,6 +15,7 @@ from __future__ import annotations
 from holdwatch.domain.state import IceContact, Release
 from holdwatch.policy.ca import section_7282_5
 from holdwatch.policy.core.acts import current_request, notify_unauthorized, review_act
+from holdwatch.policy.core.bars import NOT_ACTIVITY
 from holdwatch.policy.core.context import JUDICIAL_ANY, JUDICIAL_IMMIGRATION, Context, Out
 
 IMMIGRATION_AUTHORITIES = frozenset({"ice", "cbp"})
@@ -210,9 +211,10 @@ def notify_rule(ctx: Context, out: Out) -> None:
 
 
 def wso_rule(ctx: Context, out: Out) -> None:
-    """Every WSO/287(g) act is barred; an arrest is also an arrest on a civil warrant."""
+    """Every WSO/287(g) act is barred (ending an agreement is not one); an arrest is also
+    an arrest on a civil warrant."""
     for act in ctx.state.wso:
-        if act.at > ctx.as_of:
+        if act.at > ctx.as_of or act.action in NOT_ACTIVITY:
             continue
         what = act.action.replace("_", " ")
         out.finding(

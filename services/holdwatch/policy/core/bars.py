@@ -22,6 +22,8 @@ from holdwatch.policy.core.law import Version
 
 Rule = Callable[[Context, Out], None]
 IMMIGRATION_AUTHORITIES = frozenset({"ice", "cbp"})
+#: Ending an agreement is what a ban asks for, not 287(g) activity: never flagged.
+NOT_ACTIVITY = frozenset({"agreement_ended"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,8 @@ def _cite(ctx: Context, citation: str, t: datetime, act: str) -> str:
 
 
 def wso_barred(bars: Bars) -> Rule:
-    """Every 287(g)/WSO act is barred where the law bans the agreements."""
+    """Every 287(g)/WSO act is barred where the law bans the agreements (asking for one,
+    signing one, any work under one); ending one is not flagged."""
     citation = bars.wso
     if citation is None:
         raise ValueError(f"profile: {bars.law} bars no 287(g) activity")
@@ -87,7 +90,7 @@ def wso_barred(bars: Bars) -> Rule:
         if not _listed(ctx, "WSO_287G_BARRED"):
             return
         for act in ctx.state.wso:
-            if act.at > ctx.as_of:
+            if act.at > ctx.as_of or act.action in NOT_ACTIVITY:
                 continue
             out.finding(
                 "WSO_287G_BARRED",

@@ -56,7 +56,8 @@ class Context:
             raise ValueError("as_of: must be timezone-aware")
         as_of = clamp(as_of)  # 9999-12-31 means "after everything", and must stay readable
         state = known_at(state, as_of)
-        tz = state.booking.timezone if state.booking and state.booking.timezone else profile.zone
+        booked = state.booking.timezone if state.booking else None
+        tz = booked or profile.agency.zone or profile.zone
         release = state.release
         end = release.at if release is not None and release.at <= as_of else None
         return cls(state, profile, as_of, ZoneInfo(tz), end, criteria)

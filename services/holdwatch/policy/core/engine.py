@@ -41,7 +41,7 @@ def _run(state: CustodyState, rulebook: Rulebook, profile: Profile, as_of: datet
     out = Out(Context.build(state, profile, as_of, rulebook.criteria))
     # Without any immigration authority in the record only the data checks can apply.
     rules = rulebook.rules if out.ctx.state.involves_immigration else (data_quality_rule,)
-    for rule in rules:
+    for rule in (*rules, *rulebook.always):
         rule(out.ctx, out)
     return out
 
@@ -65,6 +65,8 @@ def _by_version(state: CustodyState, rulebook: Rulebook, as_of: datetime) -> Out
     low = 0 if first is None else first
     ahead = index(as_of, _AHEAD)
     high = last if ahead is None else ahead
+    if state.booking_id is None and rulebook.always:
+        low, high = 0, last  # an agency's standing duties have no record dates to bound them
 
     def version(t: datetime) -> int:
         at = index(t)

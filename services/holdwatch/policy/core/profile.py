@@ -18,6 +18,21 @@ from typing import Literal
 HoldRegime = Literal["zero", "window", "criteria"]
 #: How sure we are of the rule a finding applies: read in the text, a secondary source, ours.
 Evidence = Literal["verified", "secondary", "inferred"]
+#: What an agency runs, as far as a state's agency-level duties turn on it (Texas SB 8 binds
+#: "the sheriff of each county that operates a jail or contracts with a private vendor to
+#: operate a jail"): `county_jail` (also vendor-run), `county_no_jail` (a sheriff whose county
+#: has no jail), `city_jail`, `state_facility`, `other`.
+AgencyKind = Literal["county_jail", "county_no_jail", "city_jail", "state_facility", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    """The agency judged, as the deployment's agencies file declares it (None: not said).
+    Its zone places an agency-level deadline when no booking gives one (El Paso County,
+    Texas, keeps Mountain time)."""
+
+    kind: AgencyKind | None = None
+    zone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +112,8 @@ class Profile:
     #: every version of the law, in date order, when it has more than one; the fields
     #: above are then the version `at` chose (the latest, as registered).
     editions: tuple[Edition, ...] = ()
+    #: the agency this copy judges (the agencies file's kind and zone), when it says
+    agency: Agency = Agency()
 
     @property
     def label(self) -> str:

@@ -35,6 +35,9 @@ class Rulebook:
     profile: Profile
     rules: tuple[Rule, ...]
     criteria: HoldCriteria | None = None
+    #: rules run on every record, whether or not immigration authorities touched it: the
+    #: agency's own standing duties (a 287(g) agreement), a check owed on every booking
+    always: tuple[Rule, ...] = ()
 
     def __post_init__(self) -> None:
         if (self.profile.hold_regime == "criteria") != (self.criteria is not None):

@@ -73,13 +73,18 @@ AGREEMENT_REQUIRED = Duty(
     "to operate one, must request and enter into a 287(g) (or similar) agreement; no model "
     "is mandated (task force, warrant service officer or jail enforcement all satisfy it). "
     "Bill summaries give Dec. 1, 2026 as the compliance date, from which the attorney "
-    "general may sue. REVIEW: not checked yet — the engine raises no code on this duty "
-    "(an agency-scoped AGREEMENT_287G_MISSING is a later piece); the enrolled text's "
-    "exception for a sheriff whom ICE has not offered an agreement is unread.",
+    'general may sue; the engine reads "by December 1, 2026" as 00:00 local on '
+    "December 2, 2026, in the agency's zone (El Paso County keeps Mountain time). The duty "
+    "is read as met by an agreement in force, or by a request to ICE made within the year "
+    "before: entry depends on ICE, and bill summaries say a sheriff without an agreement "
+    "must request again every year (the request lapses at 00:00 local on its anniversary). "
+    "An agency the agencies file does not describe is taken to be a sheriff whose county "
+    "operates a jail. REVIEW: the enrolled text's exception for a sheriff whom ICE has not "
+    "offered an agreement, and the annual re-request, were not read in the statute.",
     citation="Tex. Gov't Code §753.051(a) (SB 8, 2025)",
     source=SB8_TEXT,
     evidence="secondary",
-    codes=(),
+    codes=("AGREEMENT_287G_MISSING",),
 )
 
 TX_SB4 = Law(
