@@ -43,6 +43,8 @@ SUBJECTS = {
     "civil_warrant_arrest": "Arrest on a civil immigration warrant",
     "reporting": "Reporting",
     "advisory": "For counsel",
+    "status_check": "Nationality and immigration-status check",
+    "charge_in_force": "State immigration crimes not in force",
 }
 RULES = {
     "barred": "barred",
@@ -54,6 +56,7 @@ RULES = {
     "public_only": "public information only",
     "written_consent": "only with written consent",
     "annual": "every year",
+    "quarterly": "every quarter",
     "flag": "flagged",
 }
 HOLD_WINDOWS = {

@@ -14,6 +14,8 @@ from types import MappingProxyType
 from holdwatch.policy.ca.jurisdiction import JURISDICTION as CA
 from holdwatch.policy.co.jurisdiction import JURISDICTION as CO
 from holdwatch.policy.core.rulebook import Jurisdiction, Overlay, Rulebook
+from holdwatch.policy.fl.jurisdiction import JURISDICTION as FL
+from holdwatch.policy.ga.jurisdiction import JURISDICTION as GA
 from holdwatch.policy.il.jurisdiction import JURISDICTION as IL
 from holdwatch.policy.nj.jurisdiction import JURISDICTION as NJ
 from holdwatch.policy.ny.jurisdiction import JURISDICTION as NY
@@ -22,10 +24,10 @@ from holdwatch.policy.tx.jurisdiction import JURISDICTION as TX
 from holdwatch.policy.us.jurisdiction import JURISDICTION as US
 from holdwatch.policy.wa.jurisdiction import JURISDICTION as WA
 
-JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO)
+JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO, FL, GA)
 
 #: States whose holidays an overlay `state-xx` adds to legacy windows.
-OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
+OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO", "GA")
 
 
 def _state(code: str) -> Overlay:

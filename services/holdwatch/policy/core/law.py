@@ -36,6 +36,8 @@ Subject = Literal[
     "reporting",
     "advisory",  # what counsel is told to look at; no duty of the jail
     "release_timing",  # how soon release must follow eligibility (no delay for ICE)
+    "status_check",  # a nationality or immigration-status check owed on each booking
+    "charge_in_force",  # a state crime on the books but enjoined, or not yet in force
 ]
 #: What each subject's `rule` may say.
 RULES: dict[str, frozenset[str]] = {
@@ -50,9 +52,11 @@ RULES: dict[str, frozenset[str]] = {
     "release_notice": frozenset({"required"}),
     "agreement_287g": frozenset({"banned", "allowed", "required"}),
     "civil_warrant_arrest": frozenset({"banned"}),
-    "reporting": frozenset({"annual", "monthly"}),
+    "reporting": frozenset({"annual", "quarterly", "monthly"}),
     "advisory": frozenset({"flag"}),
     "release_timing": frozenset({"no_immigration_delay"}),
+    "status_check": frozenset({"required"}),
+    "charge_in_force": frozenset({"enjoined"}),
 }
 _HOLD_REGIME: dict[str, HoldRegime] = {
     "barred": "zero",
