@@ -30,6 +30,8 @@ Agencies = dict[str, dict[str, str]]
 H, D = 3600, 86400
 MISSING, UNAPPROVED = "AGREEMENT_287G_MISSING", "AGREEMENT_287G_TERMINATION_UNAPPROVED"
 BARRED, LATE = "WSO_287G_BARRED", "STATUS_CHECK_LATE"
+#: advisories these rows check as strictly as violations
+FLAGGED = frozenset({"ENJOINED_STATUTE_CHARGE"})
 DENVER: Agencies = {"elpaso": {"timezone": "America/Denver"}}
 
 CASES: list[tuple[str, str, str, str, Agencies, list[Expect]]] = [
@@ -111,6 +113,13 @@ CASES: list[tuple[str, str, str, str, Agencies, list[Expect]]] = [
      [("STATE_DUTY_NOT_HONORED", "2025-10-06T10:00:00-04:00", 0)]),
     ("fl-warrant-arrived-late", "FLH3", "fl-908", "2025-10-07T00:00:00-04:00", {},
      [("STATE_DUTY_NOT_HONORED", "2025-10-06T10:00:00-04:00", 0)]),
+    # U08: a booking on the enjoined SB 4-C entry crime is an advisory at the booking
+    ("fl-u08", "FLU08", "fl-908", "2025-04-21T00:00:00-04:00", {},
+     [("ENJOINED_STATUTE_CHARGE", "2025-04-20T23:10:00-04:00", 0)]),
+    ("fl-u08-tro-day", "FLU08b", "fl-908", "2025-04-05T00:00:00-04:00", {},
+     [("ENJOINED_STATUTE_CHARGE", "2025-04-04T00:00:00-04:00", 0)]),
+    ("fl-u08-day-before", "FLU08c", "fl-908", "2025-04-05T00:00:00-04:00", {}, []),
+    ("fl-u08-other-section", "FLU08d", "fl-908", "2025-04-21T00:00:00-04:00", {}, []),
     # Georgia §42-4-14(b), U09: 48 elapsed hours from arrival, no weekend exclusion
     ("ga-u09", "GAU09", "ga-hb1105", "2026-02-16T00:00:00-05:00", {},
      [(LATE, "2026-02-15T22:00:00-05:00", None)]),
@@ -154,9 +163,11 @@ def test_scenario(
         assert got[key].duration_seconds == duration, f"{case}: {code} duration"
         # the instant is written in the agency's (or booking's) zone, offset included
         assert got[key].violation_at.isoformat() == instant
-    violations = {(f.code, f.violation_at) for f in findings if f.kind == "violation"}
+    flagged = {
+        (f.code, f.violation_at) for f in findings if f.code in FLAGGED or f.kind == "violation"
+    }
     wanted = {(c, datetime.fromisoformat(i)) for c, i, _ in expected}
-    assert violations == wanted, f"{case}: unexpected violations {violations - wanted}"
+    assert flagged == wanted, f"{case}: unexpected findings {flagged - wanted}"
 
 
 def one(case: str, code: str) -> Finding:
@@ -204,6 +215,13 @@ def test_florida_findings_cite_section_908_11_and_its_verified_text() -> None:
     assert honor.citation == "Fla. Stat. §§908.102(2), 908.105" and honor.rule == "fl.duty"
     # what the duty asks never exceeds the form: 48 hours from RE, and notice
     assert "keep custody until Wed 08 Oct 2025 10:00 EDT" in honor.explanation
+
+
+def test_the_u08_advisory_says_whether_the_charge_stood_alone() -> None:
+    alone = one("fl-u08", "ENJOINED_STATUTE_CHARGE")
+    assert (alone.kind, alone.evidence_level, alone.booking_id) == ("advisory", "inferred", "FLU08")
+    assert "§811.102" in alone.explanation and "only charge" in alone.explanation
+    assert "other charges" in one("fl-u08-tro-day", "ENJOINED_STATUTE_CHARGE").explanation
 
 
 def test_georgia_status_check_counts_elapsed_hours_and_cites_the_code() -> None:

@@ -57,6 +57,8 @@ WHEN: dict[tuple[str | None, str], str] = {
     "counts) until one is in force",
     (None, "AGREEMENT_287G_TERMINATION_UNAPPROVED"): "at the end of an agreement without the "
     "approval the law requires on record",
+    (None, "ENJOINED_STATUTE_CHARGE"): "at the booking, when a charge is under a section a "
+    "court then barred the state from enforcing (an advisory)",
     (None, "STATUS_CHECK_LATE"): "48 elapsed hours after the booking, when no nationality or "
     "status check was recorded by then",
 }

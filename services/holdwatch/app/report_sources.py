@@ -65,12 +65,15 @@ async def from_redis(
         for snap in await store.load(tags):
             late, disorder = late + snap.late, disorder + snap.out_of_order
             history = History.of(parse_event(raw) for raw in snap.history.values())
+            findings = [Finding.model_validate_json(r) for r in snap.ledger.values()]
             if not history.events:
+                if findings:  # an agency's own record, judged with no event of its own
+                    state = CustodyState(findings[0].agency, None)
+                    judged.append((state, [f for f in findings if f.code not in LIVE_ONLY]))
                 continue
             events += len(history.events)
             first = next(iter(history.events.values()))
             state = project(first.agency, first.subject, history)
-            findings = [Finding.model_validate_json(r) for r in snap.ledger.values()]
             judged.append((state, [f for f in findings if f.code not in LIVE_ONLY]))
     letters: Counter[str] = Counter()
     rows: Any = await store.redis.xrange(dlq_stream)

@@ -36,6 +36,7 @@ Code = Literal[
     "AGREEMENT_287G_MISSING",
     "AGREEMENT_287G_TERMINATION_UNAPPROVED",
     "STATUS_CHECK_LATE",
+    "ENJOINED_STATUTE_CHARGE",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]

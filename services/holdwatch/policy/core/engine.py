@@ -4,7 +4,8 @@ Pure: the evaluation instant is a parameter, nothing reads a clock or does I/O. 
 come back sorted by the instant they begin; deadlines by when they fall due. A law with
 several versions judges each act by the version in force on the act's local date (in the
 booking's zone): the rules run once per version that can apply, and each version keeps
-only the findings whose act falls in its dates.
+only the findings whose act falls in its dates. An agency's own record (no booking) with
+standing duties (`Rulebook.always`) is run under every version: it has no record dates.
 """
 
 from __future__ import annotations

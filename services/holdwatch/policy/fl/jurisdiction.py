@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from holdwatch.domain.state import Detainer
 from holdwatch.policy.core.agreements import Mandate, agreement_rule, termination_rule
+from holdwatch.policy.core.charges import Enjoined, enjoined_charge_rule
 from holdwatch.policy.core.context import Context
 from holdwatch.policy.core.everywhere import EVERYWHERE
 from holdwatch.policy.core.holds import hold_rule
@@ -42,6 +43,13 @@ MANDATE = Mandate(
     "minute, 00:00 local on February 13, 2025.",
 )
 
+SB_4C = Enjoined(
+    sections=frozenset({"811.102", "811.103"}),
+    what="the 2025 state crimes of illegal entry and re-entry, SB 4-C",
+    citation=law.ENJOINED.citation,
+    since=date(2025, 4, 4),
+)
+
 JURISDICTION = Jurisdiction(
     code="fl",
     rulebooks=(
@@ -55,6 +63,7 @@ JURISDICTION = Jurisdiction(
                     law.TERMINATION.citation,
                     "the State Board of Immigration Enforcement",
                 ),
+                enjoined_charge_rule("Florida", SB_4C),
             ),
         ),
     ),

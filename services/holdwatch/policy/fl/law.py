@@ -90,6 +90,26 @@ REPORTING = Duty(
     evidence="verified",
 )
 
+SB_4C = (
+    "press reports of SB 4-C (2025 Special Session C) and of the injunction against it "
+    "(wuwf.org, July 9, 2025; particle.news)"
+)
+ENJOINED = Duty(
+    subject="charge_in_force",
+    rule="enjoined",
+    text="SB 4-C (2025) made illegal entry and re-entry state crimes; a federal court barred "
+    "their enforcement by a temporary restraining order on Apr. 4, 2025, then a preliminary "
+    "injunction (the Eleventh Circuit upheld it, the Supreme Court denied a stay on July 9, "
+    "2025). A booking on such a charge from that day is flagged for counsel at the booking. "
+    "REVIEW: the section numbers (§§811.102, 811.103) are inferred, not read; whether the "
+    "injunction still stands is to be checked.",
+    citation="SB 4-C (2025), Fla. Stat. §§811.102–811.103 (enjoined from Apr. 4, 2025)",
+    source=SB_4C,
+    evidence="inferred",
+    codes=("ENJOINED_STATUTE_CHARGE",),
+    operative_from=date(2025, 4, 4),
+)
+
 FL_908 = Law(
     id="fl-908",
     zone="America/New_York",
@@ -113,7 +133,7 @@ FL_908 = Law(
                 SB_2C,
                 "DHS Form I-247A (02/17)",
             ),
-            duties=(HOLD, HONOR, AGREEMENT_2025, TERMINATION, REPORTING),
+            duties=(HOLD, HONOR, AGREEMENT_2025, TERMINATION, REPORTING, ENJOINED),
         ),
     ),
 )
