@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from holdwatch.domain.vocab import EVENT_TYPES
+
 ROOT = Path(__file__).resolve().parents[2]
 S01 = ROOT / "tests" / "fixtures" / "scenarios" / "S01.jsonl"
 
@@ -114,7 +116,7 @@ def test_schemas_export_writes_every_event_type(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     written = {p.name for p in (tmp_path / "events").glob("*.json")}
     assert "booking.created.json" in written
-    assert len(written) == 14
+    assert written == {f"{t}.json" for t in EVENT_TYPES}
     assert (tmp_path / "finding.json").exists()
 
 
