@@ -27,6 +27,8 @@ from redis.asyncio import Redis
 from holdwatch.adapters.timers import FIRE
 from holdwatch.app.audit import audit
 from holdwatch.app.horizon import horizon
+from holdwatch.app.report import Period
+from holdwatch.app.report_sources import from_redis
 from holdwatch.bootstrap import Service, build
 from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
@@ -153,6 +155,13 @@ async def test_the_monitor_raises_the_missing_agreement_at_the_instant(
         assert finding["booking_id"] is None
         assert datetime.fromisoformat(finding["violation_at"]) == due
         assert finding["violation_at"] == deadline  # written in the agency's own zone
+
+        # the live report counts it, on the agency's row, though the record holds no event
+        period = Period(due - timedelta(days=1), due + timedelta(days=1))
+        store = service.monitor.store
+        report = await from_redis(store, store.keys, settings.dlq_stream, clock.t, period)
+        row = report.rows[(finding["agency"], "(no booking record)")]
+        assert row.findings_by_code["AGREEMENT_287G_MISSING"] == 1
     finally:
         await r.aclose()
 
