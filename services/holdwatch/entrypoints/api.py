@@ -33,6 +33,7 @@ from holdwatch.app.report_sources import from_redis
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import personal_fields
+from holdwatch.entrypoints import stream_doc
 from holdwatch.entrypoints.desk import (
     Acknowledgement,
     acknowledge_for,
@@ -177,6 +178,11 @@ def create_api(
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/api/v1/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> Response:
+        """The streams' AsyncAPI document (public, like /openapi.json: no data)."""
+        return Response(stream_doc.served(), media_type="application/json")
 
     @app.get("/api/v1/findings", response_model=list[FindingView])
     async def open_findings(

@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("replay", help="publish a history with a progress bar, at a rate")
     rp.add_argument("file", type=Path, help="CloudEvents, one per line")
     rp.add_argument("--rate", type=float, default=None, help="events a second (default: all)")
-    s = sub.add_parser("schemas", help="JSON Schema for the event contract")
+    s = sub.add_parser("schemas", help="JSON Schema and AsyncAPI for the event contract")
     s.add_argument("action", choices=("export",))
     s.add_argument("--out", type=Path, default=Path("schemas"))
     law.add_parser(sub)
@@ -375,6 +375,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return law.run(args)
     for path in export(args.out):
         print(path)
+    from holdwatch.entrypoints import stream_doc  # noqa: PLC0415  (FastStream)
+
+    print(stream_doc.export(args.out))  # the AsyncAPI document, from the same schemas
     return 0
 
 
