@@ -34,6 +34,7 @@ from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import personal_fields
 from holdwatch.entrypoints import stream_doc
+from holdwatch.entrypoints.calendar import add_calendar
 from holdwatch.entrypoints.desk import (
     Acknowledgement,
     acknowledge_for,
@@ -266,6 +267,7 @@ def create_api(
         store.redis, store.keys.prefix, tokens, clock, policy or SessionPolicy()
     )
     add_page(app, store, sessions, clock)
+    add_calendar(app, store, clock)
 
     @app.get(
         "/api/v1/report",
