@@ -172,7 +172,7 @@ def test_a_secret_url_works_as_its_token_until_revoked(feed: Feed) -> None:
     again = feed.send("POST", "/api/v1/deadlines/secret", "oversight").json()["path"]
     assert feed.get(path, None).status_code == 404  # a new secret revokes the old
     assert feed.get(again, None).status_code == 200
-    assert feed.send("DELETE", "/api/v1/deadlines/secret", "oversight").status_code == 204
+    assert feed.send("POST", "/api/v1/deadlines/secret/revoke", "oversight").status_code == 204
     assert feed.get(again, None).status_code == 404
     assert feed.send("POST", "/api/v1/deadlines/secret", "defender").status_code == 200
     assert httpx.post(feed.url + "/api/v1/deadlines/secret", timeout=10).status_code == 401

@@ -4,7 +4,8 @@ secret URL per token for calendar clients that cannot send one.
 The feed holds what `/api/v1/holds` shows the token, as events (app/deadline_calendar.py).
 A defender's events name the client (the role may see names; each booking so named is
 written to the audit log first); an oversight token's name only the booking. The secret
-URL (`POST /api/v1/deadlines/secret` issues one, replacing the last; `DELETE` revokes it)
+URL (`POST /api/v1/deadlines/secret` issues one, replacing the last; `POST
+/api/v1/deadlines/secret/revoke` revokes it; one path each, so a 405's `Allow` is right)
 works as the token does, and stops when the token leaves the tokens file. Redis keeps
 only its digest; the access log shows the path without it (adapters/logging.py).
 """
@@ -117,7 +118,7 @@ def add_calendar(app: FastAPI, store: ApiStore, clock: Clock) -> None:
         secret = await secrets.issue(caller[1])
         return CalendarSecret(path=f"/api/v1/deadlines/{secret}.ics")
 
-    @app.delete("/api/v1/deadlines/secret", status_code=204, response_class=Response)
+    @app.post("/api/v1/deadlines/secret/revoke", status_code=204, response_class=Response)
     async def revoke_secret(caller: Caller) -> Response:
         """Revoke the token's secret URL (if it has one)."""
         await secrets.revoke(caller[1])
