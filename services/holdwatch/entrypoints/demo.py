@@ -221,6 +221,9 @@ async def run_demo(
         _Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="auto"))
         for app, port in apps
     ]
+    # Before the servers start: simulating is seconds of CPU, and a FastStream subscriber
+    # that cannot start reading within 3 s fails its app's startup.
+    history = _history(datetime.now(UTC), backfill_days, live_hours, live_interval)
     heap.settle()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -243,14 +246,7 @@ async def run_demo(
         "Ctrl-C stops everything."
     )
     feed_redis = Redis.from_url(monitor.url)
-    feeder = asyncio.create_task(
-        _feed(
-            feed_redis,
-            s.events_stream,
-            _history(datetime.now(UTC), backfill_days, live_hours, live_interval),
-            stop,
-        )
-    )
+    feeder = asyncio.create_task(_feed(feed_redis, s.events_stream, history, stop))
     await stop.wait()
     console.print("stopping: each service finishes what it holds")
     feeder.cancel()
