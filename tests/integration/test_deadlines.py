@@ -156,6 +156,12 @@ def test_a_deadline_that_moves_keeps_its_uid_and_an_ended_hold_drops(feed: Feed)
     left = feed.events()
     assert uid not in left and not _by_kind(left, "hold-warning")
     assert len(_by_kind(left, "hold-deadline")) == 1  # CP2, still held past its deadline
+    # ICE cancels CP2's detainer: no hold left, and the feed is empty
+    cancel = Story(agency="pierce", booking="CP2")
+    feed.judge(cancel.add("detainer.cancelled", _iso(NOW - timedelta(minutes=1)),
+                          {"detainer_id": "D1"}, id="CP2-e9"))  # fmt: skip
+    assert feed.events() == {}
+    assert len(feed.events("oversight")) == 2  # kcso's CK1 is still held
 
 
 def test_a_secret_url_works_as_its_token_until_revoked(feed: Feed) -> None:
