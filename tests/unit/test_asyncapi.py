@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faststream.specification import AsyncAPI
 from jsonschema import Draft202012Validator
 
 from holdwatch.app.audit import audit
 from holdwatch.app.schemas import render, schemas
+from holdwatch.bootstrap import build, build_notifier
+from holdwatch.entrypoints.monitor import create_app
+from holdwatch.entrypoints.notify import create_notify_app
 from holdwatch.entrypoints.stream_doc import document
 from holdwatch.policy.registry import resolve
+from holdwatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = document()
@@ -96,3 +101,21 @@ def test_a_real_event_and_finding_validate_against_the_document() -> None:
     assert findings
     for finding in findings:
         validator("alerts").validate(finding.model_dump(mode="json"))
+
+
+def test_the_running_apps_declare_their_message_types(tmp_path: Path) -> None:
+    """Not only the document's broker: the monitor's and the notifier's apps, as built to
+    run, show the contract's models, never FastStream's `EmptyPayload`."""
+    routing = tmp_path / "routing.toml"
+    routing.write_text('[[routes]]\nname = "all"\nemails = ["intake@example.org"]\n')
+    s = Settings(  # a client is made, never connected: nothing here reads Redis
+        redis_url="redis://127.0.0.1:6379/0", default_profile="us-federal", routing_file=routing
+    )
+    for app, channels, model in (
+        (create_app(build(s)), {"events", "alerts"}, "BookingCreated"),
+        (create_notify_app(build_notifier(s)), {"alerts"}, "Finding"),
+    ):
+        doc = AsyncAPI(app.broker).to_specification().to_jsonable()
+        assert set(doc["channels"]) == channels
+        assert model in doc["components"]["schemas"]
+        assert "EmptyPayload" not in json.dumps(doc)
