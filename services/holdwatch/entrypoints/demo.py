@@ -221,9 +221,6 @@ async def run_demo(
         _Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="auto"))
         for app, port in apps
     ]
-    # Before the servers start: simulating is seconds of CPU, and a FastStream subscriber
-    # that cannot start reading within 3 s fails its app's startup.
-    history = _history(datetime.now(UTC), backfill_days, live_hours, live_interval)
     heap.settle()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -246,6 +243,11 @@ async def run_demo(
         "Ctrl-C stops everything."
     )
     feed_redis = Redis.from_url(monitor.url)
+    # In a thread: simulating is seconds of CPU, and a FastStream subscriber that cannot
+    # start reading within 3 s (the loop blocked) fails its app's startup.
+    history = await asyncio.to_thread(
+        _history, datetime.now(UTC), backfill_days, live_hours, live_interval
+    )
     feeder = asyncio.create_task(_feed(feed_redis, s.events_stream, history, stop))
     await stop.wait()
     console.print("stopping: each service finishes what it holds")
@@ -256,6 +258,13 @@ async def run_demo(
         await asyncio.gather(task, return_exceptions=True)
     await asyncio.gather(feeder, return_exceptions=True)
     await feed_redis.aclose()
+    # A task a stopped service left (a subscriber's, stopped mid-batch while the live
+    # trickle keeps it busy) logs as it is cancelled: cancel it here, while the log is open,
+    # not in asyncio.run's cleanup after it is closed.
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for t in left:
+        t.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
     log_file.close()
     console.print("stopped")
     return 0
