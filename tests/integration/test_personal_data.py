@@ -260,9 +260,15 @@ def test_no_personal_value_reaches_oversight_logs_or_metrics(
                 get("/api/v1/report", **period, format=f) for f in ("json", "md", "csv", "html")
             ],
             "/api/v1/audit-log": [get("/api/v1/audit-log")],
+            "/api/v1/deadlines.ics": [get("/api/v1/deadlines.ics")],
         }
         assert routes == set(responses), "a new GET route: add it to this search"
         oversight = {f"GET {r.request.url}": r.text for found in responses.values() for r in found}
+        secret = httpx.post(
+            api.url + "/api/v1/deadlines/secret", headers=_bearer("oversight"), timeout=10
+        ).json()["path"]
+        oversight["GET the secret calendar URL"] = httpx.get(api.url + secret, timeout=10).text
+        assert "BEGIN:VEVENT" in oversight["GET the secret calendar URL"]
         timeline = responses["/api/v1/bookings/{agency}/{booking_id}"][0].json()
         assert timeline["events"] and any(f["acknowledgement"] for f in timeline["findings"])
         refused = httpx.post(

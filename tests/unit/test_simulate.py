@@ -44,6 +44,8 @@ def test_every_event_meets_the_published_json_schema() -> None:
     schemas = ROOT / "schemas"
     registry: Registry[Any] = Registry()
     for path in schemas.rglob("*.json"):
+        if path.name == "asyncapi.json":  # the streams' AsyncAPI document, not a JSON Schema
+            continue
         doc = json.loads(path.read_text(encoding="utf-8"))
         registry = registry.with_resource(path.name, Resource.from_contents(doc))
     union = json.loads((schemas / "event.json").read_text(encoding="utf-8"))

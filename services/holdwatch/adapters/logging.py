@@ -72,13 +72,19 @@ def _url_host(m: re.Match[str]) -> str:
     return scheme + host + ("/[…]" if whole != scheme + host else "")
 
 
+#: a secret calendar URL's path (entrypoints/calendar.py): the secret is the credential
+CALENDAR_SECRET = re.compile(r"^(/api/v1/deadlines/)(?!secret$)[^/]+(\.ics)$")
+
+
 class PathOnlyAccessLog(logging.Filter):
-    """uvicorn's access line names the full path; keep it without its query string."""
+    """uvicorn's access line names the full path; keep it without its query string, and
+    without the secret of a secret calendar URL."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+            path = CALENDAR_SECRET.sub(r"\1[secret]\2", args[2].split("?", 1)[0])
+            record.args = (args[0], args[1], path, args[3], args[4])
         return True
 
 

@@ -49,6 +49,8 @@ class Custody:
     detainers: tuple[tuple[str, str], ...]  # (form, attached warrant) of each in force
     #: when the running hold became (or becomes) unlawful; None: no hold running yet
     hold_deadline: datetime | None
+    #: when HOLD_DEADLINE_APPROACHING warns of that deadline (the profile's lead before it)
+    hold_warning: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,11 +147,14 @@ def _custody(
     if not detainers:
         return None
     overdue = [f.violation_at for f in findings if f.rule.startswith("hold") and f.ended_at is None]
-    ahead = [d.at for d in evaluation.deadlines if d.hold and d.rule == "hold"]
+    ahead = [d for d in evaluation.deadlines if d.hold and d.rule == "hold"]
+    first = min(ahead, key=lambda d: d.at.timestamp(), default=None)
+    deadline = min(overdue, key=datetime.timestamp) if overdue else first.at if first else None
     return Custody(
         agency=state.agency,
         facility=booking.facility,
         profile=profile.label,
         detainers=detainers,
-        hold_deadline=min(overdue or ahead, key=datetime.timestamp, default=None),
+        hold_deadline=deadline,
+        hold_warning=warning_at(first, profile) if first and not overdue else None,
     )

@@ -348,5 +348,6 @@ def _custody_json(c: Custody | None) -> str | None:
             "profile": c.profile,
             "detainers": c.detainers,
             "hold_deadline_ms": _ms(c.hold_deadline),
+            "warning_ms": _ms(c.hold_warning),
         }
     )

@@ -48,13 +48,18 @@ I247A_FROM = datetime(2017, 4, 2, tzinfo=UTC)
 FORMS_BEFORE_I247A = (("I-247", 1751 / 1799), ("I-247D", 38 / 1799), ("I-247N", 10 / 1799))
 # ASSUMPTION (no record-level source in the corpus): the warrant and probable-cause mix of
 # detainers lodged since the I-247A (April 2017); TRUTH Act copies and release-date
-# notifications as a jail that mostly complies would give them.
+# notifications as a jail that mostly complies would give them. The I-247A lets ICE check
+# several probable-cause boxes, and the database box mostly comes with another (statements,
+# or proceedings already pending): a detainer resting on the database check alone
+# (GONZALEZ_DB_ONLY) is the exception, one in ten here.
 WARRANTS = (("I-200", 0.80), ("I-205", 0.15), ("none", 0.05))
-PROBABLE_CAUSE = (
-    ("biometric_database", 0.60),
-    ("pending_proceedings", 0.15),
-    ("final_order", 0.15),
-    ("statements", 0.10),
+PROBABLE_CAUSE: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("biometric_database", "statements"), 0.35),
+    (("biometric_database", "pending_proceedings"), 0.20),
+    (("final_order",), 0.15),
+    (("pending_proceedings",), 0.15),
+    (("biometric_database",), 0.10),
+    (("statements",), 0.05),
 )
 P_TRUTH_COPY = 0.85
 P_RELEASE_DATE_NOTICE = 0.5
@@ -90,6 +95,9 @@ JAILS = {
     "pierce": Jail("pierce", "America/Los_Angeles", "Pierce County Jail", "urn:jms:pierce"),
     "lasd": Jail("lasd", "America/Los_Angeles", "Men's Central Jail", "urn:jms:lasd:mcj"),
 }
+#: the ICE field office that lodges a jail's detainers, and the federal district it sits in:
+#: Pierce County's Seattle office is outside California (no Gonzalez injunction reached it)
+OFFICES = {"pierce": ("ERO Seattle", "W.D. Wash."), "lasd": ("ERO Los Angeles", "C.D. Cal.")}
 
 
 def simulate(
@@ -200,7 +208,8 @@ def _booking(
         detainer_id = f"D-{booking_id}"
         received = booked + min(stay / 2, timedelta(hours=rng.uniform(1, 72)))
         warrant = _pick(rng, WARRANTS)
-        basis = _pick(rng, PROBABLE_CAUSE)
+        basis = rng.choices([v for v, _ in PROBABLE_CAUSE], [w for _, w in PROBABLE_CAUSE])[0]
+        office, district = OFFICES.get(jail.agency, ("ERO Los Angeles", "C.D. Cal."))
         form = "I-247A" if booked >= I247A_FROM else _pick(rng, FORMS_BEFORE_I247A)
         yield event(
             "detainer.received",
@@ -209,8 +218,9 @@ def _booking(
                 "detainer_id": detainer_id,
                 "form": form,
                 **({"form_revision": "02/17"} if form == "I-247A" else {}),
-                "issuing_office": "ERO Seattle" if jail.agency == "pierce" else "ERO Los Angeles",
-                "probable_cause": [basis],
+                "issuing_office": office,
+                "issuing_district": district,
+                "probable_cause": list(basis),
                 "attached_warrant": warrant,
             },
         )
@@ -246,3 +256,109 @@ def _booking(
     if release_to == "ice":
         data["receiving_agency"] = "ICE ERO"
     yield event("custody.released", released, data)
+
+
+# --- the demo's live phase ----------------------------------------------------------------
+#: The calibrated jail is quiet on a wall clock (at Pierce's rates a detainer comes every few
+#: days), so a demo's live phase adds a trickle on the demo's own clock: each `interval`, one
+#: person with a detainer becomes eligible for release and is kept for ICE a few intervals
+#: more, and a few people without one come and go. Under a law that bars holds on a
+#: detainer (the Values Act) each eligibility is a finding at once: with the default 30 s,
+#: two eligibilities are never more than 48 s apart, so a minute always brings an alert.
+LIVE_INTERVAL = timedelta(seconds=30)
+
+
+def trickle(
+    jail: Jail, start: datetime, duration: timedelta, seed: int, interval: timedelta = LIVE_INTERVAL
+) -> list[dict[str, Any]]:
+    """Live bookings in [start, start + duration): one eligibility on a detainer in each
+    `interval` (somewhere in its middle three fifths), in event-time order."""
+    rng = random.Random(f"trickle:{seed}:{jail.agency}")  # noqa: S311  (a simulation)
+    zone = ZoneInfo(jail.zone)
+    office, district = OFFICES.get(jail.agency, ("ERO Los Angeles", "C.D. Cal."))
+    events: list[tuple[datetime, int, dict[str, Any]]] = []
+    end = start + duration
+
+    def add(booking_id: str, n: int, type_: str, at: datetime, data: dict[str, Any]) -> None:
+        at = at.replace(microsecond=0)
+        if at < end:
+            events.append(
+                (
+                    at,
+                    len(events),
+                    {
+                        "specversion": "1.0",
+                        "id": f"{booking_id}-e{n}",
+                        "source": jail.source,
+                        "type": type_,
+                        "time": at.astimezone(zone).isoformat(),
+                        "agency": jail.agency,
+                        "subject": booking_id,
+                        "datacontenttype": "application/json",
+                        "data": data,
+                    },
+                )
+            )
+
+    def booked(booking_id: str, at: datetime) -> None:
+        code, description, level = rng.choice(CHARGES)
+        charge = {"charge_id": f"{booking_id}-c1", "code": code, "description": description}
+        add(
+            booking_id,
+            1,
+            "booking.created",
+            at,
+            {
+                "facility": jail.facility,
+                "timezone": jail.zone,
+                "person": {"person_id": f"P-{rng.getrandbits(48):012x}"},
+                "charges": [charge | {"level": level}],
+            },
+        )
+
+    count = 0
+    for k in range(math.ceil(duration / interval)):
+        window = start + interval * k
+        due = window + interval * rng.uniform(0.2, 0.8)
+        held = f"{jail.agency.upper()}-L{seed}-{count:06d}"
+        count += 1
+        booked(held, due - interval * 0.9)
+        basis = rng.choices([v for v, _ in PROBABLE_CAUSE], [w for _, w in PROBABLE_CAUSE])[0]
+        detainer = {
+            "detainer_id": f"D-{held}",
+            "form": "I-247A",
+            "form_revision": "02/17",
+            "issuing_office": office,
+            "issuing_district": district,
+            "probable_cause": list(basis),
+            "attached_warrant": _pick(rng, WARRANTS),
+        }
+        add(held, 2, "detainer.received", due - interval * 0.6, detainer)
+        if rng.random() < P_TRUTH_COPY:
+            notice = {"notice": "request_copy", "recipients": ["subject"]}
+            add(
+                held,
+                3,
+                "truth.notice_given",
+                due - interval * 0.4,
+                notice | {"detainer_id": f"D-{held}"},
+            )
+        add(held, 4, "release.eligible", due, {"reason": "bond_posted"})
+        released = due + interval * rng.uniform(2, 6)
+        add(held, 5, "custody.released", released, {"to": "ice", "receiving_agency": "ICE ERO"})
+        for _ in range(rng.randint(1, 3)):  # people without a detainer come and go
+            free = f"{jail.agency.upper()}-L{seed}-{count:06d}"
+            count += 1
+            at = window + interval * rng.random()
+            booked(free, at)
+            out = at + interval * rng.uniform(1, 5)
+            add(
+                free,
+                2,
+                "release.eligible",
+                out,
+                {"reason": rng.choice(("bond_posted", "charges_dropped"))},
+            )
+            add(free, 3, "custody.released", out + interval * rng.uniform(0, 0.2), {"to": "public"})
+    events.sort(key=lambda e: (e[0], e[1]))
+    return [e for _, _, e in events]

@@ -33,6 +33,8 @@ from holdwatch.app.report_sources import from_redis
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import personal_fields
+from holdwatch.entrypoints import stream_doc
+from holdwatch.entrypoints.calendar import add_calendar
 from holdwatch.entrypoints.desk import (
     Acknowledgement,
     acknowledge_for,
@@ -178,6 +180,11 @@ def create_api(
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/api/v1/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> Response:
+        """The streams' AsyncAPI document (public, like /openapi.json: no data)."""
+        return Response(stream_doc.served(), media_type="application/json")
+
     @app.get("/api/v1/findings", response_model=list[FindingView])
     async def open_findings(
         who: Who,
@@ -260,6 +267,7 @@ def create_api(
         store.redis, store.keys.prefix, tokens, clock, policy or SessionPolicy()
     )
     add_page(app, store, sessions, clock)
+    add_calendar(app, store, clock)
 
     @app.get(
         "/api/v1/report",

@@ -12,7 +12,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from holdwatch.app.report_compare import compare_reports
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
-from holdwatch.app.simulate import JAILS, Knobs, simulate
+from holdwatch.app.simulate import JAILS, LIVE_INTERVAL, Knobs, simulate
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints import law
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
@@ -109,6 +109,13 @@ def _parser() -> argparse.ArgumentParser:
     dm = sub.add_parser("demo", help="everything, on simulated jails: one command to see it")
     dm.add_argument("--backfill-days", type=float, default=7.0)
     dm.add_argument("--live-hours", type=float, default=24.0)
+    dm.add_argument(
+        "--live-interval",
+        type=float,
+        default=LIVE_INTERVAL.total_seconds(),
+        help="seconds between the live trickle's eligibilities on a detainer (each an alert "
+        "under the Values Act)",
+    )
     dm.add_argument("--port-base", type=int, default=8000, help="monitor; +1 notifier, +2 api")
     m2 = sub.add_parser("simulate", help="a calibrated jail's events, as JSONL or into the stream")
     m2.add_argument("--agency", choices=sorted(JAILS), default="pierce")
@@ -135,7 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     rp = sub.add_parser("replay", help="publish a history with a progress bar, at a rate")
     rp.add_argument("file", type=Path, help="CloudEvents, one per line")
     rp.add_argument("--rate", type=float, default=None, help="events a second (default: all)")
-    s = sub.add_parser("schemas", help="JSON Schema for the event contract")
+    s = sub.add_parser("schemas", help="JSON Schema and AsyncAPI for the event contract")
     s.add_argument("action", choices=("export",))
     s.add_argument("--out", type=Path, default=Path("schemas"))
     law.add_parser(sub)
@@ -376,7 +383,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from holdwatch.entrypoints.demo import run_demo  # noqa: PLC0415
 
         settings = _settings(args)
-        return asyncio.run(run_demo(settings, args.backfill_days, args.live_hours, args.port_base))
+        if not args.live_interval > 0:
+            print("holdwatch demo: --live-interval must be above 0 seconds", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        interval = timedelta(seconds=args.live_interval)
+        return asyncio.run(
+            run_demo(settings, args.backfill_days, args.live_hours, args.port_base, interval)
+        )
     if args.command == "replay":
         return _replay(args)
     if args.command == "import":
@@ -387,6 +400,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return law.run(args)
     for path in export(args.out):
         print(path)
+    from holdwatch.entrypoints import stream_doc  # noqa: PLC0415  (FastStream)
+
+    print(stream_doc.export(args.out))  # the AsyncAPI document, from the same schemas
     return 0
 
 

@@ -4,7 +4,9 @@ On the embedded Redis (or REDIS_URL, under its own `demo` key prefix) it starts 
 monitor, the notifier delivering to a local webhook sink that prints each alert, the API
 with the defenders' page, and /metrics; backfills a week of simulated history for two
 jails (Pierce County under federal rules, Los Angeles under the Values Act) with a
-progress bar, then keeps publishing their events live as their instants come. Ctrl-C
+progress bar, then keeps publishing their events live as their instants come, with a
+trickle on top that brings an alert every `live_interval` or so (at least one a minute at
+the default 30 s; the test shortens it). Ctrl-C
 stops everything cleanly: each service finishes what it holds first.
 """
 
@@ -32,7 +34,7 @@ from holdwatch.adapters.embedded import start_afresh
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.live_feed import emit_live
-from holdwatch.app.simulate import JAILS, Knobs, simulate
+from holdwatch.app.simulate import JAILS, LIVE_INTERVAL, Knobs, simulate, trickle
 from holdwatch.bootstrap import build, build_notifier
 from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.api import build_api
@@ -143,13 +145,18 @@ async def _clear(redis: Redis) -> None:
         await redis.unlink(key)
 
 
-def _history(now: datetime, backfill_days: float, live_hours: float) -> list[dict[str, Any]]:
+def _history(
+    now: datetime, backfill_days: float, live_hours: float, interval: timedelta = LIVE_INTERVAL
+) -> list[dict[str, Any]]:
+    """The calibrated jails over backfill and live window, and on top, over the live window,
+    the trickle that brings something every `interval` (app/simulate.py)."""
     start = now - timedelta(days=backfill_days)
     days = backfill_days + live_hours / 24
     events = []
     for seed, name in enumerate(("pierce", "lasd"), start=1):
         jail = replace(JAILS[name], bookings_per_day=DEMO_BOOKINGS_PER_DAY)
         events += simulate(jail, start, days, seed, DEMO_KNOBS)
+        events += trickle(jail, now, timedelta(hours=live_hours), seed, interval)
     return sorted(events, key=lambda e: datetime.fromisoformat(e["time"]))
 
 
@@ -182,7 +189,11 @@ def _check_free(ports: dict[str, int]) -> None:
 
 
 async def run_demo(
-    base: Settings, backfill_days: float, live_hours: float, port_base: int = 8000
+    base: Settings,
+    backfill_days: float,
+    live_hours: float,
+    port_base: int = 8000,
+    live_interval: timedelta = LIVE_INTERVAL,
 ) -> int:
     ports = {role: port_base + offset for role, offset in OFFSETS.items()}
     _check_free(ports)
@@ -232,14 +243,12 @@ async def run_demo(
         "Ctrl-C stops everything."
     )
     feed_redis = Redis.from_url(monitor.url)
-    feeder = asyncio.create_task(
-        _feed(
-            feed_redis,
-            s.events_stream,
-            _history(datetime.now(UTC), backfill_days, live_hours),
-            stop,
-        )
+    # In a thread: simulating is seconds of CPU, and a FastStream subscriber that cannot
+    # start reading within 3 s (the loop blocked) fails its app's startup.
+    history = await asyncio.to_thread(
+        _history, datetime.now(UTC), backfill_days, live_hours, live_interval
     )
+    feeder = asyncio.create_task(_feed(feed_redis, s.events_stream, history, stop))
     await stop.wait()
     console.print("stopping: each service finishes what it holds")
     feeder.cancel()
@@ -249,6 +258,13 @@ async def run_demo(
         await asyncio.gather(task, return_exceptions=True)
     await asyncio.gather(feeder, return_exceptions=True)
     await feed_redis.aclose()
+    # A task a stopped service left (a subscriber's, stopped mid-batch while the live
+    # trickle keeps it busy) logs as it is cancelled: cancel it here, while the log is open,
+    # not in asyncio.run's cleanup after it is closed.
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for t in left:
+        t.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
     log_file.close()
     console.print("stopped")
     return 0

@@ -26,6 +26,8 @@ from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
 from holdwatch.bootstrap import Service, build
+from holdwatch.domain.events import Event
+from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.subscriptions import Subscriptions
 from holdwatch.settings import Settings
@@ -50,6 +52,61 @@ async def keep_raw(message: Mapping[str, Any], original: Callable[..., Awaitable
     return parsed
 
 
+#: The entries the monitor writes to the alerts stream (in its Lua commit, not through
+#: FastStream): declared on the broker so the AsyncAPI document describes the channel.
+ALERTS_DESCRIPTION = (
+    "Findings as the monitor commits them: each entry carries the finding as JSON in "
+    "`finding`, with `change` (new, changed or superseded), `trigger` (event or timer) and "
+    "`late_ms`. Written by the monitor's atomic commit; read by `holdwatch notify`."
+)
+EVENTS_DESCRIPTION = (
+    "The jail's contract events (CloudEvents 1.0, structured JSON): one event per entry, "
+    "as UTF-8 JSON in the entry's field `event`. Read by the monitor's consumer group in "
+    "batches; a bad entry goes to the dead-letter stream."
+)
+
+
+def declare(
+    broker: RedisBroker,
+    s: Settings,
+    on_events: Callable[[RedisBatchStreamMessage], Awaitable[None]],
+    on_timers: Callable[[RedisBatchStreamMessage], Awaitable[None]],
+) -> list[Any]:
+    """The monitor's subscribers (and the alerts it writes) on `broker`: the running app
+    and its AsyncAPI document (entrypoints/stream_doc.py) are declared by this one code."""
+
+    def stream(name: str) -> StreamSub:
+        return StreamSub(
+            name, group=s.group, consumer=s.consumer, batch=True, max_records=s.batch_size
+        )
+
+    # `events` is what the AsyncAPI document shows as the message type; the parser hands
+    # FastStream no entry to decode (`keep_raw`), so it is always empty: the monitor reads
+    # the raw entries, bytes and all.
+    async def events_handler(events: list[Event], msg: RedisBatchStreamMessage) -> None:
+        await on_events(msg)
+
+    subscribers = []
+    for name, handler, title, description, listed in (
+        (s.events_stream, events_handler, "events", EVENTS_DESCRIPTION, True),
+        (s.timers_stream, on_timers, "timers", "fired timers (internal)", False),
+    ):
+        subscriber = broker.subscriber(
+            stream=stream(name),
+            ack_policy=AckPolicy.MANUAL,
+            parser=keep_raw,
+            title=title,
+            description=description,
+            include_in_schema=listed,
+        )
+        subscriber(handler)
+        subscribers.append(subscriber)
+    broker.publisher(
+        stream=s.alerts_stream, schema=Finding, title="alerts", description=ALERTS_DESCRIPTION
+    )
+    return subscribers
+
+
 def create_app(service: Service) -> AsgiFastStream:
     s = service.settings
     broker = RedisBroker(
@@ -60,24 +117,13 @@ def create_app(service: Service) -> AsgiFastStream:
         middlewares=[RedisPrometheusMiddleware(registry=service.registry, app_name="holdwatch")],
     )
 
-    def stream(name: str) -> StreamSub:
-        return StreamSub(
-            name, group=s.group, consumer=s.consumer, batch=True, max_records=s.batch_size
-        )
-
     async def on_events(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_events(entries(msg.raw_message))
 
     async def on_timers(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_timers(entries(msg.raw_message))
 
-    subscribers = []
-    for name, handler in ((s.events_stream, on_events), (s.timers_stream, on_timers)):
-        subscriber = broker.subscriber(
-            stream=stream(name), ack_policy=AckPolicy.MANUAL, parser=keep_raw
-        )
-        subscriber(handler)
-        subscribers.append(subscriber)
+    subscribers = declare(broker, s, on_events, on_timers)
     subscriptions = Subscriptions(subscribers, service.ensure_groups, s.reclaim_interval)
     return AsgiFastStream(
         broker,

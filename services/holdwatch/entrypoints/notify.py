@@ -22,7 +22,15 @@ from prometheus_client import generate_latest
 from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.bootstrap import NotifyService, build_notifier
-from holdwatch.entrypoints.monitor import entries, healthz, keep_raw, respond, serve
+from holdwatch.domain.findings import Finding
+from holdwatch.entrypoints.monitor import (
+    ALERTS_DESCRIPTION,
+    entries,
+    healthz,
+    keep_raw,
+    respond,
+    serve,
+)
 from holdwatch.entrypoints.subscriptions import Subscriptions
 from holdwatch.settings import Settings
 
@@ -43,10 +51,18 @@ def create_notify_app(service: NotifyService) -> AsgiFastStream:
         max_records=s.batch_size,
     )
 
-    async def on_alerts(msg: RedisBatchStreamMessage) -> None:
+    # `findings` is the message type its AsyncAPI shows (as the monitor's `events`): always
+    # empty, since `keep_raw` leaves FastStream nothing to decode; the entries are read raw.
+    async def on_alerts(findings: list[Finding], msg: RedisBatchStreamMessage) -> None:
         await service.notifier.on_alerts(entries(msg.raw_message))
 
-    subscriber: Any = broker.subscriber(stream=sub, ack_policy=AckPolicy.MANUAL, parser=keep_raw)
+    subscriber: Any = broker.subscriber(
+        stream=sub,
+        ack_policy=AckPolicy.MANUAL,
+        parser=keep_raw,
+        title="alerts",
+        description=ALERTS_DESCRIPTION,
+    )
     subscriber(on_alerts)
     subscriptions = Subscriptions([subscriber], service.ensure_group, s.reclaim_interval)
 
