@@ -43,6 +43,7 @@ SUBJECTS = {
     "civil_warrant_arrest": "Arrest on a civil immigration warrant",
     "reporting": "Reporting",
     "advisory": "For counsel",
+    "release_timing": "Release timing",
 }
 RULES = {
     "barred": "barred",
@@ -55,6 +56,9 @@ RULES = {
     "written_consent": "only with written consent",
     "annual": "every year",
     "flag": "flagged",
+    "no_immigration_delay": "no delay for immigration enforcement",
+    "time_limit": "within a time limit",
+    "unsettled": "unsettled: each one flagged for counsel",
 }
 HOLD_WINDOWS = {
     "zero": "none: custody past release on a detainer is barred from its first minute",
@@ -154,7 +158,9 @@ def entries(
     for j in jurisdictions:
         owner |= {rb.profile.id: j.code for rb in j.rulebooks} | dict.fromkeys(j.overlays, j.code)
         data |= _law_data(j.code)
-    data |= {law.id: law for law in laws}
+    given = {law.id: law for law in laws}
+    data |= given
+    owner |= {i: "local" for i, law in given.items() if isinstance(law, Overlay)}
     states = {f"state-{s.lower()}": s for s in OVERLAY_STATES}
     out = [
         Entry(pid, "profile", owner.get(pid, "?"), data.get(pid)) for pid in sorted(registry.bases)

@@ -33,6 +33,9 @@ Code = Literal[
     "DATA_QUALITY",
     "REVIEW",
     "HOLD_DEADLINE_APPROACHING",
+    "RELEASE_DELAYED_FOR_ICE",
+    "RELEASE_TIME_LIMIT_EXCEEDED",
+    "HOLD_WITHOUT_JUDICIAL_ORDER",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]
