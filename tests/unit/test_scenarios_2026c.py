@@ -1,4 +1,4 @@
-"""Colorado's release duties (U20, U21) and North Carolina's judicial-official order (U44,
+"""Colorado's release duties (S34, U20, U21) and North Carolina's judicial-official order (U44,
 U45), with variants, table-driven over the fixtures `build_2026c.py` writes.
 
 Each row: (code, violation instant, duration in seconds or None). Every expected finding
@@ -27,6 +27,14 @@ CO, NC = "co-hb19-1124", "nc-162-62"
 Expect = tuple[str, str, int | None]
 
 CASES: list[tuple[str, str, str, list[Expect]]] = [
+    # S34: the hold from the bond, and the 6-hour rule's breach at 16:00
+    (
+        "S34", CO, "2025-10-15T00:00:00-06:00",
+        [
+            ("HOLD_BARRED", "2025-10-14T10:00:00-06:00", 7 * H + 30 * M),
+            ("RELEASE_TIME_LIMIT_EXCEEDED", "2025-10-14T16:00:00-06:00", 90 * M),
+        ],
+    ),
     # U20: HOLD_BARRED from RE, 5 h 35 m elapsed (the wall clock shows 6 h 35 m); the 6 hours
     # after the 00:30 MST bond end at 07:30 MDT (the wall clock shows 7); the hand-over
     (
