@@ -191,3 +191,21 @@ def test_a_magistrate_s_order_is_not_a_warrant_for_a_crime() -> None:
     the 48 hours still bind it (U45)."""
     codes = {f.code for f in run("U45", NC, "2025-11-07T00:00:00-05:00")}
     assert "HOLD_OVER_WINDOW" in codes
+
+
+def test_the_order_s_earlier_48_hours_are_a_live_deadline_then_one_finding() -> None:
+    """U45b while the person is held: the order's deadline is scheduled; passed, it is an
+    ongoing finding whose id the final one keeps (the live monitor supersedes by id)."""
+    lines = (FIXTURES / "U45b.jsonl").read_text().splitlines()
+    held = fold([parse_event(line) for line in lines[:-1]])
+    early = evaluate(held, resolve(NC), datetime.fromisoformat("2025-11-05T00:00:00-05:00"))
+    due = [d.at for d in early.deadlines if d.code == "HOLD_OVER_WINDOW"]
+    assert datetime.fromisoformat("2025-11-06T12:00:00-05:00") in due
+    late = evaluate(held, resolve(NC), datetime.fromisoformat("2025-11-06T12:30:00-05:00"))
+    (ongoing,) = [f for f in late.findings if f.code == "HOLD_OVER_WINDOW"]
+    assert ongoing.status == "open" and ongoing.ended_at is None
+    (final,) = [
+        f for f in run("U45b", NC, "2025-11-07T00:00:00-05:00") if f.code == "HOLD_OVER_WINDOW"
+    ]
+    assert final.finding_id == ongoing.finding_id
+    assert final.violation_at == ongoing.violation_at

@@ -11,14 +11,13 @@ from holdwatch.policy.core.law import profile_of
 from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rulebook
 
 BARS = bars_of("Colorado law", law.CO_HB19_1124.versions[-1])
-RELEASE = release_timing.release_timing_of(law.CO_HB19_1124.versions[-1])
 
 JURISDICTION = Jurisdiction(
     code="co",
     rulebooks=(
         Rulebook(
             profile_of(law.CO_HB19_1124, EVERYWHERE),
-            (hold_rule, *rules_of(BARS), *release_timing.rules_of(RELEASE), *SHARED),
+            (hold_rule, *rules_of(BARS), *release_timing.rules_of(law.CO_HB19_1124), *SHARED),
         ),
     ),
 )

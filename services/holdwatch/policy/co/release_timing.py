@@ -12,15 +12,14 @@ file is the barred hold itself (`core.holds`), reported once, as HOLD_BARRED.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from holdwatch.domain.findings import Code
 from holdwatch.domain.state import Eligibility
 from holdwatch.policy.core.acts import review_act
 from holdwatch.policy.core.bars import IMMIGRATION_AUTHORITIES, Rule
 from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out, duration_text
 from holdwatch.policy.core.holds import holds
-from holdwatch.policy.core.law import Version
+from holdwatch.policy.core.law import Law, Subject
 
 #: the release rule's limit, in elapsed hours (UTC): across a clock change the wall clock
 #: shows 5 or 7
@@ -30,29 +29,29 @@ BOND_REASONS = frozenset({"own_recognizance", "bond_posted"})
 
 
 @dataclass(frozen=True, slots=True)
-class ReleaseTiming:
-    """The citations of a version's release duties (None: the version has no such duty)."""
+class ReleaseDuty:
+    """A release duty's citation, and the versions (by first day) whose duties state it."""
 
-    no_delay: str | None
-    time_limit: str | None
-    release_time: str | None
+    citation: str
+    versions: frozenset[date]
 
-
-def release_timing_of(version: Version) -> ReleaseTiming:
-    def cite(subject: str, rule: str) -> str | None:
-        duty = next((d for d in version.duties if (d.subject, d.rule) == (subject, rule)), None)
-        return duty.citation if duty is not None and duty.codes else None
-
-    return ReleaseTiming(
-        no_delay=cite("release_timing", "no_immigration_delay"),
-        time_limit=cite("release_timing", "time_limit"),
-        release_time=cite("release_notification", "unsettled"),
-    )
+    def in_force(self, ctx: Context) -> bool:
+        """Whether the version judging this run states the duty."""
+        return ctx.profile.version in self.versions
 
 
-def _listed(ctx: Context, code: Code) -> bool:
-    """Whether the version in force raises `code` (earlier versions check nothing here)."""
-    return any(c == code for c, _ in ctx.profile.evidence)
+def duty_of(law: Law, subject: Subject, rule: str) -> ReleaseDuty | None:
+    """The checked duty (`subject`, `rule`) of `law`, if any version states it with codes;
+    it cites the latest version's text."""
+    stated = [
+        (v.valid_from, d.citation)
+        for v in law.versions
+        for d in v.duties
+        if (d.subject, d.rule) == (subject, rule) and d.codes
+    ]
+    if not stated:
+        return None
+    return ReleaseDuty(stated[-1][1], frozenset(day for day, _ in stated))
 
 
 def _open_span(ctx: Context) -> Eligibility | None:
@@ -66,7 +65,12 @@ def _judicial_at(ctx: Context, by: datetime) -> datetime | None:
     return None if warrant is None else warrant.received_at
 
 
-def delay_rule(citation: str) -> Rule:
+def _ended_by(ctx: Context, end: datetime | None) -> tuple[str, ...]:
+    release = ctx.state.release
+    return (release.event_id,) if release is not None and end == release.at else ()
+
+
+def delay_rule(duty: ReleaseDuty) -> Rule:
     """RELEASE_DELAYED_FOR_ICE from RE when the person, kept past it, was let go to
     immigration officers; a REVIEW when ICE was only told of the release."""
 
@@ -74,7 +78,7 @@ def delay_rule(citation: str) -> Rule:
         release, span = ctx.state.release, _open_span(ctx)
         if release is None or ctx.custody_end is None or span is None:
             return
-        if not _listed(ctx, "RELEASE_DELAYED_FOR_ICE") or release.at <= span.at:
+        if not duty.in_force(ctx) or release.at <= span.at:
             return
         if any(h.span.event_id == span.event_id for h in holds(ctx)):
             return  # custody on a detainer: the hold rule reports it
@@ -104,7 +108,7 @@ def delay_rule(citation: str) -> Rule:
                 at=span.at,
                 ended_at=end,
                 anchor=span.event_id,
-                citation=citation,
+                citation=duty.citation,
                 explanation=(
                     f"The person was eligible for release at {ctx.local(span.at)} "
                     f"({span.reason.replace('_', ' ')}), but the jail kept custody {held} "
@@ -123,7 +127,7 @@ def delay_rule(citation: str) -> Rule:
             at=span.at,
             ended_at=end,
             anchor=span.event_id,
-            citation=citation,
+            citation=duty.citation,
             explanation=(
                 f"The person was eligible for release at {ctx.local(span.at)}, was let go "
                 f"{held} later, and ICE had been told of the release. Whether the delay was "
@@ -135,12 +139,12 @@ def delay_rule(citation: str) -> Rule:
     return release_delay_rule
 
 
-def time_limit_rule(citation: str) -> Rule:
+def time_limit_rule(duty: ReleaseDuty) -> Rule:
     """RELEASE_TIME_LIMIT_EXCEEDED 6 elapsed hours after a bond (RE, if the bond's instant
     is not given) when custody went on past it."""
 
     def release_time_limit_rule(ctx: Context, out: Out) -> None:
-        if not _listed(ctx, "RELEASE_TIME_LIMIT_EXCEEDED"):
+        if not duty.in_force(ctx):
             return
         for span in ctx.state.eligibility:
             if span.reason not in BOND_REASONS:
@@ -161,7 +165,9 @@ def time_limit_rule(citation: str) -> Rule:
                 out.deadline(due, "RELEASE_TIME_LIMIT_EXCEEDED", "release.time_limit", what)
                 continue
             since = (
-                "the bond" if start != span.at else "release (RE); the bond's instant is not given"
+                f"the bond at {ctx.local(start)}"
+                if start != span.at
+                else f"release (RE) at {ctx.local(start)} (the bond's instant is not given)"
             )
             until = (
                 f"until {ctx.local(end)}, {duration_text(int((end - due).total_seconds()))} late"
@@ -176,29 +182,22 @@ def time_limit_rule(citation: str) -> Rule:
                 at=due,
                 ended_at=end,
                 anchor=span.event_id,
-                citation=citation,
+                citation=duty.citation,
                 explanation=(
-                    f"Release was due within 6 elapsed hours of {since} at "
-                    f"{ctx.local(start)}, so by {ctx.local(due)}. The jail kept custody {until}."
+                    f"Release was due within 6 elapsed hours of {since}, so by "
+                    f"{ctx.local(due)}. The jail kept custody {until}."
                 ),
-                evidence=[
-                    span.event_id,
-                    *(
-                        ()
-                        if end is None or ctx.state.release is None
-                        else (ctx.state.release.event_id,)
-                    ),
-                ],
+                evidence=[span.event_id, *_ended_by(ctx, end)],
             )
 
     return release_time_limit_rule
 
 
-def release_time_rule(citation: str) -> Rule:
+def release_time_rule(duty: ReleaseDuty) -> Rule:
     """A REVIEW at each release date or time given to ICE with no judge's warrant on file."""
 
     def release_time_told_rule(ctx: Context, out: Out) -> None:
-        if not _listed(ctx, "REVIEW"):
+        if not duty.in_force(ctx):
             return
         for contact in ctx.state.contacts:
             t = contact.at
@@ -211,7 +210,7 @@ def release_time_rule(citation: str) -> Rule:
                 "notify",
                 contact.event_id,
                 t,
-                citation,
+                duty.citation,
                 f"At {ctx.local(t)} the jail told ICE the person's release date or time. "
                 "Whether Colorado law (SB25-276) bars a jail from sharing it depends on the "
                 "final text, which holdwatch has not read: a person must decide.",
@@ -220,9 +219,13 @@ def release_time_rule(citation: str) -> Rule:
     return release_time_told_rule
 
 
-def rules_of(timing: ReleaseTiming) -> tuple[Rule, ...]:
+def rules_of(law: Law) -> tuple[Rule, ...]:
+    """The rules for the release duties `law` states, each run in the versions stating it."""
+    no_delay = duty_of(law, "release_timing", "no_immigration_delay")
+    time_limit = duty_of(law, "release_timing", "time_limit")
+    release_time = duty_of(law, "release_notification", "unsettled")
     return (
-        *((delay_rule(timing.no_delay),) if timing.no_delay else ()),
-        *((time_limit_rule(timing.time_limit),) if timing.time_limit else ()),
-        *((release_time_rule(timing.release_time),) if timing.release_time else ()),
+        *((delay_rule(no_delay),) if no_delay else ()),
+        *((time_limit_rule(time_limit),) if time_limit else ()),
+        *((release_time_rule(release_time),) if release_time else ()),
     )

@@ -129,12 +129,17 @@ def _reconcile(
 ) -> None:
     end = hold.end or ctx.as_of
     state = ctx.state
+    # the core's finding on this hold, if custody passed the form's window (same id)
     fid = finding_id(
-        state.agency, state.booking_id, "HOLD_OVER_WINDOW", "hold.window", d.detainer_id,
+        state.agency,
+        state.booking_id,
+        "HOLD_OVER_WINDOW",
+        "hold.window",
+        d.detainer_id,
         hold.span.event_id,
-    )  # fmt: skip
+    )
     index = next((i for i, f in enumerate(out.findings) if f.finding_id == fid), None)
-    if index is not None and order_at != form_at:  # past the form's window: the core's
+    if index is not None and order_at != form_at:
         out.findings[index] = _amended(ctx, out.findings[index], form_at, order_at, end, hold)
         return
     if order_at >= form_at:
@@ -142,9 +147,14 @@ def _reconcile(
     if end <= order_at:
         if hold.end is None:
             out.deadline(
-                order_at, "HOLD_OVER_WINDOW", "hold.window", FROM_ORDER, hold=True,
-                detainer_id=d.detainer_id, act_at=hold.start,
-            )  # fmt: skip
+                order_at,
+                "HOLD_OVER_WINDOW",
+                "hold.window",
+                FROM_ORDER,
+                hold=True,
+                detainer_id=d.detainer_id,
+                act_at=hold.start,
+            )
         return
     out.finding(
         "HOLD_OVER_WINDOW",
