@@ -58,7 +58,7 @@ RULES = {
     "flag": "flagged",
     "no_immigration_delay": "no delay for immigration enforcement",
     "time_limit": "within a time limit",
-    "unsettled": "unsettled: each one flagged for counsel",
+    "unsettled": "unsettled, each one flagged for counsel",
 }
 HOLD_WINDOWS = {
     "zero": "none: custody past release on a detainer is barred from its first minute",

@@ -31,7 +31,9 @@ HOLD = Duty(
     "Custody past release (RE) on the detainer without that order is a hold without the "
     "order (until it arrives); custody past 48 hours is over the window. Whether "
     "the 48 hours run from RE or from the order was not verified: holdwatch computes both "
-    "and reports the earlier, the other as an alternative reading.",
+    "and reports the earlier, the other as an alternative reading. A detainer without an "
+    "administrative warrant is flagged as everywhere (NO_ADMIN_WARRANT); it does not change "
+    "what the order requirement finds.",
     citation=GS_162_62,
     source=f"{STATUTE_COPY}; {HB10_REPORT}",
     evidence="secondary",
