@@ -152,7 +152,7 @@ def time_limit_rule(duty: ReleaseDuty) -> Rule:
             start = (
                 span.bond_at if span.bond_at is not None and span.bond_at <= span.at else span.at
             )
-            due = (start.astimezone(UTC) + LIMIT).astimezone(start.tzinfo)
+            due = start.astimezone(UTC) + LIMIT  # elapsed: counted in UTC
             stops = [t for t in (ctx.until(span.revoked_at), ctx.custody_end) if t is not None]
             judicial = _judicial_at(ctx, ctx.as_of)
             if judicial is not None and judicial >= start:
