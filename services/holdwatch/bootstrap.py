@@ -27,6 +27,7 @@ from holdwatch.adapters.timers import TimerPoller
 from holdwatch.adapters.webhook import WebhookSender
 from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.config_file import ConfigError
+from holdwatch.app.local_overlays import registry_for
 from holdwatch.app.monitor import Monitor
 from holdwatch.app.notifier import Notifier, Retry
 from holdwatch.app.ports import Clock
@@ -124,7 +125,10 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     registry = CollectorRegistry()
     observer = PromObserver(registry)
     agencies = AgencyMap.load(
-        settings.agencies_file, settings.default_profile or None, settings.warning_lead
+        settings.agencies_file,
+        settings.default_profile or None,
+        settings.warning_lead,
+        registry_for(settings.overlays_dir),
     )
     dead = dead_letters(redis, settings, settings.dlq_stream, settings.group)
     store = BookingStore(

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     consumer: str = Field(default_factory=socket.gethostname)
     #: TOML file mapping agency ids to profiles; see deploy/agencies.example.toml
     agencies_file: Path | None = None
+    #: directory of local overlay files (TOML, one overlay each); see deploy/overlays/
+    overlays_dir: Path | None = None
     #: profile for agencies the map does not name; empty dead-letters their events
     default_profile: str = "us-federal"
     #: overrides every profile's warning lead before a hold deadline

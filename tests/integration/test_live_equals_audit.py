@@ -1,6 +1,6 @@
 """The live monitor and `holdwatch audit` judge the same events the same way.
 
-Every scenario fixture, and the Pierce County fixture, goes through the monitor on a
+Every scenario fixture of every scenario table, and the Pierce County fixture, goes through the monitor on a
 real Redis in shuffled order and small batches, with the clock fixed at the scenario's
 evaluation instant and its timers fired up to it; the ledger it leaves must equal the
 audit's findings, field for field.
@@ -8,6 +8,7 @@ audit's findings, field for field.
 
 from __future__ import annotations
 
+import importlib
 import json
 import random
 import sys
@@ -22,9 +23,14 @@ from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
-from unit.test_scenarios import CASES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+#: every scenario table (unit/test_scenarios*.py), so a new jurisdiction's file is run too
+CASES = [
+    case
+    for path in sorted((Path(__file__).resolve().parents[1] / "unit").glob("test_scenarios*.py"))
+    for case in importlib.import_module(f"unit.{path.stem}").CASES
+]
 RUNS = [(f"scenarios/{name}.jsonl", profile, as_of) for name, profile, as_of, _ in CASES] + [
     ("pierce/pierce_hold_bookings.jsonl", "us-federal", "2018-08-01T00:00:00-07:00"),
     ("pierce/pierce_hold_bookings.jsonl", "ca-sb54", "2018-08-01T00:00:00-07:00"),

@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_cli_prints_the_others_findings_names_the_booking_and_exits_3(
 ) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(_history()) + "\n")
-    monkeypatch.setattr(cli, "resolve", _failing)
+    monkeypatch.setattr(cli, "registry_for", lambda _dir: SimpleNamespace(resolve=_failing))
     code = cli.main(["audit", str(path), "--profile", "ca-sb54", "--as-of", AS_OF])
     out, err = capsys.readouterr()
     assert code == cli.EXIT_SKIPPED == 3

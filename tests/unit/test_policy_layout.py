@@ -36,7 +36,14 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "services" / "holdwatch" / "policy"
 S01 = ROOT / "tests" / "fixtures" / "scenarios" / "S01.jsonl"
 AS_OF = datetime.fromisoformat("2031-01-01T00:00:00+00:00")
-JURISDICTION_PACKAGES = ("us", "ca", "tx", "wa", "or_", "il", "nj", "ny", "co", "fl", "ga")
+#: every package under policy/ but the core: each one jurisdiction, in the registry (below)
+JURISDICTION_PACKAGES = tuple(
+    sorted(
+        m.name
+        for m in pkgutil.iter_modules(holdwatch.policy.__path__)
+        if m.ispkg and m.name != "core"
+    )
+)
 
 MODULES = sorted(
     m.name for m in pkgutil.walk_packages(holdwatch.policy.__path__, "holdwatch.policy.")
@@ -239,3 +246,11 @@ def test_a_criteria_regime_needs_criteria_and_only_it_has_them() -> None:
     with pytest.raises(ValueError, match="us-federal needs hold criteria"):
         Rulebook(BASES["us-federal"].profile, (), _Criteria(True))
     assert replace(BASES["ca-trust-2014"], rules=()).criteria is not None
+
+
+@pytest.mark.parametrize("package", JURISDICTION_PACKAGES)
+def test_every_jurisdiction_package_is_registered(package: str) -> None:
+    """A package under policy/ whose `jurisdiction.JURISDICTION` the registry lacks would be
+    law the engine never runs."""
+    module = importlib.import_module(f"holdwatch.policy.{package}.jurisdiction")
+    assert module.JURISDICTION in JURISDICTIONS

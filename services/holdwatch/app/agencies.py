@@ -35,7 +35,7 @@ from holdwatch.app.config_file import ConfigError, load_toml
 from holdwatch.domain.events import IanaZone
 from holdwatch.policy.core.profile import Agency, AgencyKind
 from holdwatch.policy.core.rulebook import Rulebook
-from holdwatch.policy.registry import resolve
+from holdwatch.policy.registry import REGISTRY, Registry
 
 
 class AgencyEntry(BaseModel):
@@ -70,7 +70,9 @@ class AgencyMap:
         entries: dict[str, AgencyEntry],
         default_profile: str | None,
         warning_lead: timedelta | None = None,
+        registry: Registry = REGISTRY,
     ) -> None:
+        resolve = registry.resolve
         self._profiles: dict[str, Rulebook] = {
             agency: with_agency(
                 _with_lead(resolve(e.profile), _lead(e.warning_lead_minutes, warning_lead)),
@@ -90,13 +92,19 @@ class AgencyMap:
 
     @classmethod
     def load(
-        cls, path: Path | None, default_profile: str | None, warning_lead: timedelta | None = None
+        cls,
+        path: Path | None,
+        default_profile: str | None,
+        warning_lead: timedelta | None = None,
+        registry: Registry = REGISTRY,
     ) -> AgencyMap:
         """Read and check the file; a bad file fails at start, naming the field.
 
         A profile the registry does not know fails naming the file and the agency
-        (`agencies.lasd.profile: unknown profile ...`), as a bad field does.
+        (`agencies.lasd.profile: unknown profile ...`), as a bad field does. `registry` is
+        the deployment's, with its local overlays (`app.local_overlays`).
         """
+        resolve = registry.resolve
         entries: dict[str, AgencyEntry] = {}
         if path is not None:
             entries = load_toml(path, AgencyFile, "agencies file").agencies
@@ -111,7 +119,7 @@ class AgencyMap:
             except ValueError as exc:
                 reason = str(exc).removeprefix("profile: ")
                 raise ConfigError(f"HOLDWATCH_DEFAULT_PROFILE: {reason}") from None
-        return cls(entries, default_profile, warning_lead)
+        return cls(entries, default_profile, warning_lead, registry)
 
     def profile_for(self, agency: str) -> Rulebook:
         profile = self._profiles.get(agency, self._default)

@@ -61,6 +61,14 @@ WHEN: dict[tuple[str | None, str], str] = {
     "court then barred the state from enforcing (an advisory)",
     (None, "STATUS_CHECK_LATE"): "48 elapsed hours after the booking, when no nationality or "
     "status check was recorded by then",
+    (None, "RELEASE_DELAYED_FOR_ICE"): "from the first minute of custody past release (RE), "
+    "when the person was then let go to immigration officers, even inside a release-time limit",
+    ("release_timing", "REVIEW"): "from release (RE), when custody went on past it after "
+    "immigration authorities were told of the release, but nothing shows they took the person",
+    (None, "RELEASE_TIME_LIMIT_EXCEEDED"): "at the end of the release-time limit, counted in "
+    "elapsed hours from the bond (or from RE when the bond's instant is not given)",
+    (None, "HOLD_WITHOUT_JUDICIAL_ORDER"): "from the first minute of custody past release (RE) "
+    "on the detainer, until a judicial official's order to hold arrives",
 }
 
 UNDOCUMENTED = "REVIEW: the instant is not documented for this code"

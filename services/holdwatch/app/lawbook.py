@@ -45,6 +45,7 @@ SUBJECTS = {
     "advisory": "For counsel",
     "status_check": "Nationality and immigration-status check",
     "charge_in_force": "State immigration crimes not in force",
+    "release_timing": "Release timing",
 }
 RULES = {
     "barred": "barred",
@@ -58,6 +59,9 @@ RULES = {
     "annual": "every year",
     "quarterly": "every quarter",
     "flag": "flagged",
+    "no_immigration_delay": "no delay for immigration enforcement",
+    "time_limit": "within a time limit",
+    "unsettled": "unsettled, each one flagged for counsel",
 }
 HOLD_WINDOWS = {
     "zero": "none: custody past release on a detainer is barred from its first minute",
@@ -157,7 +161,9 @@ def entries(
     for j in jurisdictions:
         owner |= {rb.profile.id: j.code for rb in j.rulebooks} | dict.fromkeys(j.overlays, j.code)
         data |= _law_data(j.code)
-    data |= {law.id: law for law in laws}
+    given = {law.id: law for law in laws}
+    data |= given
+    owner |= {i: "local" for i, law in given.items() if isinstance(law, Overlay)}
     states = {f"state-{s.lower()}": s for s in OVERLAY_STATES}
     out = [
         Entry(pid, "profile", owner.get(pid, "?"), data.get(pid)) for pid in sorted(registry.bases)

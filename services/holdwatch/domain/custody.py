@@ -214,7 +214,7 @@ def _(event: ev.ReleaseEligible, state: Draft) -> None:
         return
     if state.eligibility and state.eligibility[-1].revoked_at is None:
         return  # already eligible: the earlier RE stands
-    span = Eligibility(event.time, event.data.reason, event.id)
+    span = Eligibility(event.time, event.data.reason, event.id, bond_at=event.data.bond_at)
     state.eligibility = (*state.eligibility, span)
 
 
@@ -319,7 +319,9 @@ def _(event: ev.CustodyReleased, state: Draft) -> None:
         _anomaly(state, event, "custody.released after custody had already ended")
         return
     d = event.data
-    state.release = Release(event.time, d.to, d.receiving_agency, d.basis, event.id)
+    state.release = Release(
+        event.time, d.to, d.receiving_agency, d.basis, event.id, d.immigration_present
+    )
 
 
 @_mutator(ev.WsoActivity)

@@ -102,6 +102,9 @@ class ReleaseScheduledData(_Model):
 
 class ReleaseEligibleData(_Model):
     reason: EligibilityReason
+    #: when the court granted a personal-recognizance bond or the person was ready to post
+    #: bond, if before RE: it starts a state release-time limit (Colorado's 6 hours)
+    bond_at: Instant | None = None
 
 
 class EligibilityRevokedData(_Model):
@@ -166,6 +169,9 @@ class CustodyReleasedData(_Model):
     to: ReleasedTo
     receiving_agency: str | None = None
     basis: str | None = None
+    #: immigration officers were waiting where the person was let go (a lobby or
+    #: sally-port arrest): the release was arranged for them, whatever `to` says
+    immigration_present: bool | None = None
 
 
 class WsoActivityData(_Model):

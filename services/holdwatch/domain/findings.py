@@ -37,6 +37,9 @@ Code = Literal[
     "AGREEMENT_287G_TERMINATION_UNAPPROVED",
     "STATUS_CHECK_LATE",
     "ENJOINED_STATUTE_CHARGE",
+    "RELEASE_DELAYED_FOR_ICE",
+    "RELEASE_TIME_LIMIT_EXCEEDED",
+    "HOLD_WITHOUT_JUDICIAL_ORDER",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]

@@ -83,6 +83,8 @@ class Eligibility(NamedTuple):
     event_id: str
     revoked_at: datetime | None = None
     revoke_event_id: str | None = None
+    #: the bond granted or ready to post, when before RE (`ReleaseEligibleData.bond_at`)
+    bond_at: datetime | None = None
 
 
 class Notice(NamedTuple):
@@ -129,6 +131,7 @@ class Release(NamedTuple):
     receiving_agency: str | None
     basis: str | None
     event_id: str
+    immigration_present: bool | None = None
 
 
 class WsoAct(NamedTuple):

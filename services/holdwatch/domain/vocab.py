@@ -57,6 +57,9 @@ WarrantKind = Literal[
     "judicial_probable_cause_determination",
     "judicial_criminal_other",
     "administrative",
+    #: a state judicial official's order to hold the person for immigration authorities
+    #: (N.C. G.S. 162-62(b1)); not a warrant for a crime, so custody stays a detainer hold
+    "state_judicial_order",
 ]
 AdministrativeWarrantForm = Literal["I-200", "I-205", "I-203", "I-286"]
 

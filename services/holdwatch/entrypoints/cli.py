@@ -27,6 +27,7 @@ from holdwatch.app.config_file import ConfigError
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
+from holdwatch.app.local_overlays import registry_for
 from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
 from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
@@ -40,7 +41,6 @@ from holdwatch.entrypoints import law
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
 from holdwatch.entrypoints.table import render_comparison, render_table
 from holdwatch.policy.core.rulebook import Rulebook
-from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
 
@@ -158,11 +158,13 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
 
 def _profiles(args: argparse.Namespace) -> list[Rulebook]:
-    """`--profile`, then `--compare` if given; an unknown `--compare` raises naming it."""
-    out = [resolve(args.profile)]
+    """`--profile`, then `--compare` if given; an unknown `--compare` raises naming it.
+    Both may name the deployment's local overlays (HOLDWATCH_OVERLAYS_DIR)."""
+    registry = registry_for(_settings(args).overlays_dir)
+    out = [registry.resolve(args.profile)]
     if args.compare is not None:
         try:
-            out.append(resolve(args.compare))
+            out.append(registry.resolve(args.compare))
         except ValueError as exc:
             raise ValueError(f"--compare: {exc}") from exc
     return out

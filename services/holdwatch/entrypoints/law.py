@@ -8,8 +8,10 @@ import sys
 from datetime import date, datetime
 
 from holdwatch.app.lawbook import book, entries
+from holdwatch.app.local_overlays import registry_for
 from holdwatch.app.rulebook_render import LIST, SHOW
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT
+from holdwatch.settings import Settings
 
 
 def _date(text: str) -> date:
@@ -31,11 +33,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    """The deployment's law: the built-in profiles, and its overlays (HOLDWATCH_OVERLAYS_DIR)."""
+    registry = registry_for(Settings().overlays_dir)
+    local = tuple(registry.local.values())
     if args.law_command == "list":
-        sys.stdout.write(LIST[args.format](entries()))
+        sys.stdout.write(LIST[args.format](entries(registry, laws=local)))
         return 0
     try:
-        rulebook = book(args.profile, args.on)
+        rulebook = book(args.profile, args.on, registry, laws=local)
     except ValueError as exc:
         print(f"holdwatch law: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -7,16 +7,19 @@ top. Adding a jurisdiction is one package that exports a `Jurisdiction` and one 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
 from holdwatch.policy.ca.jurisdiction import JURISDICTION as CA
 from holdwatch.policy.co.jurisdiction import JURISDICTION as CO
+from holdwatch.policy.core import law
+from holdwatch.policy.core.local import apply_of
 from holdwatch.policy.core.rulebook import Jurisdiction, Overlay, Rulebook
 from holdwatch.policy.fl.jurisdiction import JURISDICTION as FL
 from holdwatch.policy.ga.jurisdiction import JURISDICTION as GA
 from holdwatch.policy.il.jurisdiction import JURISDICTION as IL
+from holdwatch.policy.nc.jurisdiction import JURISDICTION as NC
 from holdwatch.policy.nj.jurisdiction import JURISDICTION as NJ
 from holdwatch.policy.ny.jurisdiction import JURISDICTION as NY
 from holdwatch.policy.or_.jurisdiction import JURISDICTION as OR
@@ -24,7 +27,7 @@ from holdwatch.policy.tx.jurisdiction import JURISDICTION as TX
 from holdwatch.policy.us.jurisdiction import JURISDICTION as US
 from holdwatch.policy.wa.jurisdiction import JURISDICTION as WA
 
-JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO, FL, GA)
+JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO, FL, GA, NC)
 
 #: States whose holidays an overlay `state-xx` adds to legacy windows.
 OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO", "GA")
@@ -38,9 +41,10 @@ def _state(code: str) -> Overlay:
 
 
 class Registry:
-    """Profile ids and overlay names of the given jurisdictions, each defined once."""
+    """Profile ids and overlay names of the given jurisdictions, each defined once, and the
+    local overlays a deployment gives as data (`local`, see `core.local`)."""
 
-    def __init__(self, *jurisdictions: Jurisdiction) -> None:
+    def __init__(self, *jurisdictions: Jurisdiction, local: Iterable[law.Overlay] = ()) -> None:
         bases: dict[str, Rulebook] = {}
         overlays: dict[str, Overlay] = {f"state-{s.lower()}": _state(s) for s in OVERLAY_STATES}
         for j in jurisdictions:
@@ -52,8 +56,24 @@ class Registry:
                 if name in overlays:
                     raise ValueError(f"profile: overlay {name} is defined twice")
                 overlays[name] = overlay
+        given: dict[str, law.Overlay] = {}
+        for data in local:
+            if data.id in overlays:
+                raise ValueError(f"profile: overlay {data.id} is defined twice")
+            if data.applies_to not in bases:
+                known = ", ".join(sorted(bases))
+                raise ValueError(f"applies_to: unknown profile {data.applies_to!r}; known: {known}")
+            overlays[data.id] = apply_of(data)
+            given[data.id] = data
+        self.jurisdictions = jurisdictions
         self.bases: Mapping[str, Rulebook] = MappingProxyType(bases)
         self.overlays: Mapping[str, Overlay] = MappingProxyType(overlays)
+        #: the local overlays' data, by id
+        self.local: Mapping[str, law.Overlay] = MappingProxyType(given)
+
+    def with_local(self, overlays: Iterable[law.Overlay]) -> Registry:
+        """This registry with more local overlays (ValueError: a duplicate, an unknown base)."""
+        return Registry(*self.jurisdictions, local=(*self.local.values(), *overlays))
 
     def resolve(self, spec: str) -> Rulebook:
         """A rulebook from its profile id, optionally with overlays: `ca-sb54+lasd-2020`."""

@@ -1,8 +1,9 @@
 """Colorado as data: HB19-1124 (2019) and SB25-276 (2025). Read by counsel and by the
-engine (`co.jurisdiction` derives the profile from it).
+engine (`co.jurisdiction` derives the profile from it; `co.release_timing` checks the
+release duties).
 
-HB19-1124 is read from the legislature's summary; SB25-276 only from a bill tracker's
-summary. Both effective dates are REVIEW.
+HB19-1124 is read from the legislature's summary; SB25-276 from the legislature's and a
+bill tracker's summaries. Both effective dates are REVIEW.
 """
 
 from __future__ import annotations
@@ -66,13 +67,77 @@ AGREEMENT = Duty(
     evidence="inferred",
 )
 
+SB_LEG_SUMMARY = "the General Assembly's summary of SB25-276 (leg.colorado.gov)"
+SIX_HOUR_RULE = "Colorado's 6-hour release rule after a bond (section not verified)"
+
+NO_DELAY = Duty(
+    subject="release_timing",
+    rule="no_immigration_delay",
+    text="A jail custodian may not delay a defendant's release for the purpose of an "
+    "immigration enforcement operation, even within the 6 hours the release rule allows; "
+    "holding a person who has posted bond on a detainer request is a new warrantless "
+    "arrest. holdwatch knows a delay was for immigration enforcement when custody went on "
+    "past release (RE) and the person was then let go to immigration officers (handed to "
+    "ICE or CBP, or met by them at the door); where ICE was only told of the release, it "
+    "asks counsel (REVIEW). A delay while a detainer is on file is the barred hold itself "
+    "(HOLD_BARRED): one act, one finding.",
+    citation="SB25-276 (2025)",
+    source=f"{SB_LEG_SUMMARY}; {SB_SUMMARY}",
+    evidence="secondary",
+    codes=("RELEASE_DELAYED_FOR_ICE", "REVIEW"),
+)
+SIX_HOURS = Duty(
+    subject="release_timing",
+    rule="time_limit",
+    text="A jail custodian must generally release a defendant within 6 hours after a "
+    "personal-recognizance bond is granted or the defendant is prepared to post bond. "
+    "holdwatch counts 6 elapsed hours (across a clock change the wall clock shows 5 or 7) "
+    "from the bond's instant, or from release (RE) when the record does not give it, and "
+    "checks bookings an immigration authority touched. REVIEW: the rule's section number "
+    "was not read.",
+    citation=SIX_HOUR_RULE,
+    source=SB_LEG_SUMMARY,
+    evidence="secondary",
+    codes=("RELEASE_TIME_LIMIT_EXCEEDED",),
+)
+SIX_HOURS_UNCHECKED = Duty(
+    subject="release_timing",
+    rule="time_limit",
+    text="A jail custodian must generally release a defendant within 6 hours after a "
+    "personal-recognizance bond is granted or the defendant is prepared to post bond. Not "
+    "checked in this version: SB25-276's summary (2025) describes the rule as current law, "
+    "but when it began was not verified, so holdwatch checks it from SB25-276's version.",
+    citation=SIX_HOUR_RULE,
+    source=SB_LEG_SUMMARY,
+    evidence="secondary",
+)
+RELEASE_TIME_TO_ICE = Duty(
+    subject="release_notification",
+    rule="unsettled",
+    text="HB19-1124 bars probation officers from giving personal information to immigration "
+    "authorities; whether SB25-276 also bars a jail from telling ICE a release date or time "
+    "depends on its final text, which was not read. Each release date or time given to ICE "
+    "is flagged for counsel (REVIEW), not reported as a violation.",
+    citation="SB25-276 (2025); " + CRS,
+    source=SB_SUMMARY,
+    evidence="inferred",
+    codes=("REVIEW",),
+)
+
 HB19_1124 = Version(
     # REVIEW: the Act's effective date is not verified; May 28, 2019 is its signing date.
     valid_from=date(2019, 5, 28),
     valid_to=date(2025, 5, 22),
     title="Colorado HB19-1124: no arrest or detention on a civil immigration detainer",
     sources=(CRS,),
-    duties=(HOLD, TRANSFER, PROBATION, INTERVIEW, AGREEMENT),
+    duties=(
+        HOLD,
+        TRANSFER,
+        PROBATION,
+        INTERVIEW,
+        AGREEMENT,
+        SIX_HOURS_UNCHECKED,
+    ),
 )
 
 SB25_276 = Version(
@@ -88,19 +153,9 @@ SB25_276 = Version(
         PROBATION,
         INTERVIEW,
         AGREEMENT,
-        Duty(
-            subject="release_timing",
-            rule="no_immigration_delay",
-            text="A jail custodian, generally bound to release a defendant within 6 hours of "
-            "a personal-recognizance bond or of being ready to post bond, may not delay the "
-            "release for an immigration enforcement operation, even within the 6 hours. Not "
-            "checked yet: the engine has no code for a delay before release eligibility "
-            "(the issue proposes one). REVIEW: the 6-hour rule's section number and whether "
-            "jail release times may be shared depend on the final text.",
-            citation="SB25-276 (2025); the 6-hour release rule (section not verified)",
-            source=SB_SUMMARY,
-            evidence="secondary",
-        ),
+        NO_DELAY,
+        SIX_HOURS,
+        RELEASE_TIME_TO_ICE,
     ),
 )
 

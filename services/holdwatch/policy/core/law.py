@@ -44,7 +44,7 @@ RULES: dict[str, frozenset[str]] = {
     "hold": frozenset({"barred", "judicial_warrant", "criteria", "window", "no_state_authority"}),
     "honor_detainer": frozenset({"required"}),
     "inform": frozenset({"required", "status_rights"}),
-    "release_notification": frozenset({"allowed", "criteria", "barred"}),
+    "release_notification": frozenset({"allowed", "criteria", "barred", "unsettled", "required"}),
     "personal_information": frozenset({"allowed", "public_only"}),
     "transfer": frozenset({"allowed", "judicial_warrant", "judicial_warrant_or_criteria"}),
     "interview": frozenset({"allowed", "written_consent", "court_order_or_consent"}),
@@ -54,7 +54,7 @@ RULES: dict[str, frozenset[str]] = {
     "civil_warrant_arrest": frozenset({"banned"}),
     "reporting": frozenset({"annual", "quarterly", "monthly"}),
     "advisory": frozenset({"flag"}),
-    "release_timing": frozenset({"no_immigration_delay"}),
+    "release_timing": frozenset({"no_immigration_delay", "time_limit"}),
     "status_check": frozenset({"required"}),
     "charge_in_force": frozenset({"enjoined"}),
 }
