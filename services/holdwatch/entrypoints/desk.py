@@ -4,9 +4,11 @@ the two cannot disagree."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Annotated
-from urllib.parse import unquote
+from typing import Annotated, Any, get_args
+from urllib.parse import unquote, urlencode
 
 from fastapi import HTTPException, status
 from pydantic import BaseModel, Field
@@ -14,7 +16,8 @@ from pydantic import BaseModel, Field
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.access import Principal
-from holdwatch.domain.findings import Finding
+from holdwatch.app.triage import Card, triage
+from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import PERSONAL
 
 
@@ -36,6 +39,21 @@ async def acknowledgements_for(
     return {f: who.shown(Acknowledgement.model_validate(r)) for f, r in acks.items()}
 
 
+def _matches(
+    f: Finding,
+    agency: str | None,
+    facility: str | None,
+    code: str | None,
+    severity: str | None,
+) -> bool:
+    return (
+        (agency is None or f.agency == agency)
+        and (facility is None or f.facility == facility)
+        and (code is None or f.code == code)
+        and (severity is None or f.severity == severity)
+    )
+
+
 async def open_findings_for(
     store: ApiStore,
     who: Principal,
@@ -52,14 +70,10 @@ async def open_findings_for(
         held = custody.get(booking_tag(f.agency, f.booking_id))
         if (
             who.may_see(f.agency)
-            and (agency is None or f.agency == agency)
-            and (facility is None or f.facility == facility)
-            and (code is None or f.code == code)
-            and (severity is None or f.severity == severity)
+            and _matches(f, agency, facility, code, severity)
             and (f.code != "HOLD_DEADLINE_APPROACHING" or held is not None)
         ):
-            ms = held.get("hold_deadline_ms") if held else None
-            found.append((f, None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)))
+            found.append((f, None if held is None else _deadline(held)))
     rank = {"critical": 0, "high": 1, "warning": 2, "info": 3}
     found.sort(key=lambda p: (rank[p[0].severity], p[0].violation_at, p[0].finding_id))
     return found
@@ -79,3 +93,116 @@ async def acknowledge_for(
     record = {"by": who.name, "note": note, "at": now.isoformat()}
     first = await store.acknowledge(finding_id, record)
     return (await acknowledgements_for(store, who, [finding_id]))[finding_id], first
+
+
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+CODES: frozenset[str] = frozenset(get_args(Code))
+
+
+@dataclass(frozen=True, slots=True)
+class DeskFilter:
+    """The desk's filters and booking search, from the page's query string (values that
+    name no agency, code or severity simply match nothing, or are ignored where closed)."""
+
+    agency: str | None = None
+    facility: str | None = None
+    severity: str | None = None
+    code: str | None = None
+    booking: str | None = None
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> DeskFilter:
+        def given(name: str) -> str | None:
+            value = params.get(name, "").strip()[:200]
+            return value or None
+
+        severity, code = given("severity"), given("code")
+        return cls(
+            agency=given("agency"),
+            facility=given("facility"),
+            severity=severity if severity in SEVERITIES else None,
+            code=code if code in CODES else None,
+            booking=given("booking"),
+        )
+
+    def query(self) -> str:
+        """The filters as a query string ('' when none): links and live updates keep them."""
+        fields = {k: v for k, v in asdict(self).items() if v is not None}
+        return urlencode(fields)
+
+    def keeps(self, f: Finding) -> bool:
+        wanted = self.booking.casefold() if self.booking else None
+        return _matches(f, self.agency, self.facility, self.code, self.severity) and (
+            wanted is None or wanted in (f.booking_id or "").casefold()
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in asdict(self).values())
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What the desk shows a caller: the cards, who each booking's person is (a name for a
+    role that may see it, else the pseudonym), and the choices the filters offer."""
+
+    cards: list[Card]
+    people: dict[str, str]
+    named: frozenset[str]  # tags whose label is the person's name
+    agencies: tuple[str, ...]
+    facilities: tuple[str, ...]
+    codes: tuple[str, ...]
+    total: int  # cards before filtering
+
+
+async def desk_for(
+    store: ApiStore,
+    who: Principal,
+    only: DeskFilter,
+    now: datetime,
+    tags: frozenset[str] | None = None,
+) -> Desk:
+    """The triage desk for `who` (only the bookings `tags` names, when given: one card
+    brought up to date); names shown are written to the audit log first."""
+    custody = await store.in_custody()
+    deadlines = {tag: _deadline(c) for tag, c in custody.items()}
+    visible = [
+        f
+        for f in await store.open_findings()
+        if who.may_see(f.agency)
+        and (f.code != "HOLD_DEADLINE_APPROACHING" or _tag(f) in custody)
+        and (tags is None or _tag(f) in tags)
+    ]
+    everything = triage(visible, deadlines, now)
+    cards = triage([f for f in visible if only.keeps(f)], deadlines, now)
+    people, named = await _people(store, who, cards, now)
+    return Desk(
+        cards=cards,
+        people=people,
+        named=named,
+        agencies=tuple(sorted({f.agency for f in visible})),
+        facilities=tuple(sorted({f.facility for f in visible if f.facility})),
+        codes=tuple(sorted({f.code for f in visible})),
+        total=len(everything),
+    )
+
+
+async def _people(
+    store: ApiStore, who: Principal, cards: list[Card], now: datetime
+) -> tuple[dict[str, str], frozenset[str]]:
+    tags = [c.tag for c in cards if c.booking_id is not None]
+    people = {tag: who.shown(p) for tag, p in (await store.people(tags)).items()}
+    named = frozenset(tag for tag, p in people.items() if p.name)
+    if named:
+        targets = [f"{c.agency}/{c.booking_id}" for c in cards if c.tag in named]
+        await store.audit_reads(who.name, who.role, "desk", targets, now)
+    return {tag: p.name or p.person_id for tag, p in people.items()}, named
+
+
+def _tag(f: Finding) -> str:
+    return booking_tag(f.agency, f.booking_id)
+
+
+def _deadline(custody: Mapping[str, Any]) -> datetime | None:
+    ms = custody.get("hold_deadline_ms")
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
