@@ -18,7 +18,7 @@ from holdwatch.adapters.delivery_store import DeliveryStore
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.redis_store import BookingStore, Snapshot
 from holdwatch.domain.contract import parse_event
-from holdwatch.domain.events import BookingCreated, Person
+from holdwatch.domain.events import BookingCreated, BookingCreatedData
 from holdwatch.domain.findings import Finding
 
 
@@ -94,23 +94,23 @@ class ApiStore:
                 )
             await pipe.execute()
 
-    async def people(self, tags: list[str]) -> dict[str, Person]:
-        """Booking tag → the person booked, from each booking's `booking.created` event
-        (the whole person: callers show it through `Principal.shown`)."""
+    async def bookings_created(self, tags: list[str]) -> dict[str, BookingCreatedData]:
+        """Booking tag → its `booking.created` data: facility, time zone, the person
+        (whole: callers show it through `Principal.shown`)."""
         if not tags:
             return {}
         async with self.redis.pipeline(transaction=False) as pipe:
             for tag in tags:
                 pipe.hvals(self.keys.history(tag))
             rows: list[Any] = await pipe.execute()
-        found: dict[str, Person] = {}
+        found: dict[str, BookingCreatedData] = {}
         for tag, raws in zip(tags, rows, strict=True):
             for raw in raws:
                 if b'"booking.created"' not in raw:
                     continue
                 event = parse_event(raw)
                 if isinstance(event, BookingCreated):
-                    found[tag] = event.data.person
+                    found[tag] = event.data
                     break
         return found
 

@@ -3,9 +3,10 @@ defender must act on them.
 
 First the people held unlawfully right now (their hold deadline has passed while they are
 still in custody), longest first; then the running holds whose deadline is still ahead,
-soonest first; then the rest, most severe and oldest first. Within a card, violations,
-reviews and warnings are shown; advisories and information are folded away, since they
-ask for no action today. Pure: the clock's instant is an argument.
+soonest first; then the rest, most severe and oldest first. Everyone held on a detainer
+has a card, with or without a finding: a running hold's deadline is the thing to watch.
+Within a card, violations, reviews and warnings are shown; advisories and information are
+folded away, since they ask for no action today. Pure: the clock's instant is an argument.
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ _EPOCH_SHIFT_MS = 3_000_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
+class Held:
+    """A person in custody with a detainer in force (the monitor's custody summary)."""
+
+    agency: str
+    booking_id: str
+    facility: str
+    #: when the running hold becomes (or became) unlawful; None: no hold running yet
+    deadline: datetime | None
+    detainers: tuple[tuple[str, str], ...] = ()  # (form, attached warrant)
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     """One booking (or one agency's agency-wide findings) on the desk."""
 
@@ -39,20 +52,20 @@ class Card:
     in_custody: bool
     facility: str | None
     timezone: str | None
-    since: datetime
+    #: when the earliest open finding began; None: no finding, only a person held
+    since: datetime | None
     shown: tuple[Finding, ...]
     folded: tuple[Finding, ...]
+    detainers: tuple[tuple[str, str], ...] = ()
 
     @property
     def order(self) -> str:
         """A key that sorts as the desk does, as text: the page's script inserts a card
         that arrives live at its place by comparing these."""
-        if self.urgency == "other":
-            worst = min(RANK[f.severity] for f in self.shown + self.folded)
-            at = self.since
-        else:
-            worst, at = 0, self.deadline or self.since
-        ms = int(at.timestamp() * 1000) + _EPOCH_SHIFT_MS
+        at = self.deadline if self.urgency != "other" else self.since
+        found = self.shown + self.folded
+        worst = 0 if self.urgency != "other" else min((RANK[f.severity] for f in found), default=4)
+        ms = (int(at.timestamp() * 1000) if at else 0) + _EPOCH_SHIFT_MS
         return f"{_GROUP[self.urgency]}:{worst}:{ms:014d}:{self.tag}"
 
 
@@ -65,39 +78,34 @@ def _in_card_order(f: Finding) -> tuple[int, float, str]:
     return (RANK[f.severity], f.violation_at.timestamp(), f.finding_id)
 
 
-def triage(
-    findings: Iterable[Finding], custody: Mapping[str, datetime | None], now: datetime
-) -> list[Card]:
-    """The cards of these findings; `custody` maps the booking tag of each person held on a
-    detainer to the running hold's deadline (None while no hold is running)."""
-    by_tag: dict[str, list[Finding]] = {}
+def triage(findings: Iterable[Finding], custody: Mapping[str, Held], now: datetime) -> list[Card]:
+    """The cards of these findings and of these people held (by booking tag), in order."""
+    by_tag: dict[str, list[Finding]] = {tag: [] for tag in custody}
     for f in findings:
         by_tag.setdefault(booking_tag(f.agency, f.booking_id), []).append(f)
-    cards = [_card(tag, fs, custody, now) for tag, fs in by_tag.items()]
+    cards = [_card(tag, fs, custody.get(tag), now) for tag, fs in by_tag.items()]
     cards.sort(key=lambda c: c.order)
     return cards
 
 
-def _card(
-    tag: str, found: list[Finding], custody: Mapping[str, datetime | None], now: datetime
-) -> Card:
+def _card(tag: str, found: list[Finding], held: Held | None, now: datetime) -> Card:
     found.sort(key=_in_card_order)
-    held = tag in custody and found[0].booking_id is not None
-    deadline = custody.get(tag) if held else None
+    deadline = held.deadline if held else None
     urgency: Urgency = (
         "other" if deadline is None else "unlawful" if deadline <= now else "deadline"
     )
-    first = found[0]
+    agency = held.agency if held else found[0].agency
     return Card(
-        agency=first.agency,
-        booking_id=first.booking_id,
+        agency=agency,
+        booking_id=held.booking_id if held else found[0].booking_id,
         tag=tag,
         urgency=urgency,
         deadline=deadline,
-        in_custody=held,
-        facility=next((f.facility for f in found if f.facility), None),
+        in_custody=held is not None,
+        facility=held.facility if held else next((f.facility for f in found if f.facility), None),
         timezone=next((f.timezone for f in found if f.timezone), None),
-        since=min((f.violation_at for f in found), key=datetime.timestamp),
+        since=min((f.violation_at for f in found), key=datetime.timestamp, default=None),
         shown=tuple(f for f in found if not folded(f)),
         folded=tuple(f for f in found if folded(f)),
+        detainers=held.detainers if held else (),
     )

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.access import Principal
-from holdwatch.app.triage import Card, triage
+from holdwatch.app.triage import Card, Held, triage
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import PERSONAL
 
@@ -131,10 +131,21 @@ class DeskFilter:
         return urlencode(fields)
 
     def keeps(self, f: Finding) -> bool:
-        wanted = self.booking.casefold() if self.booking else None
         return _matches(f, self.agency, self.facility, self.code, self.severity) and (
-            wanted is None or wanted in (f.booking_id or "").casefold()
+            self._booking_matches(f.booking_id)
         )
+
+    def keeps_held(self, h: Held) -> bool:
+        """A person held with no finding that matches: kept unless a filter excludes them."""
+        return (
+            (self.agency is None or h.agency == self.agency)
+            and (self.facility is None or h.facility == self.facility)
+            and self._booking_matches(h.booking_id)
+        )
+
+    def _booking_matches(self, booking_id: str | None) -> bool:
+        wanted = self.booking.casefold() if self.booking else None
+        return wanted is None or wanted in (booking_id or "").casefold()
 
     @property
     def active(self) -> bool:
@@ -149,6 +160,7 @@ class Desk:
     cards: list[Card]
     people: dict[str, str]
     named: frozenset[str]  # tags whose label is the person's name
+    zones: dict[str, str]  # tag → the jail's time zone, where the booking names it
     agencies: tuple[str, ...]
     facilities: tuple[str, ...]
     codes: tuple[str, ...]
@@ -164,39 +176,66 @@ async def desk_for(
 ) -> Desk:
     """The triage desk for `who` (only the bookings `tags` names, when given: one card
     brought up to date); names shown are written to the audit log first."""
-    custody = await store.in_custody()
-    deadlines = {tag: _deadline(c) for tag, c in custody.items()}
+    held = {
+        tag: h
+        for tag, c in (await store.in_custody()).items()
+        if who.may_see((h := _held(tag, c)).agency) and (tags is None or tag in tags)
+    }
     visible = [
         f
         for f in await store.open_findings()
         if who.may_see(f.agency)
-        and (f.code != "HOLD_DEADLINE_APPROACHING" or _tag(f) in custody)
+        and (f.code != "HOLD_DEADLINE_APPROACHING" or _tag(f) in held)
         and (tags is None or _tag(f) in tags)
     ]
-    everything = triage(visible, deadlines, now)
-    cards = triage([f for f in visible if only.keeps(f)], deadlines, now)
-    people, named = await _people(store, who, cards, now)
+    kept = [f for f in visible if only.keeps(f)]
+    matched = {_tag(f) for f in kept}
+    kept_held = {
+        tag: h
+        for tag, h in held.items()
+        if tag in matched or (only.severity is None and only.code is None and only.keeps_held(h))
+    }
+    cards = triage(kept, kept_held, now)
+    people, named, zones = await _people(store, who, cards, now)
     return Desk(
         cards=cards,
         people=people,
         named=named,
-        agencies=tuple(sorted({f.agency for f in visible})),
-        facilities=tuple(sorted({f.facility for f in visible if f.facility})),
+        zones=zones,
+        agencies=tuple(sorted({f.agency for f in visible} | {h.agency for h in held.values()})),
+        facilities=tuple(
+            sorted(
+                {f.facility for f in visible if f.facility} | {h.facility for h in held.values()}
+            )
+        ),
         codes=tuple(sorted({f.code for f in visible})),
-        total=len(everything),
+        total=len({_tag(f) for f in visible} | set(held)),
     )
 
 
 async def _people(
     store: ApiStore, who: Principal, cards: list[Card], now: datetime
-) -> tuple[dict[str, str], frozenset[str]]:
+) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
     tags = [c.tag for c in cards if c.booking_id is not None]
-    people = {tag: who.shown(p) for tag, p in (await store.people(tags)).items()}
+    booked = await store.bookings_created(tags)
+    people = {tag: who.shown(b.person) for tag, b in booked.items()}
     named = frozenset(tag for tag, p in people.items() if p.name)
     if named:
         targets = [f"{c.agency}/{c.booking_id}" for c in cards if c.tag in named]
         await store.audit_reads(who.name, who.role, "desk", targets, now)
-    return {tag: p.name or p.person_id for tag, p in people.items()}, named
+    labels = {tag: p.name or p.person_id for tag, p in people.items()}
+    zones = {tag: b.timezone for tag, b in booked.items() if b.timezone}
+    return labels, named, zones
+
+
+def _held(tag: str, c: Mapping[str, Any]) -> Held:
+    return Held(
+        agency=c["agency"],
+        booking_id=unquote(tag.strip("{}").split("/", 1)[1]),
+        facility=c["facility"],
+        deadline=_deadline(c),
+        detainers=tuple((f, w) for f, w in c["detainers"]),
+    )
 
 
 def _tag(f: Finding) -> str:
