@@ -11,8 +11,9 @@ emptied by the allowlist (domain/personal.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import HTTPException, status
@@ -30,6 +31,8 @@ from holdwatch.domain.personal import personal_fields
 from holdwatch.entrypoints.desk import Acknowledgement, acknowledgements_for
 from holdwatch.policy.core.engine import evaluate
 from holdwatch.policy.core.rulebook import Rulebook
+
+_SNAKE = re.compile(r"[a-z]+(_[a-z]+)+")
 
 #: The rulebook that judges an agency's bookings (None: the API was not told).
 RulebookFor = Callable[[str], Rulebook | None]
@@ -124,14 +127,27 @@ def law_version(policy: str) -> str:
     return f"{law}, as in force from {since}" if at else policy
 
 
+def _words(value: Any) -> str:
+    """A value for a sentence: lists joined, the contract's snake_case words spaced."""
+    if isinstance(value, list):
+        return ", ".join(_words(v) for v in value)
+    text = str(value)
+    return text.replace("_", " ") if _SNAKE.fullmatch(text) else text
+
+
 def _summary(event: Event, data: dict[str, Any]) -> str:
+    """What happened, in words, from the data as the caller may see it (flat fields only:
+    a person or a list of charges is not a fact for one line)."""
     words = TYPE_WORDS.get(event.type, event.type)
     facts = [
-        f"{k.replace('_', ' ')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+        f"{k.replace('_', ' ')}: {_words(v)}"
         for k, v in data.items()
-        if isinstance(v, str | int | float | bool | list)
-        and k not in ("timezone",)
-        and not (isinstance(v, list) and any(isinstance(x, dict) for x in v))
+        if k != "timezone"
+        and v not in ([], "")
+        and (
+            isinstance(v, str | int | float | bool)
+            or (isinstance(v, list) and not any(isinstance(x, dict | list) for x in v))
+        )
     ]
     return words + (" — " + "; ".join(facts) if facts else "")
 
@@ -229,7 +245,7 @@ async def case_file_for(
         timezone=zone,
         profile=rulebook.label if rulebook else (custody or {}).get("profile"),
         in_custody=custody is not None,
-        hold_deadline=None if ms is None else datetime.fromtimestamp(ms / 1000, now.tzinfo),
+        hold_deadline=None if ms is None else datetime.fromtimestamp(ms / 1000, UTC),
         generated_at=now,
         events=events,
         findings=[
