@@ -52,6 +52,13 @@ class DeskWorld:
     def add_booking(self, agency: str, booking: str, eligible_hours_ago: float) -> None:
         _run(_judge(self.settings, [_held(agency, booking, self.now, eligible_hours_ago)]))
 
+    def release(self, agency: str, booking: str) -> None:
+        """The person walks out now: the hold ends, and with it the booking's card."""
+        story = Story(agency=agency, booking=booking, zone=ZONE, source=f"urn:jms:{agency}")
+        at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        story.add("custody.released", at, {"to": "public"}, id=f"{booking}-released")
+        _run(_judge(self.settings, [story]))
+
 
 def _held(agency: str, booking: str, now: datetime, eligible_hours_ago: float | None) -> Story:
     """Booked, an I-247A detainer, and (when given) eligible for release that long ago."""

@@ -6,11 +6,14 @@ Screenshots and the case file's PDF are left in test-artifacts/desk/ (not commit
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
@@ -50,8 +53,25 @@ def signed_in(browser: Browser, desk_world: DeskWorld) -> Iterator[Any]:
         page.context.close()
 
 
-def tags(page: Page) -> list[str]:
+#: the seeded bookings; tests that add one while a page is open add others, which every
+#: other test leaves out of what it counts, so the tests do not depend on their order
+SEEDED = {
+    "{pierce/P-LONG}",
+    "{pierce/P-SHORT}",
+    "{pierce/P-WAIT}",
+    "{king/K-SOON}",
+    "{king/K-LATER}",
+    "{yakima/Y-1}",
+}
+
+
+def all_tags(page: Page) -> list[str]:
     return page.locator(".card").evaluate_all("cs => cs.map(c => c.dataset.tag)")
+
+
+def tags(page: Page) -> list[str]:
+    """The seeded bookings' cards, in the page's order."""
+    return [t for t in all_tags(page) if t in SEEDED]
 
 
 def card(page: Page, tag: str) -> Any:
@@ -102,7 +122,8 @@ def test_countdowns_appear_only_where_there_is_a_deadline(signed_in: Any) -> Non
     assert waiting.locator(".countdown").count() == 0
     assert "overdue" not in waiting.inner_text()
     assert "Since" in waiting.locator(".state").inner_text()
-    assert page.locator(".countdown").count() == 4  # two overdue holds, two running
+    counting = [t for t in tags(page) if card(page, t).locator(".countdown").count()]
+    assert len(counting) == 4  # two overdue holds, two running
     # advisories and information are folded under their booking
     folded = waiting.locator("details.folded")
     assert "NO_JUDICIAL_WARRANT" in folded.locator("summary").inner_text()
@@ -117,12 +138,51 @@ def test_a_new_alert_appears_without_a_reload(signed_in: Any, desk_world: DeskWo
     arrived = card(page, "{pierce/P-NEW}")
     arrived.wait_for(timeout=15_000)
     assert page.evaluate("window.sameDocument") == 1  # no reload
-    order = tags(page)
+    order = all_tags(page)
     assert order.index("{pierce/P-NEW}") == order.index("{pierce/P-SHORT}") + 1
     assert "Held unlawfully now" in arrived.inner_text()
     assert "Name Of P-NEW" in arrived.inner_text()
     page.wait_for_function("document.getElementById('live').textContent.includes('P-NEW')")
     assert arrived.locator(".countdown").inner_text().startswith("overdue by ")
+    desk_world.release("pierce", "P-NEW")  # the hold ends: the card leaves the desk
+    arrived.wait_for(state="detached", timeout=15_000)
+    assert page.evaluate("window.sameDocument") == 1
+
+
+def test_the_live_stream_needs_a_session_and_names_only_the_roles_bookings(
+    desk_world: DeskWorld,
+) -> None:
+    assert httpx.get(desk_world.url + "/findings/stream", timeout=5).status_code == 401
+    assert httpx.get(desk_world.url + "/findings/card?tag=x", timeout=5).status_code == 401
+    client = httpx.Client(base_url=desk_world.url, timeout=20)
+    login = client.get("/")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login.text)
+    assert csrf
+    signed = client.post(
+        "/login",
+        data={"token": TOKENS["defender"], "csrf": csrf.group(1)},
+        headers={"Origin": desk_world.url},
+    )
+    assert signed.status_code == 303
+    seen: list[str] = []
+    with client.stream("GET", "/findings/stream") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["cache-control"] == "no-store"
+        desk_world.add_booking("yakima", "Y-LIVE", 60)  # not this defender's agency
+        desk_world.add_booking("king", "K-LIVE", 60)  # this one's: after the other
+        for line in stream.iter_lines():
+            if line.startswith("data: ") and line != "data: {}":
+                seen.append(line)
+                if "K-LIVE" in line:
+                    break
+    assert seen and not any("yakima" in s or "Y-LIVE" in s for s in seen)
+    message = json.loads(seen[-1][len("data: ") :])
+    assert set(message) == {"tag", "finding_id", "code", "severity", "change"}
+    assert "Name Of" not in "".join(seen)  # which booking changed, never who is in it
+    # the card it points to is the desk's, through the same checks: another agency's is empty
+    assert client.get("/findings/card", params={"tag": "{yakima/Y-LIVE}"}).status_code == 204
+    card = client.get("/findings/card", params={"tag": "{king/K-LIVE}"})
+    assert card.status_code == 200 and "Name Of K-LIVE" in card.text
 
 
 def test_oversight_sees_pseudonyms_and_every_agency(signed_in: Any, artifacts: Path) -> None:
@@ -161,6 +221,8 @@ def test_filters_and_search(signed_in: Any, desk_world: DeskWorld) -> None:
 
 def test_the_desk_works_by_keyboard(signed_in: Any) -> None:
     page = signed_in()
+    first = page.locator(".card a.case").first.get_attribute("href")
+    assert first == "/bookings/pierce/P-LONG"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
@@ -173,8 +235,9 @@ def test_the_desk_works_by_keyboard(signed_in: Any) -> None:
         pytest.fail("no case-file link reached by Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"  # focus is visible
+    assert page.evaluate("document.activeElement.getAttribute('href')") == first
     page.keyboard.press("Enter")
-    page.wait_for_url("**/bookings/pierce/P-LONG")
+    page.wait_for_url(f"**{first}")
 
 
 def test_acknowledging_in_place(signed_in: Any, desk_world: DeskWorld) -> None:
