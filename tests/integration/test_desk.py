@@ -6,9 +6,13 @@ Screenshots and the case file's PDF are left in test-artifacts/desk/ (not commit
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from holdwatch.entrypoints.security import SHUTDOWN_GRACE_S
+from integration.api_world import api_process
 from integration.desk_world import TOKENS, DeskWorld, desk_world
 from integration.test_page import browser
 
@@ -333,3 +339,23 @@ def test_on_a_phone_nothing_scrolls_sideways(signed_in: Any, artifacts: Path) ->
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
     page.screenshot(path=str(artifacts / "desk-phone.png"), full_page=True)
+
+
+def test_an_open_live_stream_does_not_hold_up_a_stop(desk_world: DeskWorld, tmp_path: Path) -> None:
+    """SIGTERM to `holdwatch api` while a page listens: it exits, within the grace."""
+    with api_process(desk_world.settings, tmp_path / "api.log") as api:
+        client = httpx.Client(base_url=api.url, timeout=30)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+        assert csrf
+        form = {"token": TOKENS["defender"], "csrf": csrf.group(1)}
+        client.post("/login", data=form, headers={"Origin": api.url})
+        with client.stream("GET", "/findings/stream") as stream:
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")
+            began = time.monotonic()
+            os.kill(api.pid, signal.SIGTERM)
+            with contextlib.suppress(httpx.HTTPError):
+                for _line in lines:
+                    pass  # until the server closes it
+            closed = time.monotonic() - began
+    assert closed < SHUTDOWN_GRACE_S + 5, closed
