@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +298,31 @@ def test_the_case_file_names_the_law_version_and_evidence(signed_in: Any) -> Non
     assert evidence.count() >= 1
     evidence.first.click()
     assert page.evaluate("location.hash").startswith("#ev-")
+    assert (
+        "law in force: wa-kww, as in force from 2019-05-21"
+        in page.locator(".timeline").inner_text()
+    )
+
+
+def test_the_case_file_json_is_the_same_document(desk_world: DeskWorld) -> None:
+    body = desk_world.api("/api/v1/bookings/king/K-SOON")
+    assert body["timezone"] == "America/Los_Angeles" and body["in_custody"] is True
+    assert [e["type"] for e in body["events"]] == [
+        "booking.created",
+        "detainer.received",
+        "release.eligible",
+    ]
+    eligible = body["events"][2]
+    assert eligible["law_in_force"] == "us-federal@2017-04-02"
+    (hold,) = [r for r in eligible["required"] if r["hold"]]
+    assert hold["code"] == "HOLD_OVER_WINDOW"
+    assert datetime.fromisoformat(hold["at"]) == datetime.fromisoformat(body["hold_deadline"])
+    assert "PST" in eligible["local_time"]
+    barred = desk_world.api("/api/v1/bookings/pierce/P-LONG")
+    (finding,) = [v for v in barred["findings"] if v["finding"]["code"] == "HOLD_BARRED"]
+    assert finding["law_version"] == "wa-kww, as in force from 2019-05-21"
+    cited = {e["id"] for e in barred["events"] if finding["finding"]["finding_id"] in e["cited_by"]}
+    assert cited == set(finding["finding"]["evidence"])
 
 
 def test_oversight_gets_the_case_file_redacted(

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, status
 from pydantic import BaseModel, Field
@@ -97,6 +98,11 @@ class CaseEvent(TimelineEvent):
         description="the deadlines in force right after this event (empty when the API "
         "does not know the agency's rulebook)"
     )
+    law_in_force: str | None = Field(
+        default=None,
+        description="the version of the law in force on this event's day at the jail "
+        "(`wa-kww@2019-05-21`); null when the API does not know the agency's rulebook",
+    )
 
 
 class CaseFinding(FindingView):
@@ -150,6 +156,15 @@ def _summary(event: Event, data: dict[str, Any]) -> str:
         )
     ]
     return words + (" — " + "; ".join(facts) if facts else "")
+
+
+def _law_on(rulebook: Rulebook, t: datetime, zone: str | None) -> str:
+    """The version of the rulebook's law in force on `t`'s day in the jail's zone."""
+    profile = rulebook.profile
+    if not profile.editions:
+        return profile.label
+    day = (t.astimezone(ZoneInfo(zone)) if zone else t).date()
+    return profile.at(profile.edition_index(day)).label
 
 
 def _required(
@@ -233,6 +248,7 @@ async def case_file_for(
                 summary=_summary(event, data),
                 cited_by=cited.get(event.id, []),
                 required=required,
+                law_in_force=_law_on(rulebook, event.time, zone) if rulebook else None,
             )
         )
     return CaseFile(
