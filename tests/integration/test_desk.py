@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
@@ -190,6 +191,20 @@ def test_the_live_stream_needs_a_session_and_names_only_the_roles_bookings(
     assert client.get("/findings/card", params={"tag": "{yakima/Y-LIVE}"}).status_code == 204
     card = client.get("/findings/card", params={"tag": "{king/K-LIVE}"})
     assert card.status_code == 200 and "Name Of K-LIVE" in card.text
+
+
+def test_each_name_the_desk_shows_is_audited_first(signed_in: Any, desk_world: DeskWorld) -> None:
+    client = redis.Redis.from_url(desk_world.settings.redis_url or "")
+    stream = f"{desk_world.settings.key_prefix}:api:audit"
+    before = client.xlen(stream)
+    signed_in("defender")
+    rows = client.xrange(stream)[before:]
+    client.close()
+    read = {(r[b"who"], r[b"action"], r[b"target"]) for _id, r in rows}
+    for booking in ("P-LONG", "P-SHORT", "P-WAIT", "K-SOON", "K-LATER"):
+        agency = "pierce" if booking.startswith("P") else "king"
+        assert (b"defender-desk", b"desk", f"{agency}/{booking}".encode()) in read
+    assert not any(b"Name Of" in v for _id, r in rows for v in r.values())  # never the data
 
 
 def test_oversight_sees_pseudonyms_and_every_agency(signed_in: Any, artifacts: Path) -> None:
