@@ -1,4 +1,4 @@
-"""`holdwatch api`: open findings, active holds, a booking's timeline, acknowledgements.
+"""`holdwatch api`: open findings, active holds, a booking's case file, acknowledgements.
 
 The OpenAPI document (/openapi.json) and Swagger UI (/docs, entrypoints/docs.py) are public:
 they describe the API and hold no data. Every other route but /healthz needs a bearer token

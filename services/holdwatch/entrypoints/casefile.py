@@ -192,6 +192,14 @@ def _required(
     return out
 
 
+def _same_as_recorded(rulebook: Rulebook | None, recorded: str | None) -> Rulebook | None:
+    """The API's rulebook for the agency, unless the monitor judged the booking by another
+    (the two were given different agency files): then no deadline is worth showing."""
+    if rulebook is None or recorded is None:
+        return rulebook
+    return rulebook if recorded.partition("@")[0] == rulebook.profile.id else None
+
+
 async def case_file_for(
     store: ApiStore,
     who: Principal,
@@ -226,7 +234,10 @@ async def case_file_for(
     )
     custody = (await store.in_custody()).get(tag)
     ms = custody.get("hold_deadline_ms") if custody else None
-    rulebook = rulebook_for(agency) if rulebook_for else None
+    rulebook = _same_as_recorded(
+        rulebook_for(agency) if rulebook_for else None,
+        (custody or {}).get("profile") or next((f.policy for f in findings), None),
+    )
     cited: dict[str, list[str]] = {}
     for f in findings:
         for event_id in f.evidence:
