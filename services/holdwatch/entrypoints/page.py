@@ -51,8 +51,8 @@ STATIC = Path(__file__).with_name("static")
 TEMPLATES = Path(__file__).with_name("templates")
 #: how long the live stream waits on Redis between checks that its session still holds
 STREAM_POLL_MS = 2000
-#: a live stream ends after this and the browser reconnects (EventSource does so itself),
-#: so no connection outlives a server's shutdown by long
+#: a live stream ends after this and the browser reconnects (EventSource does so itself,
+#: from the last entry it had): a connection is never kept for ever on one replica
 STREAM_LIFETIME_S = 300.0
 #: the header the page's script sends when it wants a card back instead of a redirect
 FETCH_HEADER = "x-holdwatch-fetch"
