@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -408,7 +409,13 @@ def test_the_image_runs_as_a_user_and_its_package_builds(tmp_path: Path) -> None
         timeout=300,
     )
     assert build.returncode == 0, build.stderr[-2000:]
-    assert list(tmp_path.glob("holdwatch-*.whl"))
+    (wheel,) = tmp_path.glob("holdwatch-*.whl")
+    # the page's templates, script and style are package data: an installed wheel has them
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    entrypoints = ROOT / "services" / "holdwatch" / "entrypoints"
+    for kind in ("templates", "static"):
+        for asset in (entrypoints / kind).iterdir():
+            assert f"holdwatch/entrypoints/{kind}/{asset.name}" in shipped, asset.name
 
 
 def test_the_api_trusts_forwarded_headers_from_the_proxy_alone(resolved: dict[str, Any]) -> None:

@@ -50,7 +50,7 @@ def url(world: World, clock: Clock) -> Iterator[str]:
 
 
 def _csrf(html: str) -> str:
-    found = re.search(r"name=csrf value='([^']+)'", html)
+    found = re.search(r"""name=["']?csrf["']? value=["']([^"']+)["']""", html)
     assert found, html
     return found.group(1)
 

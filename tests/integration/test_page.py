@@ -62,9 +62,11 @@ def test_a_defender_signs_in_sees_the_hold_and_acknowledges_it(
     page.fill("#token", TOKENS["defender"])
     page.click("#login")
     page.wait_for_url("**/findings")
-    card = page.locator(f"#f-{world.hold_finding}")
-    assert "HOLD_OVER_WINDOW" in card.locator("h2").inner_text()
+    finding = page.locator(f"#f-{world.hold_finding}")
+    card = page.locator(".card", has=finding)
+    assert "HOLD_OVER_WINDOW" in finding.locator("h4").inner_text()
     assert "pierce / AP1" in card.inner_text()
+    assert "Test Person" in card.locator("h3").inner_text()  # a defender sees the name
     assert "kcso" not in page.content()  # another agency's booking is not shown
     countdown = card.locator(".countdown")
     first = countdown.inner_text()
@@ -74,10 +76,10 @@ def test_a_defender_signs_in_sees_the_hold_and_acknowledges_it(
     )  # it ticks
     page.screenshot(path=str(tmp_path / "findings.png"), full_page=True)
 
-    card.locator("input[name=note]").fill("called the jail's records unit")
-    card.locator("button.ack").click()
-    page.wait_for_load_state()
+    finding.locator("input[name=note]").fill("called the jail's records unit")
+    finding.locator("button.ack").click()
     acked = page.locator(f"#f-{world.hold_finding} .acked")
+    acked.wait_for()  # put in place by the page's script, without a reload
     assert "called the jail's records unit" in acked.inner_text()
     assert "defender-1" in acked.inner_text()
     shot = tmp_path / "acknowledged.png"
@@ -99,6 +101,8 @@ def test_a_bad_token_is_refused_and_oversight_cannot_acknowledge(
     page.fill("#token", TOKENS["oversight"])
     page.click("#login")
     page.wait_for_url("**/findings")
-    assert page.locator("section.finding").count() >= 2  # every agency
+    assert page.locator(".card").count() >= 2  # every agency
     assert page.locator("button.ack").count() == 0
+    assert "Test Person" not in page.content()  # oversight sees the pseudonym
+    assert "P-AP1" in page.content()
     page.close()

@@ -122,7 +122,8 @@ def test_an_injected_inline_script_does_not_run(world: World, browser: Browser) 
 
     page.route("**/findings", inject)
     page.goto(world.url + "/findings")
-    countdown = page.locator(f"#f-{world.hold_finding} .countdown")
+    card = page.locator(".card", has=page.locator(f"#f-{world.hold_finding}"))
+    countdown = card.locator(".countdown")
     countdown.wait_for()
     page.wait_for_function("el => el.textContent !== ''", arg=countdown.element_handle())
     assert policies and "script-src 'self'" in policies[0]

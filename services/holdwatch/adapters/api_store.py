@@ -17,6 +17,8 @@ from redis.asyncio import Redis
 from holdwatch.adapters.delivery_store import DeliveryStore
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.redis_store import BookingStore, Snapshot
+from holdwatch.domain.contract import parse_event
+from holdwatch.domain.events import BookingCreated, BookingCreatedData
 from holdwatch.domain.findings import Finding
 
 
@@ -74,6 +76,64 @@ class ApiStore:
             maxlen=self.audit_maxlen,
             approximate=True,
         )
+
+    async def audit_reads(
+        self, who: str, role: str, action: str, targets: list[str], at: datetime
+    ) -> None:
+        """`audit` for many bookings read at once (a page of cards), in one round trip."""
+        if not targets:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for target in targets:
+                fields: dict[Any, Any] = {"who": who, "role": role, "action": action}
+                pipe.xadd(
+                    self.audit_stream,
+                    fields | {"target": target, "at": at.isoformat()},
+                    maxlen=self.audit_maxlen,
+                    approximate=True,
+                )
+            await pipe.execute()
+
+    async def bookings_created(self, tags: list[str]) -> dict[str, BookingCreatedData]:
+        """Booking tag → its `booking.created` data: facility, time zone, the person
+        (whole: callers show it through `Principal.shown`)."""
+        if not tags:
+            return {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for tag in tags:
+                pipe.hvals(self.keys.history(tag))
+            rows: list[Any] = await pipe.execute()
+        found: dict[str, BookingCreatedData] = {}
+        for tag, raws in zip(tags, rows, strict=True):
+            for raw in raws:
+                if b'"booking.created"' not in raw:
+                    continue
+                event = parse_event(raw)
+                if isinstance(event, BookingCreated):
+                    found[tag] = event.data
+                    break
+        return found
+
+    async def last_alert_id(self) -> str:
+        """The alerts stream's newest entry id ("0-0" when empty): where a live page's
+        updates begin, so nothing between rendering and subscribing is lost."""
+        rows: Any = await self.redis.xrevrange(self.bookings.alerts_stream, count=1)
+        return str(rows[0][0].decode()) if rows else "0-0"
+
+    async def alerts_after(
+        self, after: str, block_ms: int, count: int = 100
+    ) -> list[tuple[str, Finding, str]]:
+        """Alerts after entry `after` (waiting up to `block_ms` for one): entry id, the
+        finding as it now stands, and the change ("new", "changed", "resolved", ...)."""
+        reply: Any = await self.redis.xread(
+            {self.bookings.alerts_stream: after}, count=count, block=block_ms
+        )
+        out: list[tuple[str, Finding, str]] = []
+        for _stream, entries in reply or []:
+            for entry_id, fields in entries:
+                finding = Finding.model_validate_json(fields[b"finding"])
+                out.append((entry_id.decode(), finding, fields.get(b"change", b"").decode()))
+        return out
 
     async def audit_log(self, count: int) -> list[dict[str, str]]:
         rows: Any = await self.redis.xrevrange(self.audit_stream, count=count)

@@ -1,4 +1,4 @@
-"""`holdwatch api`: open findings, active holds, a booking's timeline, acknowledgements.
+"""`holdwatch api`: open findings, active holds, a booking's case file, acknowledgements.
 
 The OpenAPI document (/openapi.json) and Swagger UI (/docs, entrypoints/docs.py) are public:
 they describe the API and hold no data. Every other route but /healthz needs a bearer token
@@ -22,19 +22,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import redis_for
-from holdwatch.adapters.keys import Keys, booking_tag
+from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable
+from holdwatch.app.agencies import AgencyMap, UnknownAgency
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
-from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import personal_fields
 from holdwatch.entrypoints import stream_doc
 from holdwatch.entrypoints.calendar import add_calendar
+from holdwatch.entrypoints.casefile import CaseFile, FindingView, RulebookFor, case_file_for
 from holdwatch.entrypoints.desk import (
     Acknowledgement,
     acknowledge_for,
@@ -46,14 +47,10 @@ from holdwatch.entrypoints.monitor import Server
 from holdwatch.entrypoints.page import add_page
 from holdwatch.entrypoints.security import BoundedRequests, SecurityHeaders, server_config
 from holdwatch.entrypoints.sessions import SessionPolicy, SessionStore
+from holdwatch.policy.core.rulebook import Rulebook
 from holdwatch.settings import Settings
 
 Clock = Callable[[], datetime]
-
-
-class FindingView(BaseModel):
-    finding: Finding
-    acknowledgement: Acknowledgement | None = None
 
 
 class Detainer(BaseModel):
@@ -69,25 +66,6 @@ class Hold(BaseModel):
     detainers: list[Detainer]
     hold_deadline: datetime | None = Field(description="when the running hold becomes unlawful")
     past_deadline: bool
-
-
-class TimelineEvent(BaseModel):
-    id: str
-    source: str
-    type: str
-    time: datetime
-    data: dict[str, Any] = Field(
-        description="the event's data as the contract defines it; personal fields are left "
-        "out for roles that may not see personal data"
-    )
-
-
-class Timeline(BaseModel):
-    agency: str
-    booking_id: str
-    personal_data: bool = Field(description="whether names and A-numbers are shown")
-    events: list[TimelineEvent]
-    findings: list[FindingView]
 
 
 class AckRequest(BaseModel):
@@ -152,7 +130,11 @@ Who = Annotated[Principal, Depends(_principal)]
 
 
 def create_api(
-    store: ApiStore, tokens: TokenTable, clock: Clock, policy: SessionPolicy | None = None
+    store: ApiStore,
+    tokens: TokenTable,
+    clock: Clock,
+    policy: SessionPolicy | None = None,
+    rulebook_for: RulebookFor | None = None,
 ) -> FastAPI:
     app = FastAPI(
         docs_url=None,  # served from the package by add_docs, not from a CDN
@@ -215,43 +197,14 @@ def create_api(
 
     @app.get(
         "/api/v1/bookings/{agency}/{booking_id}",
-        response_model=Timeline,
+        response_model=CaseFile,
         responses={404: {"description": "no such booking"}},
     )
-    async def timeline(agency: str, booking_id: str, who: Who) -> Timeline:
-        """One booking's events in time order, and each finding with its explanation."""
-        if not who.may_see(agency):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "this booking's agency is not yours")
-        snap = await store.booking(booking_tag(agency, booking_id))
-        if snap.version == 0:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such booking")
-        # Rendered from the contract's models: only what the contract names can be shown.
-        events = sorted(
-            (parse_event(raw) for raw in snap.history.values()), key=lambda e: (e.time, e.id)
-        )
-        personal = who.sees_personal_data and any(personal_fields(e.data) for e in events)
-        if personal:
-            await store.audit(who.name, who.role, "timeline", f"{agency}/{booking_id}", clock())
-        findings = sorted(
-            (Finding.model_validate_json(r) for r in snap.ledger.values()),
-            key=lambda f: (f.violation_at, f.code),
-        )
-        return Timeline(
-            agency=agency,
-            booking_id=booking_id,
-            personal_data=personal,
-            events=[
-                TimelineEvent(
-                    id=e.id,
-                    source=e.source,
-                    type=e.type,
-                    time=e.time,
-                    data=who.shown(e.data).model_dump(mode="json", exclude_none=True),
-                )
-                for e in events
-            ],
-            findings=await views(findings, who),
-        )
+    async def timeline(agency: str, booking_id: str, who: Who) -> CaseFile:
+        """One booking's case file: its events in time order, each with what the law
+        required right after it, and each finding with its statute and explanation (the
+        page's /bookings/{agency}/{booking_id} shows the same, printable)."""
+        return await case_file_for(store, who, agency, booking_id, clock(), rulebook_for)
 
     @app.post(
         "/api/v1/findings/{finding_id}/ack",
@@ -266,7 +219,7 @@ def create_api(
     sessions = SessionStore(
         store.redis, store.keys.prefix, tokens, clock, policy or SessionPolicy()
     )
-    add_page(app, store, sessions, clock)
+    add_page(app, store, sessions, clock, rulebook_for)
     add_calendar(app, store, clock)
 
     @app.get(
@@ -348,7 +301,15 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
     deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
     store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
     policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
-    app = create_api(store, tokens, clock, policy)
+    agencies = AgencyMap.load(s.agencies_file, s.default_profile or None, s.warning_lead)
+
+    def rulebook_for(agency: str) -> Rulebook | None:
+        try:
+            return agencies.profile_for(agency)
+        except UnknownAgency:
+            return None
+
+    app = create_api(store, tokens, clock, policy, rulebook_for)
 
     async def close() -> None:
         await redis.aclose()

@@ -40,6 +40,7 @@ from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.api import build_api
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.entrypoints.notify import create_notify_app
+from holdwatch.entrypoints.security import SHUTDOWN_GRACE_S
 from holdwatch.settings import Settings
 
 DEFENDER_TOKEN = "demo-defender"  # noqa: S105  (a demo's published token)
@@ -218,7 +219,16 @@ async def run_demo(
         (_sink, ports["sink"]),
     ]
     servers = [
-        _Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="auto"))
+        _Quiet(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=port,
+                log_config=None,
+                lifespan="auto",
+                timeout_graceful_shutdown=SHUTDOWN_GRACE_S,  # an open page's live stream
+            )
+        )
         for app, port in apps
     ]
     heap.settle()

@@ -1,35 +1,46 @@
-"""The defenders' page, served by the API: open findings, soonest deadline first.
+"""The defenders' page, served by the API: the triage desk, live, and each booking's case file.
 
-Server-rendered HTML, its script and style served as files (the Content-Security-Policy
-allows no inline script); no build step. Signing in exchanges the bearer token for a
+Rendered server-side from Jinja2 templates (autoescaped; entrypoints/templates/), its
+script and style served as files (the Content-Security-Policy allows no inline script);
+no build step, nothing from elsewhere. Signing in exchanges the bearer token for a
 server-side session (entrypoints/sessions.py): the cookie holds only the session's id.
 Every form carries a CSRF token (the session's; for the sign-in form, one bound to a
-cookie) and every POST must come from this page's own origin. The page then shows what
-the token's role allows, through the same functions as the JSON API.
+cookie) and every POST must come from this page's own origin. The page shows what the
+token's role allows, through the same functions as the JSON API (entrypoints/desk.py,
+entrypoints/casefile.py). Without script the page still works: filters are a GET form,
+acknowledging is a POST form; the script adds countdowns, live cards and in-place acks.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
-from urllib.parse import parse_qs
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 
 from holdwatch.adapters.api_store import ApiStore
+from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.access import Principal
 from holdwatch.app.messages import duration, local
-from holdwatch.domain.findings import Finding
+from holdwatch.entrypoints.casefile import RulebookFor, case_file_for, law_version
 from holdwatch.entrypoints.desk import (
-    Acknowledgement,
+    SEVERITIES,
+    DeskFilter,
     acknowledge_for,
     acknowledgements_for,
-    open_findings_for,
+    desk_for,
 )
 from holdwatch.entrypoints.security import from_own_origin
 from holdwatch.entrypoints.sessions import COOKIE, Session, SessionStore, csrf_matches
@@ -37,29 +48,35 @@ from holdwatch.entrypoints.sessions import COOKIE, Session, SessionStore, csrf_m
 #: the sign-in form's CSRF token, before there is a session (double-submit)
 LOGIN_COOKIE = "holdwatch_login"
 STATIC = Path(__file__).with_name("static")
+TEMPLATES = Path(__file__).with_name("templates")
+#: how long the live stream waits on Redis between checks that its session still holds
+STREAM_POLL_MS = 2000
+#: a live stream ends after this and the browser reconnects (EventSource does so itself,
+#: from the last entry it had): a connection is never kept for ever on one replica
+STREAM_LIFETIME_S = 300.0
+#: the header the page's script sends when it wants a card back instead of a redirect
+FETCH_HEADER = "x-holdwatch-fetch"
+
+GROUPS = (
+    ("unlawful", "Held unlawfully now", "Past the hold deadline and still held: longest first."),
+    ("deadline", "Hold deadline ahead", "A hold is running: soonest deadline first."),
+    ("other", "Other open findings", "No running hold: most severe and oldest first."),
+)
 
 
-def _page(title: str, body: str) -> str:
-    return (
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{escape(title)}</title>"
-        "<meta name=viewport content='width=device-width'>"
-        "<link rel=stylesheet href=/static/page.css>"
-        "<script src=/static/page.js defer></script></head>"
-        f"<body>{body}</body></html>"
-    )
+def card_key(tag: str) -> str:
+    """A booking's card id in the page: its tag holds characters an id should not."""
+    return hashlib.sha256(tag.encode()).hexdigest()[:16]
 
 
-def _csrf_field(token: str) -> str:
-    return f"<input type=hidden name=csrf value='{escape(token)}'>"
-
-
-def _login(csrf: str, problem: str = "") -> str:
-    return _page(
-        "holdwatch — sign in",
-        f"<h1>holdwatch</h1>{problem}<form method=post action=/login>{_csrf_field(csrf)}"
-        "<label>Access token <input type=password name=token id=token required></label> "
-        "<button type=submit id=login>Sign in</button></form>",
-    )
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    env.filters["local"] = local
+    env.filters["duration"] = duration
+    env.filters["card_key"] = card_key
+    env.filters["segment"] = lambda s: quote(str(s), safe="")
+    env.filters["law_version"] = law_version
+    return env
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -72,79 +89,126 @@ def _form(body: bytes) -> dict[str, str]:
     return {k: v[0] for k, v in fields.items()}
 
 
-def _finding_html(
-    f: Finding,
-    deadline: datetime | None,
-    ack: Acknowledgement | None,
-    who: Principal,
-    csrf: str,
-) -> str:
-    due = deadline or f.violation_at
-    what = "Hold deadline" if deadline else "Since"
-    facts = [
-        ("Booking", f"{f.agency} / {f.booking_id or '—'} ({f.facility or 'facility unknown'})"),
-        (what, local(due, f.timezone)),
-        ("Duration", duration(f.duration_seconds)),
-        ("Authority", f.citation),
-        ("Evidence", ", ".join(f.evidence)),
-    ]
-    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
-    if ack:
-        note = f": {escape(ack.note)}" if ack.note else ""  # None: withheld from this role
-        state = f"<p class=acked>Acknowledged by {escape(ack.by)}{note}</p>"
-    elif who.may_acknowledge:
-        state = (
-            f"<form method=post action='/findings/{escape(f.finding_id)}/ack'>{_csrf_field(csrf)}"
-            "<input name=note placeholder='What was done' maxlength=2000> "
-            "<button type=submit class=ack>Acknowledge</button></form>"
-        )
-    else:
-        state = "<p>Not acknowledged yet.</p>"
-    return (
-        f"<section class=finding id='f-{escape(f.finding_id)}'>"
-        f"<h2><span class='sev sev-{f.severity}'>{escape(f.severity)}</span> "
-        f"{escape(f.code)} <span class=countdown data-deadline='{due.isoformat()}'></span></h2>"
-        f"<p class=explanation>{escape(f.explanation)}</p><dl>{rows}</dl>{state}</section>"
-    )
+def _tag_parts(tag: str) -> tuple[str, str | None]:
+    agency, _slash, booking = tag.strip("{}").partition("/")
+    return unquote(agency), unquote(booking) or None
 
 
-def add_page(
-    app: FastAPI, store: ApiStore, sessions: SessionStore, clock: Callable[[], datetime]
-) -> None:
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+@dataclass(frozen=True, slots=True)
+class _Pages:
+    """What every route of the page shares: the stores, the clock, the templates."""
 
-    async def signed_in(request: Request) -> Session | None:
-        return await sessions.find(request.cookies.get(COOKIE))
+    store: ApiStore
+    sessions: SessionStore
+    clock: Callable[[], datetime]
+    templates: Jinja2Templates
+    rulebook_for: RulebookFor | None
 
-    def login_page(status: int = 200, problem: str = "") -> Response:
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        context.setdefault("who", None)
+        return self.templates.TemplateResponse(request, name, context, status_code=status)
+
+    async def signed_in(self, request: Request, *, touch: bool = True) -> Session | None:
+        return await self.sessions.find(request.cookies.get(COOKIE), touch=touch)
+
+    def login_page(self, request: Request, status: int = 200, problem: str = "") -> Response:
         csrf = secrets.token_urlsafe(32)
-        response = HTMLResponse(_login(csrf, problem), status)
+        response = self.render(
+            request, "login.html", status, title="Sign in", csrf=csrf, problem=problem
+        )
         response.set_cookie(LOGIN_COOKIE, csrf, httponly=True, samesite="strict", path="/login")
         return response
 
-    def refused(status: int, why: str) -> Response:
-        return HTMLResponse(_page("holdwatch", f"<p>{escape(why)}</p>"), status)
+    def refused(self, request: Request, status: int, why: str) -> Response:
+        return self.render(request, "message.html", status, title="Not done", message=why)
 
-    def foreign(request: Request) -> bool:
-        return not from_own_origin(request.headers, request.url.scheme, request.url.netloc)
+    async def one_card(
+        self, request: Request, session: Session, tag: str, only: DeskFilter
+    ) -> Response:
+        """The card of one booking as the desk would show it now, or 204 when it has
+        nothing left to show (resolved, filtered out, or not this caller's)."""
+        agency, _booking = _tag_parts(tag)
+        who = session.principal
+        if not tag or not who.may_see(agency):
+            return Response(status_code=204)
+        desk = await desk_for(self.store, who, only, self.clock(), tags=frozenset({tag}))
+        card = next((c for c in desk.cards if c.tag == tag), None)
+        if card is None:
+            return Response(status_code=204)
+        ids = [f.finding_id for f in card.shown + card.folded]
+        acks = await acknowledgements_for(self.store, who, ids)
+        return self.render(
+            request, "_card.html", card=card, desk=desk, acks=acks, who=who, csrf=session.csrf
+        )
 
+    async def updates(
+        self, request: Request, who: Principal, after: str, cookie: str | None
+    ) -> AsyncIterator[str]:
+        """The live stream's messages: which booking changed, never what it says."""
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + STREAM_LIFETIME_S
+        if after == "$":
+            after = await self.store.last_alert_id()
+        yield "retry: 2000\n\n"
+        while loop.time() < ends and not await request.is_disconnected():
+            if await self.sessions.find(cookie, touch=False) is None:
+                yield "event: signed-out\ndata: {}\n\n"
+                return
+            alerts = await self.store.alerts_after(after, STREAM_POLL_MS)
+            if not alerts:
+                yield ": still here\n\n"
+                continue
+            for entry_id, f, change in alerts:
+                after = entry_id
+                if not who.may_see(f.agency):
+                    continue
+                data = {
+                    "tag": booking_tag(f.agency, f.booking_id),
+                    "finding_id": f.finding_id,
+                    "code": f.code,
+                    "severity": f.severity,
+                    "change": change,
+                }
+                yield f"id: {entry_id}\nevent: finding\ndata: {json.dumps(data)}\n\n"
+
+
+def add_page(
+    app: FastAPI,
+    store: ApiStore,
+    sessions: SessionStore,
+    clock: Callable[[], datetime],
+    rulebook_for: RulebookFor | None = None,
+) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    pages = _Pages(store, sessions, clock, Jinja2Templates(env=_environment()), rulebook_for)
+    _add_sign_in(app, pages)
+    _add_desk(app, pages)
+    _add_live(app, pages)
+    _add_case_file(app, pages)
+
+
+def _foreign(request: Request) -> bool:
+    return not from_own_origin(request.headers, request.url.scheme, request.url.netloc)
+
+
+def _add_sign_in(app: FastAPI, pages: _Pages) -> None:
     @app.get("/", include_in_schema=False, response_model=None)
     async def home(request: Request) -> Response:
-        if await signed_in(request) is None:
-            return login_page()
+        if await pages.signed_in(request) is None:
+            return pages.login_page(request)
         return RedirectResponse("/findings", status_code=303)
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
-        if foreign(request):
-            return refused(403, "sign in from holdwatch's own page")
+        if _foreign(request):
+            return pages.refused(request, 403, "sign in from holdwatch's own page")
         form = _form(await request.body())
         expected = request.cookies.get(LOGIN_COOKIE, "")
         if not expected or not secrets.compare_digest(expected, form.get("csrf", "")):
-            return login_page(403, "<p>The sign-in form expired; please sign in again.</p>")
-        opened = await sessions.open(form.get("token", ""))
+            return pages.login_page(request, 403, "The sign-in form expired; please sign in again.")
+        opened = await pages.sessions.open(form.get("token", ""))
         if opened is None:
-            return login_page(401, "<p>That token is not valid.</p>")
+            return pages.login_page(request, 401, "That token is not valid.")
         session_id, _session = opened
         response = RedirectResponse("/findings", status_code=303)
         secure = request.url.scheme == "https"  # behind TLS the cookie never goes out in clear
@@ -156,48 +220,126 @@ def add_page(
 
     @app.post("/logout", include_in_schema=False)
     async def logout(request: Request) -> Response:
-        session = await signed_in(request)
+        session = await pages.signed_in(request)
         if session is not None:
-            if foreign(request) or not csrf_matches(
+            if _foreign(request) or not csrf_matches(
                 session, _form(await request.body()).get("csrf", "")
             ):
-                return refused(403, "sign out from holdwatch's own page")
-            await sessions.close(request.cookies.get(COOKIE))
+                return pages.refused(request, 403, "sign out from holdwatch's own page")
+            await pages.sessions.close(request.cookies.get(COOKIE))
         response = RedirectResponse("/", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
 
+
+def _add_desk(app: FastAPI, pages: _Pages) -> None:
+    store = pages.store
+
     @app.get("/findings", include_in_schema=False, response_model=None)
     async def findings(request: Request) -> Response:
-        session = await signed_in(request)
+        session = await pages.signed_in(request)
         if session is None:
             return RedirectResponse("/", status_code=303)
         who = session.principal
-        found = await open_findings_for(store, who)
-        acks = await acknowledgements_for(store, who, [f.finding_id for f, _d in found])
-        found.sort(key=lambda p: p[1] or p[0].violation_at)  # soonest deadline first
-        items = "".join(
-            _finding_html(f, d, acks.get(f.finding_id), who, session.csrf) for f, d in found
+        only = DeskFilter.from_query(request.query_params)
+        since = await store.last_alert_id()  # before reading: no update falls in between
+        desk = await desk_for(store, who, only, pages.clock())
+        ids = [f.finding_id for c in desk.cards for f in c.shown + c.folded]
+        acks = await acknowledgements_for(store, who, ids)
+        groups = [
+            {"n": n, "title": t, "note": note, "cards": [c for c in desk.cards if c.urgency == u]}
+            for n, (u, t, note) in enumerate(GROUPS)
+        ]
+        counts = {u: sum(1 for c in desk.cards if c.urgency == u) for u, _t, _n in GROUPS}
+        return pages.render(
+            request,
+            "desk.html",
+            title="Open findings",
+            who=who,
+            csrf=session.csrf,
+            desk=desk,
+            acks=acks,
+            only=only,
+            groups=groups,
+            counts=counts,
+            severities=SEVERITIES,
+            stream_query=urlencode({"since": since}),
         )
-        body = (
-            f"<h1>Open findings <small>({escape(who.name)}, {escape(who.role)})</small></h1>"
-            f"<form method=post action=/logout>{_csrf_field(session.csrf)}"
-            "<button id=logout>Sign out</button></form>"
-            + (items or "<p id=none>No open findings.</p>")
-        )
-        return HTMLResponse(_page("holdwatch — open findings", body))
 
     @app.post("/findings/{finding_id}/ack", include_in_schema=False)
     async def acknowledge(finding_id: str, request: Request) -> Response:
-        session = await signed_in(request)
+        session = await pages.signed_in(request)
         if session is None:
             return RedirectResponse("/", status_code=303)
         form = _form(await request.body())
-        if foreign(request) or not csrf_matches(session, form.get("csrf", "")):
-            return refused(403, "acknowledge from holdwatch's own page")
+        if _foreign(request) or not csrf_matches(session, form.get("csrf", "")):
+            return pages.refused(request, 403, "acknowledge from holdwatch's own page")
         note = form.get("note", "")[:2000]
         try:
-            await acknowledge_for(store, session.principal, finding_id, note, clock())
+            await acknowledge_for(store, session.principal, finding_id, note, pages.clock())
         except HTTPException as exc:
-            return refused(exc.status_code, str(exc.detail))
+            return pages.refused(request, exc.status_code, str(exc.detail))
+        if request.headers.get(FETCH_HEADER) == "1":  # the script puts the card in place
+            tag = await store.booking_of(finding_id)
+            only = DeskFilter.from_query(request.query_params)
+            return await pages.one_card(request, session, tag or "", only)
         return RedirectResponse(f"/findings#f-{finding_id}", status_code=303)
+
+
+def _add_live(app: FastAPI, pages: _Pages) -> None:
+    @app.get("/findings/card", include_in_schema=False, response_model=None)
+    async def card(request: Request, tag: str = "") -> Response:
+        """One booking's card, for the page's script to put in place after an update."""
+        session = await pages.signed_in(request, touch=False)
+        if session is None:
+            return Response(status_code=401)
+        only = DeskFilter.from_query(request.query_params)
+        return await pages.one_card(request, session, tag, only)
+
+    @app.get("/findings/stream", include_in_schema=False, response_model=None)
+    async def stream(request: Request, since: str = "$") -> Response:
+        """Server-sent events from the alerts stream: which booking changed, only for the
+        agencies this session's role may see, with no finding's text and no personal
+        data (the page then asks for the card, through the same checks as the desk).
+        Neither this nor the card counts as use: an unwatched tab still goes idle."""
+        session = await pages.signed_in(request, touch=False)
+        if session is None:
+            return Response(status_code=401)
+        after = request.headers.get("last-event-id") or since
+        if after != "$" and not _entry_id(after):
+            after = "$"
+        cookie = request.cookies.get(COOKIE)
+        return StreamingResponse(
+            pages.updates(request, session.principal, after, cookie),
+            media_type="text/event-stream",
+            headers={"X-Accel-Buffering": "no"},
+        )
+
+
+def _add_case_file(app: FastAPI, pages: _Pages) -> None:
+    @app.get("/bookings/{agency}/{booking_id}", include_in_schema=False, response_model=None)
+    async def case_file(agency: str, booking_id: str, request: Request) -> Response:
+        session = await pages.signed_in(request)
+        if session is None:
+            return RedirectResponse("/", status_code=303)
+        who = session.principal
+        try:
+            case = await case_file_for(
+                pages.store, who, agency, booking_id, pages.clock(), pages.rulebook_for
+            )
+        except HTTPException as exc:
+            return pages.refused(request, exc.status_code, str(exc.detail))
+        return pages.render(
+            request,
+            "case.html",
+            title=f"Case file {agency} / {booking_id}",
+            who=who,
+            csrf=session.csrf,
+            case=case,
+            codes={v.finding.finding_id: v.finding.code for v in case.findings},
+        )
+
+
+def _entry_id(value: str) -> bool:
+    first, _dash, second = value.partition("-")
+    return first.isdigit() and (second == "" or second.isdigit())

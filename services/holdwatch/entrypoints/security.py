@@ -27,6 +27,9 @@ FORM_LIMIT = 8 * 1024
 JSON_LIMIT = 64 * 1024
 #: the longest request head (request line and headers) h11 accepts
 HEAD_LIMIT = 16 * 1024
+#: how long a stopping server lets requests finish: a live page's event stream never does
+#: by itself, and is cancelled then (the browser reconnects to another replica)
+SHUTDOWN_GRACE_S = 5
 #: paths whose bodies are the page's forms
 FORM_PATHS = ("/login", "/logout", "/findings/")
 #: assets that carry no personal data and may be cached
@@ -171,5 +174,5 @@ def server_config(app: Any, host: str, port: int, **extra: Any) -> uvicorn.Confi
         http="h11",
         h11_max_incomplete_event_size=HEAD_LIMIT,
         log_config=None,
-        **extra,
+        **({"timeout_graceful_shutdown": SHUTDOWN_GRACE_S} | extra),
     )

@@ -76,9 +76,11 @@ class SessionStore:
         await self.redis.pexpire(key, self._ttl_ms(_ms(now), _ms(now)))
         return session_id, Session(principal, csrf)
 
-    async def find(self, session_id: str | None) -> Session | None:
+    async def find(self, session_id: str | None, *, touch: bool = True) -> Session | None:
         """The live session with this id, its idle clock restarted; None when there is
-        none, it expired (idle or lifetime), or its token is no longer valid."""
+        none, it expired (idle or lifetime), or its token is no longer valid. What the
+        page's script asks by itself (live updates) passes `touch=False`: an open tab
+        nobody looks at must still go idle."""
         if not session_id:
             return None
         key = self._key(session_id)
@@ -97,8 +99,9 @@ class SessionStore:
         ):
             await self.redis.delete(key)
             return None
-        await self.redis.hset(key, "seen", _ms(now))
-        await self.redis.pexpire(key, self._ttl_ms(began, _ms(now)))
+        if touch:
+            await self.redis.hset(key, "seen", _ms(now))
+            await self.redis.pexpire(key, self._ttl_ms(began, _ms(now)))
         return Session(principal, fields["csrf"])
 
     async def close(self, session_id: str | None) -> None:
