@@ -28,7 +28,7 @@ _COUNTED = frozenset(title for _, title in SECTIONS)
 #: The report's sections in its order: the fixed measures (all an empty row has), then counts.
 _RANK = {
     s: n
-    for n, s in enumerate(dict.fromkeys([*(s for s, _, _ in measures(Tally())), *_COUNTED_ORDER]))
+    for n, s in enumerate(dict.fromkeys([*(m.section for m in measures(Tally())), *_COUNTED_ORDER]))
 }
 
 
@@ -62,8 +62,8 @@ class ReportComparison:
 
 def _merged(a: Tally, b: Tally) -> tuple[MeasureDiff, ...]:
     """Every measure of either side, in the report's order; 0 where one side lacks it."""
-    values_a = {(s, i): v for s, i, v in measures(a)}
-    values_b = {(s, i): v for s, i, v in measures(b)}
+    values_a = {(m.section, m.item): m.value for m in measures(a)}  # neutral words: two laws
+    values_b = {(m.section, m.item): m.value for m in measures(b)}
     keys = list(dict.fromkeys([*values_a, *values_b]))
     # fixed measures keep their order (a stable sort); counted items sort by name, as there
     keys.sort(key=lambda k: (_RANK[k[0]], k[1] if k[0] in _COUNTED else ""))

@@ -28,8 +28,9 @@ from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
-from holdwatch.app.report_render import RENDERERS, measures, scope_lines
-from holdwatch.app.report_sources import from_redis
+from holdwatch.app.report_detail import DETAIL_RENDERERS
+from holdwatch.app.report_render import RENDERERS
+from holdwatch.app.report_sources import agency_profiles, from_redis
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import personal_fields
@@ -44,6 +45,7 @@ from holdwatch.entrypoints.monitor import Server
 from holdwatch.entrypoints.page import add_page
 from holdwatch.entrypoints.security import BoundedRequests, SecurityHeaders, server_config
 from holdwatch.entrypoints.sessions import SessionPolicy, SessionStore
+from holdwatch.policy.core.rulebook import Rulebook
 from holdwatch.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -100,6 +102,8 @@ class AckResult(BaseModel):
 
 
 class ReportLine(BaseModel):
+    #: the measure's stable name (`holds.count`, `detainers_by_form`); none on scope lines
+    key: str | None = None
     section: str
     item: str
     value: str
@@ -150,8 +154,13 @@ Who = Annotated[Principal, Depends(_principal)]
 
 
 def create_api(
-    store: ApiStore, tokens: TokenTable, clock: Clock, policy: SessionPolicy | None = None
+    store: ApiStore,
+    tokens: TokenTable,
+    clock: Clock,
+    policy: SessionPolicy | None = None,
+    profile_for: Callable[[str], Rulebook | None] = lambda _agency: None,
 ) -> FastAPI:
+    """`profile_for`: the rulebook judging an agency, for the report's labels and legend."""
     app = FastAPI(
         docs_url=None,  # served from the package by add_docs, not from a CDN
         redoc_url=None,
@@ -261,46 +270,7 @@ def create_api(
     )
     add_page(app, store, sessions, clock)
 
-    @app.get(
-        "/api/v1/report",
-        response_model=ComplianceReport,
-        responses={
-            200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
-        },
-    )
-    async def report(
-        who: Who,
-        start: Annotated[date, Query(alias="from")],
-        end: Annotated[date, Query(alias="to", description="excluded")],
-        fmt: Annotated[Literal["json", "md", "csv", "html"], Query(alias="format")] = "json",
-    ) -> Any:
-        """The compliance report over the live data: counts only, for every role; a
-        defender's is limited to its agencies. A period whose end is not after its start
-        is empty: the report then has no rows."""
-        begin = datetime.combine(start, datetime.min.time(), UTC)
-        stop = datetime.combine(end, datetime.min.time(), UTC)
-        full = await from_redis(
-            store.bookings, store.keys, store.dlq_stream, clock(), Period(begin, stop)
-        )
-        rows = {k: v for k, v in full.rows.items() if who.may_see(k[0])}
-        r = replace(full, rows=rows)
-        if fmt != "json":
-            media = {"md": "text/markdown", "csv": "text/csv", "html": "text/html"}[fmt]
-            return Response(RENDERERS[fmt](r), media_type=f"{media}; charset=utf-8")
-        return ComplianceReport(
-            start=begin,
-            end=stop,
-            policy=r.profile,
-            rows=[
-                ReportRow(
-                    agency=a,
-                    facility=f,
-                    measures=[ReportLine(section=s, item=i, value=v) for s, i, v in measures(t)],
-                )
-                for (a, f), t in sorted(rows.items())
-            ],
-            scope=[ReportLine(section="scope", item=k, value=v) for k, v in scope_lines(r)],
-        )
+    _add_report(app, store, clock, profile_for)
 
     @app.get("/api/v1/audit-log", response_model=list[AuditEntry])
     async def audit_log(who: Who, count: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
@@ -310,6 +280,67 @@ def create_api(
         return await store.audit_log(count)
 
     return app
+
+
+def _add_report(
+    app: FastAPI, store: ApiStore, clock: Clock, profile_for: Callable[[str], Rulebook | None]
+) -> None:
+    """`/api/v1/report`: the compliance report and its analysts' appendix."""
+
+    @app.get(
+        "/api/v1/report",
+        response_model=ComplianceReport,
+        responses={
+            200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
+            422: {
+                "description": "a period whose end is not after its start, or a detail "
+                "in a format it has none in"
+            },
+        },
+    )
+    async def report(
+        who: Who,
+        start: Annotated[date, Query(alias="from")],
+        end: Annotated[date, Query(alias="to", description="excluded")],
+        fmt: Annotated[Literal["json", "md", "csv", "html"], Query(alias="format")] = "json",
+        detail: Annotated[
+            Literal["holds"] | None,
+            Query(description="holds: every hold past release eligibility (csv or json)"),
+        ] = None,
+    ) -> Any:
+        """The compliance report over the live data: counts only, for every role; a
+        defender's is limited to its agencies. `detail=holds` lists every hold past release
+        eligibility, one row each under a pseudonymous booking reference, so each number
+        can be reproduced. A period whose end is not after its start is refused (422)."""
+        if end <= start:
+            which = "empty" if end == start else "reversed"
+            raise _unprocessable("to", f"must be after from ({start}): a {which} period")
+        if detail is not None and fmt not in ("csv", "json"):
+            raise _unprocessable("detail", f"{detail}: only with format csv or json")
+        begin = datetime.combine(start, datetime.min.time(), UTC)
+        stop = datetime.combine(end, datetime.min.time(), UTC)
+        full = await from_redis(
+            store.bookings, store.keys, store.dlq_stream, clock(), Period(begin, stop), profile_for
+        )
+        rows = {k: v for k, v in full.rows.items() if who.may_see(k[0])}
+        r = replace(full, rows=rows)
+        media = {
+            "json": "application/json",
+            "md": "text/markdown; charset=utf-8",
+            "csv": "text/csv; charset=utf-8",
+            "html": "text/html; charset=utf-8",
+        }[fmt]
+        if detail is not None:
+            return Response(DETAIL_RENDERERS[detail, fmt](r), media_type=media)
+        return Response(RENDERERS[fmt](r), media_type=media)  # JSON: the CLI's, the same
+
+
+def _unprocessable(field: str, reason: str) -> HTTPException:
+    """A 422 shaped as FastAPI's own validation errors, naming the query parameter."""
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_ENTITY,
+        [{"loc": ["query", field], "msg": reason, "type": "value_error"}],
+    )
 
 
 def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
@@ -340,7 +371,7 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
     deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
     store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
     policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
-    app = create_api(store, tokens, clock, policy)
+    app = create_api(store, tokens, clock, policy, agency_profiles(settings))
 
     async def close() -> None:
         await redis.aclose()
