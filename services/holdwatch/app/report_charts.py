@@ -1,6 +1,6 @@
-"""The report's pictures, drawn on the server as SVG (matplotlib's SVG backend, no script,
-nothing fetched): detainers by month and form, hours held past release eligibility with and
-without a detainer, findings by code and month, and findings by code and facility.
+"""The report's pictures, drawn on the server as SVG (matplotlib's SVG backend; no script,
+no inline style, nothing fetched): detainers by month and form, hours held past release
+eligibility with and without a detainer, findings by code and month and by facility.
 
 Each chart is built from one `Series` computed from the report's own tallies, and the same
 series gives the chart's `<title>`, its `<desc>` (the numbers, in words, for a screen
@@ -187,7 +187,7 @@ def render(s: Series) -> Chart:
         }
     ):
         rows = max(len(s.categories), 1)
-        size = (7.5, max(2.4, 0.35 * rows + 1.2)) if s.horizontal else (7.5, 3.2)
+        size = (7.5, 0.4 * rows + 1.4) if s.horizontal else (7.5, 3.2)
         fig = Figure(figsize=size, layout="constrained")
         FigureCanvasSVG(fig)
         ax = fig.add_subplot()
@@ -241,19 +241,42 @@ def _draw(ax: object, s: Series) -> None:
 
 
 _HEAD = re.compile(r"\A.*?(?=<svg)", re.S)
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+#: The CSS properties matplotlib writes that are also SVG presentation attributes.
+PRESENTATION = frozenset(
+    {
+        "fill", "fill-opacity", "opacity", "stroke", "stroke-width", "stroke-opacity",
+        "stroke-linejoin", "stroke-linecap", "stroke-dasharray", "stroke-dashoffset",
+        "stroke-miterlimit", "font-size", "font-family", "font-style", "font-weight",
+        "text-anchor", "clip-path",
+    }
+)  # fmt: skip
+
+
+def _attributes(match: re.Match[str]) -> str:
+    """`style="fill: #fff; stroke: none"` as `fill="#fff" stroke="none"`: presentation
+    attributes, which a Content-Security-Policy without 'unsafe-inline' still applies."""
+    out = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name in PRESENTATION and value:
+            out.append(f' {name}="{escape(value, quote=True)}"')
+    return "".join(out)
 
 
 def _accessible(svg: str, s: Series) -> str:
     """matplotlib's document as an element to inline: no XML prolog or DOCTYPE, sized by
     CSS, a role, and the chart's title and numbers as its first children."""
-    body = _HEAD.sub("", svg, count=1)
+    body = _STYLE_ATTRIBUTE.sub(_attributes, _STYLE_ELEMENT.sub("", _HEAD.sub("", svg, count=1)))
     title_id, desc_id = f"{s.key}-title", f"{s.key}-desc"
     opening = body[: body.index(">") + 1]
     tag = re.sub(r'\s(width|height)="[^"]*"', "", opening)
     tag = tag.replace(
         "<svg ",
         f'<svg role="img" aria-labelledby="{title_id} {desc_id}" class="chart" '
-        f'data-chart="{escape(s.key)}" ',
+        f'data-chart="{escape(s.key)}" stroke-linejoin="round" stroke-linecap="butt" ',
         1,
     )
     head = (

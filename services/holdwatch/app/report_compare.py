@@ -38,6 +38,7 @@ class MeasureDiff:
     item: str
     a: str
     b: str
+    key: str = ""  # the measure's stable name, as the plain report's JSON gives it
 
     @property
     def delta(self) -> str:
@@ -64,11 +65,13 @@ def _merged(a: Tally, b: Tally) -> tuple[MeasureDiff, ...]:
     """Every measure of either side, in the report's order; 0 where one side lacks it."""
     values_a = {(m.section, m.item): m.value for m in measures(a)}  # neutral words: two laws
     values_b = {(m.section, m.item): m.value for m in measures(b)}
+    names = {(m.section, m.item): m.key for side in (a, b) for m in measures(side)}
     keys = list(dict.fromkeys([*values_a, *values_b]))
     # fixed measures keep their order (a stable sort); counted items sort by name, as there
     keys.sort(key=lambda k: (_RANK[k[0]], k[1] if k[0] in _COUNTED else ""))
     return tuple(
-        MeasureDiff(s, i, values_a.get((s, i), "0"), values_b.get((s, i), "0")) for s, i in keys
+        MeasureDiff(s, i, values_a.get((s, i), "0"), values_b.get((s, i), "0"), names[s, i])
+        for s, i in keys
     )
 
 
@@ -165,7 +168,14 @@ def json_text(c: ReportComparison) -> str:
                 "agency": agency,
                 "facility": facility,
                 "measures": [
-                    {"section": m.section, "item": m.item, "a": m.a, "b": m.b, "b_minus_a": m.delta}
+                    {
+                        "key": m.key,
+                        "section": m.section,
+                        "item": m.item,
+                        "a": m.a,
+                        "b": m.b,
+                        "b_minus_a": m.delta,
+                    }
                     for m in diffs
                 ],
             }

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -202,8 +203,18 @@ def _environment() -> Environment:
     )
 
 
-def document(r: Report) -> str:
-    """The whole report as one standalone HTML document (its CSS inline, nothing fetched)."""
+@cache
+def stylesheet() -> str:
+    """The report's CSS (package data), inlined in a standalone document."""
+    return (resources.files("holdwatch.app") / "templates" / "report.css").read_text("utf-8")
+
+
+def document(r: Report, css_href: str | None = None) -> str:
+    """The whole report as one HTML document: standalone, its CSS inline and nothing
+    fetched; or, served under a Content-Security-Policy without inline style, linking
+    its CSS at `css_href`."""
     v = view(r)
     svgs = {c.data.key: Markup(c.svg) for c in v.charts}  # noqa: S704 (matplotlib's, escaped)
-    return _environment().get_template("report.html.j2").render(v=v, svgs=svgs)
+    css = Markup(stylesheet())  # noqa: S704 (our own file, raw text inside <style>)
+    template = _environment().get_template("report.html.j2")
+    return template.render(v=v, svgs=svgs, css=css, css_href=css_href)

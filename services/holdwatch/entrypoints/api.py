@@ -1,10 +1,11 @@
 """`holdwatch api`: open findings, active holds, a booking's timeline, acknowledgements.
 
 The OpenAPI document (/openapi.json) and Swagger UI (/docs, entrypoints/docs.py) are public:
-they describe the API and hold no data. Every other route but /healthz needs a bearer token
-(the page: a session, entrypoints/sessions.py); what it shows depends on the token's role
-(app/access.py), and every response carrying personal data is written to the audit log
-first. Bodies are bounded and security headers added by entrypoints/security.py.
+they describe the API and hold no data, as does the report's stylesheet. Every other route
+but /healthz needs a bearer token (the page: a session, entrypoints/sessions.py); what it
+shows depends on the token's role (app/access.py), and every response carrying personal
+data is written to the audit log first. Bodies are bounded and security headers added by
+entrypoints/security.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from holdwatch.app.access import Principal, TokenTable
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_detail import DETAIL_RENDERERS
+from holdwatch.app.report_html import document, stylesheet
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import agency_profiles, from_redis
 from holdwatch.domain.contract import parse_event
@@ -282,6 +284,9 @@ def create_api(
     return app
 
 
+REPORT_CSS = "/api/v1/report.css"
+
+
 def _add_report(
     app: FastAPI, store: ApiStore, clock: Clock, profile_for: Callable[[str], Rulebook | None]
 ) -> None:
@@ -332,13 +337,20 @@ def _add_report(
         }[fmt]
         if detail is not None:
             return Response(DETAIL_RENDERERS[detail, fmt](r), media_type=media)
+        if fmt == "html":  # its CSS as a file: the CSP allows no inline style
+            return Response(document(r, css_href=REPORT_CSS), media_type=media)
         return Response(RENDERERS[fmt](r), media_type=media)  # JSON: the CLI's, the same
+
+    @app.get(REPORT_CSS, include_in_schema=False)
+    async def report_css() -> Response:
+        """The HTML report's stylesheet: public, as the docs' assets (it holds no data)."""
+        return Response(stylesheet(), media_type="text/css; charset=utf-8")
 
 
 def _unprocessable(field: str, reason: str) -> HTTPException:
     """A 422 shaped as FastAPI's own validation errors, naming the query parameter."""
     return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_ENTITY,
+        422,
         [{"loc": ["query", field], "msg": reason, "type": "value_error"}],
     )
 
