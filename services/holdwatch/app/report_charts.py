@@ -220,6 +220,9 @@ def _draw(ax: object, s: Series) -> None:
         if not grouped:
             base = [b + v for b, v in zip(base, values, strict=True)]
     labels = list(s.labels)
+    if not s.horizontal and len(positions) < 6:  # a month or two: bars of a usual width
+        pad = (6 - len(positions)) / 2
+        ax.set_xlim(-0.5 - pad, len(positions) - 0.5 + pad)
     if s.horizontal:
         ax.set_yticks(positions, labels)
         ax.invert_yaxis()
