@@ -125,6 +125,30 @@ class ComplianceReport(BaseModel):
     scope: list[ReportLine]
 
 
+class HoldRow(BaseModel):
+    """One custody past release eligibility in the analysts' appendix (`detail=holds`)."""
+
+    agency: str
+    facility: str
+    booking_ref: str
+    detainer: Literal["yes", "no"]
+    eligible_at: str
+    counted_from: str
+    counted_to: str
+    ended_by: Literal["release", "eligibility revoked", "still held"]
+    released_at: str
+    hours: str
+    lawful: Literal["yes", "no", "not judged"]
+    why: str
+
+
+class HoldsAppendix(BaseModel):
+    start: datetime
+    end: datetime
+    policy: str
+    holds: list[HoldRow]
+
+
 class AuditEntry(BaseModel):
     who: str
     role: str
@@ -294,7 +318,7 @@ def _add_report(
 
     @app.get(
         "/api/v1/report",
-        response_model=ComplianceReport,
+        response_model=ComplianceReport | HoldsAppendix,
         responses={
             200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
             422: {
