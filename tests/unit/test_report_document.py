@@ -332,3 +332,32 @@ def test_the_pierce_bookings_appendix_matches_its_report() -> None:
     rows = records(r)
     assert len(rows) == len(t.hold_hours) > 10
     assert f"{round(sum(float(x['hours']) for x in rows), 1)}" == f"{t.hold_total_hours}"
+
+
+def test_a_report_over_two_states_words_each_agency_by_its_own_law() -> None:
+    """As live, over the agency map: Los Angeles under California law, Pierce County under
+    Washington's; each facility's table and each legend speaks its own law."""
+    ca, wa = report("ca-sb54", "lasd"), report("wa-kww", "pierce")
+    both = Report(
+        SPRING,
+        "per agency map",
+        {**ca.rows, **wa.rows},
+        ca.scope,
+        {**ca.profiles, **wa.profiles},
+        AS_OF,
+    )
+    html = RENDERERS["html"](both)
+    places = html[html.index('id="places-h"') : html.index('id="legend-h"')]
+    pierce = places[places.index("pierce — ") :]
+    lasd = places[: places.index("pierce — ")]
+    assert not [w for w in CALIFORNIA if w in pierce]
+    assert "Cal. Gov. Code §7283.1(b)" in lasd
+    legends = html[html.index('id="legend-h"') : html.index("<h3>Kinds of finding")]
+    assert legends.count("<h3>Findings under ") == 2
+    assert "Findings under Washington, Keep Washington Working" in legends
+    assert len(re.findall(r'id="code-HOLD_BARRED"', legends)) == 1  # ids stay unique
+    doc = json.loads(RENDERERS["json"](both))
+    words = {
+        r["agency"]: " ".join(m["item"] + m["section"] for m in r["measures"]) for r in doc["rows"]
+    }
+    assert "Cal. Gov. Code" in words["lasd"] and "Cal. Gov. Code" not in words["pierce"]

@@ -42,6 +42,7 @@ HOSTILE = [
     "two\nlines ## heading",
     "back\\slash \\| pipe",
     "R&D <b>bold</b> &amp;",
+    "$\\frac{1}{2}$ math",  # a chart's tick label: matplotlib must not parse it as TeX
 ]
 
 
