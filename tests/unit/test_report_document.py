@@ -19,7 +19,7 @@ import pytest
 
 from holdwatch.app.readable import days, duration, instant
 from holdwatch.app.report import Period, Report, booking_ref
-from holdwatch.app.report_charts import bar_gid, charts, months, series_of
+from holdwatch.app.report_charts import Series, bar_gid, charts, months, render, series_of
 from holdwatch.app.report_detail import COLUMNS, holds_csv, holds_json, records
 from holdwatch.app.report_law import ALL_CODES, KINDS, MEANINGS, VOCABULARIES, Labels
 from holdwatch.app.report_render import RENDERERS, measures
@@ -361,3 +361,26 @@ def test_a_report_over_two_states_words_each_agency_by_its_own_law() -> None:
         r["agency"]: " ".join(m["item"] + m["section"] for m in r["measures"]) for r in doc["rows"]
     }
     assert "Cal. Gov. Code" in words["lasd"] and "Cal. Gov. Code" not in words["pierce"]
+
+
+def test_past_eight_series_the_bars_are_hatched_and_still_as_long_as_their_numbers() -> None:
+    codes = ALL_CODES[:10]
+    s = Series(
+        "findings-by-month",
+        "Findings, by month and code",
+        ("2025-03", "2025-04"),
+        tuple((c, (i + 1, 10 - i)) for i, c in enumerate(codes)),
+        "findings",
+    )
+    chart = render(s)
+    bars = _Bars()
+    bars.feed(chart.svg)
+    scale = {
+        round(bars.size[bar_gid(s.key, si, ci)][1] / v, 3)
+        for si, (_n, vs) in enumerate(s.series)
+        for ci, v in enumerate(vs)
+    }  # type: ignore[index]
+    assert len(scale) == 1
+    groups = re.findall(r'<g id="(findings-by-month-s(\d+)-c0)">(.*?)</g>', chart.svg, re.S)
+    hatched = {int(si) for _gid, si, body in groups if "url(#h" in body}
+    assert hatched == {8, 9}

@@ -31,6 +31,7 @@ HOUR_BINS: tuple[tuple[float, float | None, str], ...] = (
     (48, None, "48 h or more"),
 )
 #: Okabe and Ito's palette: told apart with every common colour-vision deficiency.
+HATCHES = ("", "//", "..", "xx")
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 
@@ -207,14 +208,18 @@ def _draw(ax: object, s: Series) -> None:
     width = 0.8 / max(len(s.series), 1) if grouped else 0.7
     base = [0] * len(positions)
     for si, (name, values) in enumerate(s.series):
+        # past the palette's eight colours, hatched: no two series look alike
         color = PALETTE[si % len(PALETTE)]
+        hatch = HATCHES[(si // len(PALETTE)) % len(HATCHES)] or None
         if grouped:
             at = [p - 0.4 + width * (si + 0.5) for p in positions]
-            bars = ax.bar(at, values, width, label=name, color=color)
+            bars = ax.bar(at, values, width, label=name, color=color, hatch=hatch)
         elif s.horizontal:
-            bars = ax.barh(positions, values, 0.7, left=base, label=name, color=color)
+            bars = ax.barh(positions, values, 0.7, left=base, label=name, color=color, hatch=hatch)
         else:
-            bars = ax.bar(positions, values, width, bottom=base, label=name, color=color)
+            bars = ax.bar(
+                positions, values, width, bottom=base, label=name, color=color, hatch=hatch
+            )
         for ci, bar in enumerate(bars):
             bar.set_gid(bar_gid(s.key, si, ci))
         if not grouped:
@@ -238,9 +243,9 @@ def _draw(ax: object, s: Series) -> None:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.spines[["top", "right"]].set_visible(False)
     if s.series:  # below the plot: never over a bar
-        ax.figure.legend(
-            loc="outside lower center", ncols=min(len(s.series), 4), frameon=False, fontsize=8
-        )
+        longest = max(len(name) for name, _values in s.series)
+        columns = max(1, min(len(s.series), 4, 96 // (longest + 6)))  # within the width
+        ax.figure.legend(loc="outside lower center", ncols=columns, frameon=False, fontsize=8)
 
 
 _HEAD = re.compile(r"\A.*?(?=<svg)", re.S)
