@@ -384,3 +384,16 @@ def test_past_eight_series_the_bars_are_hatched_and_still_as_long_as_their_numbe
     groups = re.findall(r'<g id="(findings-by-month-s(\d+)-c0)">(.*?)</g>', chart.svg, re.S)
     hatched = {int(si) for _gid, si, body in groups if "url(#h" in body}
     assert hatched == {8, 9}
+
+
+def test_each_codes_meaning_is_the_contracts_table() -> None:
+    """The legend's one line per code says what schemas/README.md says (with RE spelt out)."""
+    table = (ROOT / "schemas" / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([A-Z0-9_]+)` \| (.+?) \|$", table, re.M))
+    for code in ALL_CODES:
+        documented = rows[code].replace("past RE", "past release eligibility").replace("*", "")
+        assert MEANINGS[code] == documented, code
+
+
+def test_the_markdown_header_reads_the_period_as_days() -> None:
+    assert "- Period: 1 January 2025 – 30 June 2025 (UTC days)" in RENDERERS["md"](report())

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from holdwatch.app.readable import days
 from holdwatch.app.report import Period, Report, Scope, Tally
 from holdwatch.app.report_render import SECTIONS, csv_cell, md, measures, scope_lines
 
@@ -83,9 +84,8 @@ def compare_reports(a: Report, b: Report) -> ReportComparison:
 
 
 def _header(c: ReportComparison) -> list[str]:
-    p = c.period
     return [
-        f"Period: {p.start.isoformat()} to {p.end.isoformat()} (end excluded)",
+        f"Period: {days(c.period.start, c.period.end)} (UTC days)",
         f"Policy A: {c.profile_a}",
         f"Policy B: {c.profile_b}",
     ]

@@ -1,5 +1,7 @@
 """The compliance report as Markdown (to read and publish), CSV (one row per agency,
-facility and measure, for spreadsheets), HTML (a page the API serves) and JSON (as the API's).
+facility and measure, for spreadsheets), HTML (the oversight document, report_html.py) and
+JSON (the API's document). Each measure has a stable key and words from the law of the
+profile that judged its agency (report_law.py), so no state's report borrows another's.
 
 Facility names, agency ids and recorded legal bases are producers' text, so every cell is
 made inert for where it goes: HTML-escaped (HTML, and Markdown, which passes HTML
@@ -22,6 +24,7 @@ from typing import NamedTuple
 
 from pydantic import TypeAdapter
 
+from holdwatch.app.readable import days
 from holdwatch.app.report import Report, Tally
 from holdwatch.app.report_law import Labels
 
@@ -95,11 +98,7 @@ def labels_for(r: Report, agency: str) -> Labels:
 
 
 def _header(r: Report) -> list[str]:
-    p = r.period
-    return [
-        f"Period: {p.start.isoformat()} to {p.end.isoformat()} (end excluded)",
-        f"Policy: {r.profile}",
-    ]
+    return [f"Period: {days(r.period.start, r.period.end)} (UTC days)", f"Policy: {r.profile}"]
 
 
 def scope_lines(r: Report) -> list[tuple[str, str]]:
