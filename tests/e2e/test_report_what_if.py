@@ -34,6 +34,21 @@ def holdwatch(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _identity(m: dict[str, str]) -> tuple[str, str]:
+    """A measure across reports: its stable key, and for a counted one its item. Its words
+    differ: a plain report's come from its own law, a what-if's are law-neutral."""
+    fixed = "." in m["key"] or m["key"] == "bookings"
+    return (m["key"], "" if fixed else m["item"])
+
+
+def json_of(*args: str) -> list[dict[str, str]]:
+    run = holdwatch(*BASE, *args, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    return [
+        m for r in json.loads(run.stdout)["rows"] if r["agency"] == "pierce" for m in r["measures"]
+    ]
+
+
 def rows(a: str, b: str) -> dict[tuple[str, str], list[str]]:
     run = holdwatch(*BASE, "--profile", a, "--compare", b, "--format", "csv")
     assert run.returncode == 0, run.stderr
@@ -42,21 +57,25 @@ def rows(a: str, b: str) -> dict[tuple[str, str], list[str]]:
     return {(r[2], r[3]): r[4:] for r in table[1:] if r[0] == "pierce"}
 
 
-def plain(profile: str) -> dict[tuple[str, str], str]:
-    run = holdwatch(*BASE, "--profile", profile, "--format", "csv")
-    assert run.returncode == 0, run.stderr
-    return {(r[2], r[3]): r[4] for r in csv.reader(io.StringIO(run.stdout)) if r[0] == "pierce"}
-
-
 def test_each_side_is_the_plain_report_and_the_difference_is_b_minus_a() -> None:
-    diff = rows("us-federal", "ca-sb54")
-    a, b = plain("us-federal"), plain("ca-sb54")
-    assert set(diff) == set(a) | set(b)
-    for key, (va, vb, delta) in diff.items():
+    measured = json_of("--profile", "us-federal", "--compare", "ca-sb54")
+    diff_by_id = {_identity(m): (m["a"], m["b"], m["b_minus_a"]) for m in measured}
+    a = {_identity(m): m["value"] for m in json_of("--profile", "us-federal")}
+    b = {_identity(m): m["value"] for m in json_of("--profile", "ca-sb54")}
+    assert set(diff_by_id) == set(a) | set(b)
+    for key, (va, vb, delta) in diff_by_id.items():
         assert va == a.get(key, "0"), key
         assert vb == b.get(key, "0"), key
         if "—" not in (va, vb):
             assert float(delta) == pytest.approx(float(vb) - float(va)), key
+    # California's report words its own duties; the what-if, across two laws, does not
+    ca_words = {(m["section"], m["item"]) for m in json_of("--profile", "ca-sb54")}
+    assert (
+        "Detainers",
+        "copy of the request given to the person (Cal. Gov. Code §7283.1(b))",
+    ) in ca_words
+    diff = rows("us-federal", "ca-sb54")
+    assert ("Detainers", "copy of the request given to the person") in diff
     barred = diff[("Findings, by code", "HOLD_BARRED")]
     assert barred[0] == "0"
     assert int(barred[1]) >= 10
@@ -79,7 +98,7 @@ def test_every_format() -> None:
     assert (doc["policy_a"], doc["policy_b"]) == ("us-federal@2017-04-02", "ca-sb54@2018-01-01")
     measures = {(m["section"], m["item"]): m for r in doc["rows"] for m in r["measures"]}
     assert measures[("Findings, by code", "HOLD_BARRED")]["a"] == "0"
-    assert set(measures[UNLAWFUL]) == {"section", "item", "a", "b", "b_minus_a"}
+    assert set(measures[UNLAWFUL]) == {"key", "section", "item", "a", "b", "b_minus_a"}
 
 
 def test_a_profile_compared_with_itself_differs_in_nothing() -> None:

@@ -146,7 +146,7 @@ def test_every_format_names_no_one() -> None:
     assert rows[0] == ["agency", "facility", "measure", "item", "value"]
     assert ["lasd", "Men's Central Jail", "Bookings", "booked in the period", "2"] in rows
     assert "## Scope and data fidelity" in RENDERERS["md"](report)
-    assert "<h2>Scope and data fidelity</h2>" in RENDERERS["html"](report)
+    assert '<h2 id="scope-h">Scope and data fidelity</h2>' in RENDERERS["html"](report)
 
 
 def test_out_of_order_arrivals_are_counted_from_file_order() -> None:

@@ -95,7 +95,7 @@ def test_measures_keep_the_reports_order_with_both_sides_items() -> None:
     c = compare_reports(a, b)
     ((row, diffs),) = c.rows.items()
     keys = [(m.section, m.item) for m in diffs]
-    from_a = [(s, i) for s, i, _ in measures(a.rows[row])]
+    from_a = [(m.section, m.item) for m in measures(a.rows[row])]
     assert set(keys) >= set(from_a)
     sections = list(dict.fromkeys(s for s, _ in keys))
     assert sections[0] == "Bookings"
@@ -139,8 +139,8 @@ def test_every_format_shows_a_b_and_the_difference() -> None:
     doc = json.loads(RENDERERS["json"](c))
     assert set(doc) == {"start", "end", "policy_a", "policy_b", "rows", "scope"}
     (row,) = doc["rows"]
-    assert {"section": "Findings, by code", "item": "HOLD_BARRED", "a": "0", "b": "1",
-            "b_minus_a": "+1"} in row["measures"]  # fmt: skip
+    assert {"key": "findings_by_code", "section": "Findings, by code", "item": "HOLD_BARRED",
+            "a": "0", "b": "1", "b_minus_a": "+1"} in row["measures"]  # fmt: skip
     assert {m["section"] for m in doc["scope"]} == {"scope"}
 
 
@@ -157,7 +157,8 @@ def test_the_plain_report_in_json_has_the_apis_shape() -> None:
     assert doc["start"] == "2025-01-01T00:00:00Z"
     (row,) = doc["rows"]
     assert set(row) == {"agency", "facility", "measures"}
-    assert {"section": "Findings, by code", "item": "HOLD_BARRED", "value": "1"} in row["measures"]
+    finding = {"section": "Findings, by code", "item": "HOLD_BARRED", "value": "1"}
+    assert {"key": "findings_by_code", **finding} in row["measures"]
 
 
 class _Tags(HTMLParser):

@@ -17,7 +17,7 @@ from holdwatch.adapters.embedded import connected
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.report import Period, Report
-from holdwatch.app.report_sources import from_redis
+from holdwatch.app.report_sources import agency_profiles, from_redis
 from holdwatch.settings import Settings
 
 CHUNK = 1000
@@ -75,4 +75,4 @@ async def live_report(settings: Settings, as_of: datetime, period: Period) -> Re
         store = BookingStore(
             redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen
         )
-        return await from_redis(store, keys, s.dlq_stream, as_of, period)
+        return await from_redis(store, keys, s.dlq_stream, as_of, period, agency_profiles(s))

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from holdwatch.app.readable import days
 from holdwatch.app.report import Period, Report, Scope, Tally
 from holdwatch.app.report_render import SECTIONS, csv_cell, md, measures, scope_lines
 
@@ -28,7 +29,7 @@ _COUNTED = frozenset(title for _, title in SECTIONS)
 #: The report's sections in its order: the fixed measures (all an empty row has), then counts.
 _RANK = {
     s: n
-    for n, s in enumerate(dict.fromkeys([*(s for s, _, _ in measures(Tally())), *_COUNTED_ORDER]))
+    for n, s in enumerate(dict.fromkeys([*(m.section for m in measures(Tally())), *_COUNTED_ORDER]))
 }
 
 
@@ -38,6 +39,7 @@ class MeasureDiff:
     item: str
     a: str
     b: str
+    key: str = ""  # the measure's stable name, as the plain report's JSON gives it
 
     @property
     def delta(self) -> str:
@@ -62,13 +64,15 @@ class ReportComparison:
 
 def _merged(a: Tally, b: Tally) -> tuple[MeasureDiff, ...]:
     """Every measure of either side, in the report's order; 0 where one side lacks it."""
-    values_a = {(s, i): v for s, i, v in measures(a)}
-    values_b = {(s, i): v for s, i, v in measures(b)}
+    values_a = {(m.section, m.item): m.value for m in measures(a)}  # neutral words: two laws
+    values_b = {(m.section, m.item): m.value for m in measures(b)}
+    names = {(m.section, m.item): m.key for side in (a, b) for m in measures(side)}
     keys = list(dict.fromkeys([*values_a, *values_b]))
     # fixed measures keep their order (a stable sort); counted items sort by name, as there
     keys.sort(key=lambda k: (_RANK[k[0]], k[1] if k[0] in _COUNTED else ""))
     return tuple(
-        MeasureDiff(s, i, values_a.get((s, i), "0"), values_b.get((s, i), "0")) for s, i in keys
+        MeasureDiff(s, i, values_a.get((s, i), "0"), values_b.get((s, i), "0"), names[s, i])
+        for s, i in keys
     )
 
 
@@ -80,9 +84,8 @@ def compare_reports(a: Report, b: Report) -> ReportComparison:
 
 
 def _header(c: ReportComparison) -> list[str]:
-    p = c.period
     return [
-        f"Period: {p.start.isoformat()} to {p.end.isoformat()} (end excluded)",
+        f"Period: {days(c.period.start, c.period.end)} (UTC days)",
         f"Policy A: {c.profile_a}",
         f"Policy B: {c.profile_b}",
     ]
@@ -165,7 +168,14 @@ def json_text(c: ReportComparison) -> str:
                 "agency": agency,
                 "facility": facility,
                 "measures": [
-                    {"section": m.section, "item": m.item, "a": m.a, "b": m.b, "b_minus_a": m.delta}
+                    {
+                        "key": m.key,
+                        "section": m.section,
+                        "item": m.item,
+                        "a": m.a,
+                        "b": m.b,
+                        "b_minus_a": m.delta,
+                    }
                     for m in diffs
                 ],
             }

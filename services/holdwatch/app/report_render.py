@@ -1,5 +1,7 @@
 """The compliance report as Markdown (to read and publish), CSV (one row per agency,
-facility and measure, for spreadsheets), HTML (a page the API serves) and JSON (as the API's).
+facility and measure, for spreadsheets), HTML (the oversight document, report_html.py) and
+JSON (the API's document). Each measure has a stable key and words from the law of the
+profile that judged its agency (report_law.py), so no state's report borrows another's.
 
 Facility names, agency ids and recorded legal bases are producers' text, so every cell is
 made inert for where it goes: HTML-escaped (HTML, and Markdown, which passes HTML
@@ -14,53 +16,89 @@ import html
 import io
 import json
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from pydantic import TypeAdapter
 
+from holdwatch.app.readable import days
 from holdwatch.app.report import Report, Tally
+from holdwatch.app.report_law import Labels
 
+NEUTRAL = Labels()
+
+#: (attribute, stable key, neutral title); the law-dependent titles come from `Labels`.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("detainers_by_form", "Detainers received, by form"),
     ("detainers_by_warrant", "Detainers received, by attached warrant"),
     ("detainers_by_basis", "Detainers received, by probable-cause basis"),
-    ("transfers_by_basis", "Transfers to ICE or CBP, by recorded legal basis (§7284.6(c)(2))"),
+    ("transfers_by_basis", "Transfers to ICE or CBP, by recorded legal basis"),
     ("notifications_by_information", "Information given to ICE, by kind"),
     ("notifications_by_request", "Information given to ICE, asked for or not"),
-    ("truth_notices", "TRUTH Act notices given, by kind"),
+    ("truth_notices", "Notices given to the person, by kind"),
     ("citizenship_claims", "Citizenship or lawful-status claims"),
     ("findings_by_code", "Findings, by code"),
 )
+HOLDS = "Holds past release eligibility on a detainer"
+NO_DETAINER = "Custody past release eligibility without a detainer"
 
 
-def measures(t: Tally) -> Iterator[tuple[str, str, str]]:
-    """(section, item, value) for every number in a row."""
-    yield "Bookings", "booked in the period", str(t.bookings)
-    yield "Detainers", "received", str(t.detainers)
-    yield "Detainers", "copy given to the person (TRUTH Act)", str(t.truth_copies_given)
-    yield "Holds past release eligibility on a detainer", "count", str(len(t.hold_hours))
-    yield "Holds past release eligibility on a detainer", "total hours", f"{t.hold_total_hours}"
+class Measure(NamedTuple):
+    """One number of a row: a stable `key` for machines, words for people."""
+
+    key: str
+    section: str
+    item: str
+    value: str
+
+
+def _hours(values: list[float]) -> tuple[str, str]:
+    total = f"{round(sum(values), 1)}"
+    median = "—" if not values else f"{round(statistics.median(values), 1)}"
+    return total, median
+
+
+def measures(t: Tally, labels: Labels = NEUTRAL) -> Iterator[Measure]:
+    """Every number in a row, worded by the row's law (`labels`; neutral by default)."""
+    yield Measure("bookings", "Bookings", "booked in the period", str(t.bookings))
+    yield Measure("detainers.received", "Detainers", "received", str(t.detainers))
+    yield Measure("detainers.copy_given", "Detainers", labels.copy_item, str(t.truth_copies_given))
+    yield Measure("holds.count", HOLDS, "count", str(len(t.hold_hours)))
+    yield Measure("holds.total_hours", HOLDS, "total hours", f"{t.hold_total_hours}")
     median = "—" if t.hold_median_hours is None else f"{t.hold_median_hours}"
-    yield "Holds past release eligibility on a detainer", "median hours", median
-    yield (
-        "Holds past release eligibility on a detainer",
-        "unlawful (findings)",
-        str(t.unlawful_holds),
+    yield Measure("holds.median_hours", HOLDS, "median hours", median)
+    yield Measure("holds.unlawful_findings", HOLDS, "unlawful (findings)", str(t.unlawful_holds))
+    yield Measure(
+        "holds.with_unlawful_finding",
+        HOLDS,
+        "holds an unlawful-hold finding names",
+        str(t.holds_with_unlawful_finding),
     )
+    free = t.no_detainer_hours
+    total, median = _hours(free)
+    yield Measure("no_detainer.count", NO_DETAINER, "count", str(len(free)))
+    yield Measure("no_detainer.total_hours", NO_DETAINER, "total hours", total)
+    yield Measure("no_detainer.median_hours", NO_DETAINER, "median hours", median)
+    titles = {
+        "transfers_by_basis": labels.transfers_section,
+        "truth_notices": labels.notices_section,
+    }
     for attr, title in SECTIONS:
         counts: Counter[str] = getattr(t, attr)
         for item, n in sorted(counts.items()):
-            yield title, item, str(n)
+            yield Measure(attr, titles.get(attr, title), item, str(n))
+
+
+def labels_for(r: Report, agency: str) -> Labels:
+    """The words of an agency's rows: from the law of the profile that judged it."""
+    return Labels.of(r.rulebook(agency), r.period.start.date(), r.period.end.date())
 
 
 def _header(r: Report) -> list[str]:
-    p = r.period
-    return [
-        f"Period: {p.start.isoformat()} to {p.end.isoformat()} (end excluded)",
-        f"Policy: {r.profile}",
-    ]
+    return [f"Period: {days(r.period.start, r.period.end)} (UTC days)", f"Policy: {r.profile}"]
 
 
 def scope_lines(r: Report) -> list[tuple[str, str]]:
@@ -101,7 +139,7 @@ def markdown(r: Report) -> str:
     for (agency, facility), t in sorted(r.rows.items()):
         out += [f"## {md(agency)} — {md(facility)}", ""]
         out += ["| measure | item | count |", "|---|---|---|"]
-        out += [_md_row(m) for m in measures(t)]
+        out += [_md_row(m[1:]) for m in measures(t, labels_for(r, agency))]
         out.append("")
     out += ["## Scope and data fidelity", "", "| | |", "|---|---|"]
     out += [_md_row(line) for line in scope_lines(r)]
@@ -123,29 +161,18 @@ def csv_text(r: Report) -> str:
     w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     w.writerow(["agency", "facility", "measure", "item", "value"])
     for (agency, facility), t in sorted(r.rows.items()):
-        for section, item, value in measures(t):
-            w.writerow([csv_cell(c) for c in (agency, facility, section, item, value)])
+        for m in measures(t, labels_for(r, agency)):
+            w.writerow([csv_cell(c) for c in (agency, facility, m.section, m.item, m.value)])
     for k, v in scope_lines(r):
         w.writerow([csv_cell(c) for c in ("", "", "Scope and data fidelity", k, v)])
     return buf.getvalue()
 
 
 def html_page(r: Report) -> str:
-    e = html.escape
-    parts = ["<!doctype html><html lang=en><meta charset=utf-8>"]
-    parts.append("<title>holdwatch compliance report</title><h1>holdwatch compliance report</h1>")
-    parts += [f"<p>{e(h)}</p>" for h in _header(r)]
-    for (agency, facility), t in sorted(r.rows.items()):
-        rows = "".join(
-            f"<tr><td>{e(s)}</td><td>{e(i)}</td><td>{e(v)}</td></tr>" for s, i, v in measures(t)
-        )
-        parts.append(
-            f"<h2>{e(agency)} — {e(facility)}</h2><table><tr><th>measure</th><th>item</th>"
-            f"<th>count</th></tr>{rows}</table>"
-        )
-    scope = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in scope_lines(r))
-    parts.append(f"<h2>Scope and data fidelity</h2><table>{scope}</table>")
-    return "".join(parts)
+    """The report as a document for screen and print, with charts (report_html.py)."""
+    from holdwatch.app.report_html import document  # noqa: PLC0415 (matplotlib: slow import)
+
+    return document(r)
 
 
 _INSTANT: TypeAdapter[datetime] = TypeAdapter(datetime)
@@ -161,7 +188,7 @@ def json_text(r: Report) -> str:
             {
                 "agency": agency,
                 "facility": facility,
-                "measures": [{"section": s, "item": i, "value": v} for s, i, v in measures(t)],
+                "measures": [m._asdict() for m in measures(t, labels_for(r, agency))],
             }
             for (agency, facility), t in sorted(r.rows.items())
         ],

@@ -8,14 +8,16 @@ evaluates them as of the report's instant.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.redis_store import BookingStore
+from holdwatch.app.agencies import AgencyMap, UnknownAgency
 from holdwatch.app.audit import read_events, with_agency_records
 from holdwatch.app.judge import LIVE_ONLY
+from holdwatch.app.local_overlays import registry_for
 from holdwatch.app.report import Period, Report, Scope, tally
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.custody import History, project
@@ -23,6 +25,7 @@ from holdwatch.domain.findings import Finding
 from holdwatch.domain.state import CustodyState
 from holdwatch.policy.core.engine import evaluate
 from holdwatch.policy.core.rulebook import Rulebook
+from holdwatch.settings import Settings
 
 
 def from_lines(
@@ -52,13 +55,23 @@ def from_lines(
             "times (late events are not counted); out of order: earlier than a line above",
         ),
     )
-    return Report(period, profile.label, tally(judged, period, as_of), scope)
+    rows = tally(judged, period, as_of)
+    profiles = {agency: profile for agency, _facility in rows}
+    return Report(period, profile.label, rows, scope, profiles, as_of)
 
 
 async def from_redis(
-    store: BookingStore, keys: Keys, dlq_stream: str, as_of: datetime, period: Period
+    store: BookingStore,
+    keys: Keys,
+    dlq_stream: str,
+    as_of: datetime,
+    period: Period,
+    profile_for: Callable[[str], Rulebook | None] = lambda _agency: None,
 ) -> Report:
-    """A report on what the live monitor holds: every booking still retained in Redis."""
+    """A report on what the live monitor holds: every booking still retained in Redis.
+
+    `profile_for` names the rulebook that judged an agency (the agency map's), for the
+    report's labels and legend; without it they are the law-neutral words."""
     judged: list[tuple[CustodyState, list[Finding]]] = []
     events = late = disorder = 0
     async for tags in _booking_tags(store, keys):
@@ -92,7 +105,28 @@ async def from_redis(
             "bookings closed longer than the retention period have left Redis",
         ),
     )
-    return Report(period, "per agency map", tally(judged, period, as_of), scope)
+    rows = tally(judged, period, as_of)
+    profiles = {a: p for a in {a for a, _f in rows} if (p := profile_for(a)) is not None}
+    return Report(period, "per agency map", rows, scope, profiles, as_of)
+
+
+def agency_profiles(settings: Settings) -> Callable[[str], Rulebook | None]:
+    """The agency map's profile of each agency (the monitor's, from the same settings), for
+    a live report's labels: None for an agency the map does not name and no default judges."""
+    agencies = AgencyMap.load(
+        settings.agencies_file,
+        settings.default_profile or None,
+        settings.warning_lead,
+        registry_for(settings.overlays_dir),
+    )
+
+    def profile_for(agency: str) -> Rulebook | None:
+        try:
+            return agencies.profile_for(agency)
+        except UnknownAgency:
+            return None
+
+    return profile_for
 
 
 async def _booking_tags(store: BookingStore, keys: Keys) -> AsyncIterator[list[str]]:

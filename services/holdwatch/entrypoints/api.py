@@ -1,10 +1,11 @@
 """`holdwatch api`: open findings, active holds, a booking's case file, acknowledgements.
 
 The OpenAPI document (/openapi.json) and Swagger UI (/docs, entrypoints/docs.py) are public:
-they describe the API and hold no data. Every other route but /healthz needs a bearer token
-(the page: a session, entrypoints/sessions.py); what it shows depends on the token's role
-(app/access.py), and every response carrying personal data is written to the audit log
-first. Bodies are bounded and security headers added by entrypoints/security.py.
+they describe the API and hold no data, as does the report's stylesheet. Every other route
+but /healthz needs a bearer token (the page: a session, entrypoints/sessions.py); what it
+shows depends on the token's role (app/access.py), and every response carrying personal
+data is written to the audit log first. Bodies are bounded and security headers added by
+entrypoints/security.py.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable
-from holdwatch.app.agencies import AgencyMap, UnknownAgency
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
-from holdwatch.app.report_render import RENDERERS, measures, scope_lines
-from holdwatch.app.report_sources import from_redis
+from holdwatch.app.report_detail import DETAIL_RENDERERS
+from holdwatch.app.report_html import document, stylesheet
+from holdwatch.app.report_render import RENDERERS
+from holdwatch.app.report_sources import agency_profiles, from_redis
 from holdwatch.domain.findings import Code, Finding, Severity
-from holdwatch.domain.personal import personal_fields
 from holdwatch.entrypoints import stream_doc
 from holdwatch.entrypoints.calendar import add_calendar
 from holdwatch.entrypoints.casefile import CaseFile, FindingView, RulebookFor, case_file_for
@@ -80,6 +81,8 @@ class AckResult(BaseModel):
 
 
 class ReportLine(BaseModel):
+    #: the measure's stable name (`holds.count`, `detainers_by_form`); none on scope lines
+    key: str | None = None
     section: str
     item: str
     value: str
@@ -97,6 +100,30 @@ class ComplianceReport(BaseModel):
     policy: str
     rows: list[ReportRow]
     scope: list[ReportLine]
+
+
+class HoldRow(BaseModel):
+    """One custody past release eligibility in the analysts' appendix (`detail=holds`)."""
+
+    agency: str
+    facility: str
+    booking_ref: str
+    detainer: Literal["yes", "no"]
+    eligible_at: str
+    counted_from: str
+    counted_to: str
+    ended_by: Literal["release", "eligibility revoked", "still held"]
+    released_at: str
+    hours: str
+    lawful: Literal["yes", "no", "not judged"]
+    why: str
+
+
+class HoldsAppendix(BaseModel):
+    start: datetime
+    end: datetime
+    policy: str
+    holds: list[HoldRow]
 
 
 class AuditEntry(BaseModel):
@@ -136,6 +163,8 @@ def create_api(
     policy: SessionPolicy | None = None,
     rulebook_for: RulebookFor | None = None,
 ) -> FastAPI:
+    """`rulebook_for`: the rulebook judging an agency, for the case file's deadlines and the
+    report's labels and legend (None: not known here)."""
     app = FastAPI(
         docs_url=None,  # served from the package by add_docs, not from a CDN
         redoc_url=None,
@@ -222,46 +251,7 @@ def create_api(
     add_page(app, store, sessions, clock, rulebook_for)
     add_calendar(app, store, clock)
 
-    @app.get(
-        "/api/v1/report",
-        response_model=ComplianceReport,
-        responses={
-            200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
-        },
-    )
-    async def report(
-        who: Who,
-        start: Annotated[date, Query(alias="from")],
-        end: Annotated[date, Query(alias="to", description="excluded")],
-        fmt: Annotated[Literal["json", "md", "csv", "html"], Query(alias="format")] = "json",
-    ) -> Any:
-        """The compliance report over the live data: counts only, for every role; a
-        defender's is limited to its agencies. A period whose end is not after its start
-        is empty: the report then has no rows."""
-        begin = datetime.combine(start, datetime.min.time(), UTC)
-        stop = datetime.combine(end, datetime.min.time(), UTC)
-        full = await from_redis(
-            store.bookings, store.keys, store.dlq_stream, clock(), Period(begin, stop)
-        )
-        rows = {k: v for k, v in full.rows.items() if who.may_see(k[0])}
-        r = replace(full, rows=rows)
-        if fmt != "json":
-            media = {"md": "text/markdown", "csv": "text/csv", "html": "text/html"}[fmt]
-            return Response(RENDERERS[fmt](r), media_type=f"{media}; charset=utf-8")
-        return ComplianceReport(
-            start=begin,
-            end=stop,
-            policy=r.profile,
-            rows=[
-                ReportRow(
-                    agency=a,
-                    facility=f,
-                    measures=[ReportLine(section=s, item=i, value=v) for s, i, v in measures(t)],
-                )
-                for (a, f), t in sorted(rows.items())
-            ],
-            scope=[ReportLine(section="scope", item=k, value=v) for k, v in scope_lines(r)],
-        )
+    _add_report(app, store, clock, rulebook_for or (lambda _agency: None))
 
     @app.get("/api/v1/audit-log", response_model=list[AuditEntry])
     async def audit_log(who: Who, count: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
@@ -271,6 +261,77 @@ def create_api(
         return await store.audit_log(count)
 
     return app
+
+
+REPORT_CSS = "/api/v1/report.css"
+
+
+def _add_report(
+    app: FastAPI, store: ApiStore, clock: Clock, profile_for: Callable[[str], Rulebook | None]
+) -> None:
+    """`/api/v1/report`: the compliance report and its analysts' appendix."""
+
+    @app.get(
+        "/api/v1/report",
+        response_model=ComplianceReport | HoldsAppendix,
+        responses={
+            200: {"content": {"text/markdown": {}, "text/csv": {}, "text/html": {}}},
+            422: {
+                "description": "a period whose end is not after its start, or a detail "
+                "in a format it has none in"
+            },
+        },
+    )
+    async def report(
+        who: Who,
+        start: Annotated[date, Query(alias="from")],
+        end: Annotated[date, Query(alias="to", description="excluded")],
+        fmt: Annotated[Literal["json", "md", "csv", "html"], Query(alias="format")] = "json",
+        detail: Annotated[
+            Literal["holds"] | None,
+            Query(description="holds: every hold past release eligibility (csv or json)"),
+        ] = None,
+    ) -> Any:
+        """The compliance report over the live data: counts only, for every role; a
+        defender's is limited to its agencies. `detail=holds` lists every hold past release
+        eligibility, one row each under a pseudonymous booking reference, so each number
+        can be reproduced. A period whose end is not after its start is refused (422)."""
+        if end <= start:
+            which = "empty" if end == start else "reversed"
+            raise _unprocessable("to", f"must be after from ({start}): a {which} period")
+        if detail is not None and fmt not in ("csv", "json"):
+            raise _unprocessable("detail", f"{detail}: only with format csv or json")
+        begin = datetime.combine(start, datetime.min.time(), UTC)
+        stop = datetime.combine(end, datetime.min.time(), UTC)
+        full = await from_redis(
+            store.bookings, store.keys, store.dlq_stream, clock(), Period(begin, stop), profile_for
+        )
+        rows = {k: v for k, v in full.rows.items() if who.may_see(k[0])}
+        r = replace(full, rows=rows)
+        media = {
+            "json": "application/json",
+            "md": "text/markdown; charset=utf-8",
+            "csv": "text/csv; charset=utf-8",
+            "html": "text/html; charset=utf-8",
+        }[fmt]
+        if detail is not None:
+            return Response(DETAIL_RENDERERS[detail, fmt](r), media_type=media)
+        if fmt == "html":  # its CSS as a file: the CSP allows no inline style
+            return Response(document(r, css_href=REPORT_CSS), media_type=media)
+        return Response(RENDERERS[fmt](r), media_type=media)  # JSON: the CLI's, the same
+
+    @app.get(REPORT_CSS, include_in_schema=False)
+    async def report_css() -> Response:
+        """The HTML report's stylesheet: public, as the docs' assets (it holds no data)."""
+        return Response(stylesheet(), media_type="text/css; charset=utf-8")
+
+
+def _unprocessable(field: str, reason: str) -> HTTPException:
+    """A 422 shaped as FastAPI's own validation errors, naming the query parameter."""
+    return HTTPException(
+        422,
+        [{"loc": ["query", field], "msg": reason, "type": "value_error"}],
+    )
 
 
 def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
@@ -301,15 +362,7 @@ def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], A
     deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
     store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
     policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
-    agencies = AgencyMap.load(s.agencies_file, s.default_profile or None, s.warning_lead)
-
-    def rulebook_for(agency: str) -> Rulebook | None:
-        try:
-            return agencies.profile_for(agency)
-        except UnknownAgency:
-            return None
-
-    app = create_api(store, tokens, clock, policy, rulebook_for)
+    app = create_api(store, tokens, clock, policy, agency_profiles(settings))
 
     async def close() -> None:
         await redis.aclose()

@@ -32,6 +32,7 @@ from holdwatch.app.publish import acknowledge, live_report, publish_lines
 from holdwatch.app.report import Period
 from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
 from holdwatch.app.report_compare import compare_reports
+from holdwatch.app.report_detail import DETAIL_RENDERERS, DETAILS
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import from_lines
 from holdwatch.app.schemas import export
@@ -106,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--as-of", type=_instant, default=None, help="evaluation instant")
     r.add_argument("--format", choices=("md", "csv", "html", "json"), default="md")
     r.add_argument("--compare", metavar="PROFILE", help="with --events: each measure under both")
+    r.add_argument(
+        "--detail",
+        choices=DETAILS,
+        help="holds: every hold past release eligibility, one row each (csv or json)",
+    )
     dm = sub.add_parser("demo", help="everything, on simulated jails: one command to see it")
     dm.add_argument("--backfill-days", type=float, default=7.0)
     dm.add_argument("--live-hours", type=float, default=24.0)
@@ -316,7 +322,26 @@ async def _live(settings: Settings, events: list[dict[str, Any]], speed: float) 
         return await emit_live(redis, settings.events_stream, events, stop, speed=speed)
 
 
+def _report_usage(args: argparse.Namespace) -> str | None:
+    """What is wrong with the report's arguments, naming the option; None: nothing."""
+    if args.end <= args.start:
+        which = "an empty" if args.end == args.start else "a reversed"
+        return (
+            f"--to: must be after --from ({args.start.date()}); {args.start.date()} to "
+            f"{args.end.date()} is {which} period (--to is excluded)"
+        )
+    if args.detail and args.format not in ("csv", "json"):
+        return f"--detail {args.detail}: only with --format csv or json"
+    if args.detail and args.compare:
+        return f"--detail {args.detail}: not with --compare"
+    return None
+
+
 def _report(args: argparse.Namespace) -> int:
+    problem = _report_usage(args)
+    if problem is not None:
+        print(f"holdwatch report: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     period = Period(args.start, args.end)
     as_of = args.as_of or datetime.now(UTC)
     if args.events is None:
@@ -344,6 +369,9 @@ def _report(args: argparse.Namespace) -> int:
             sys.stdout.write(COMPARE_RENDERERS[args.format](what_if))
             return 0
         (report,) = reports
+    if args.detail:
+        sys.stdout.write(DETAIL_RENDERERS[args.detail, args.format](report))
+        return 0
     sys.stdout.write(RENDERERS[args.format](report))
     return 0
 
