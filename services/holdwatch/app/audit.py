@@ -89,6 +89,21 @@ class Audit:
     skipped: list[Skipped]
 
 
+def judge(
+    agency: str, booking_id: str | None, events: list[Event], profile: Rulebook, as_of: datetime
+) -> Sequence[Finding]:
+    """One booking's findings, in the order the rules give them."""
+    state = project(agency, booking_id, History.of(events))
+    return evaluate(state, profile, as_of).findings
+
+
+def sort_findings(findings: list[Finding]) -> None:
+    """By instant, then booking and code; in place and stable. Two instants in different
+    zones, one of them in a fall-back hour, are neither equal nor ordered (PEP 495), so
+    the result also depends on the order given: give bookings in their first line's order."""
+    findings.sort(key=lambda f: (f.violation_at, f.agency, f.booking_id or "", f.code))
+
+
 def audit_groups(
     groups: dict[BookingKey, list[Event]],
     profile: Rulebook,
@@ -101,8 +116,7 @@ def audit_groups(
     skipped: list[Skipped] = []
     for (agency, booking_id), events in groups.items():
         try:
-            state = project(agency, booking_id, History.of(events))
-            found = evaluate(state, profile, as_of).findings
+            found = judge(agency, booking_id, events, profile, as_of)
         except MemoryError:
             raise
         except Exception as exc:
@@ -111,7 +125,7 @@ def audit_groups(
             skipped.append(Skipped(agency, booking_id, type(exc).__name__))
             continue
         findings.extend(found)
-    findings.sort(key=lambda f: (f.violation_at, f.agency, f.booking_id or "", f.code))
+    sort_findings(findings)
     return Audit(findings, skipped)
 
 
