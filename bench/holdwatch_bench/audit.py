@@ -86,7 +86,9 @@ def profile_audit(path: Path, top: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench audit", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--events", type=int, default=1_000_000, help="target total events")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--detainer-rate", type=float, default=0.015)

@@ -1,10 +1,10 @@
 """Benchmark of the live monitor (`holdwatch monitor`) against one real Redis.
 
-The offline audit has its own benchmark (bench/audit_bench.py); this one measures the
+The offline audit has its own benchmark (`python -m bench audit`); this one measures the
 streaming path the way it runs in production: the real FastStream app (`create_app` +
 `app.start()`, its real broker and Lua commits) in this process, fed contract events
 (CloudEvents JSON in stream field `event`) from the same synthetic generator as the
-audit benchmark (`audit_bench.generate`: a realistic mix, ~1.5% of bookings with
+audit benchmark (`workload.generate`: a realistic mix, ~1.5% of bookings with
 detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54).
 
 - (a) baseline: a raw redis-py asyncio consumer over the pre-filled stream: XREADGROUP
@@ -32,6 +32,13 @@ detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54)
 - (f) the core alone: the same events through the monitor's own Python work (parse, group
   by booking, `Monitor.plan`: fold, judge, build the commit) with no Redis at all. (b)
   cannot beat it whatever the storage costs, so f/a bounds the ratio b/a.
+- (g) per-event cost against booking length (`--lengths`, default 5, 50, 500, 5,000): the
+  last events of one booking of that length fed one at a time to the live app, each timed
+  until acknowledged, as ratios to a booking of normal length in the same run
+  (booking_length.py).
+- (h) throughput against replicas (`--replicas`, default 1,2): the events of (b) consumed
+  by that many monitor processes in one group, as ratios to the first count's
+  (replicas.py; `--partitions` is the axis partitioned keys will add: only 1 for now).
 
 - (p) producer: one client XADDing the events one at a time, each waiting for its reply,
   as a jail system's feed does: XADD/s and the time each XADD took.
@@ -46,11 +53,12 @@ for `--rounds` rounds, and prints each mode's rates and their ratio to the first
 Every run uses a fresh key prefix and deletes only its own keys (SCAN MATCH prefix*);
 it never flushes. Without REDIS_URL / --redis-url it starts an embedded Redis.
 
-Usage (the full run, ~2-3 minutes):
+Usage (the full run, ~4-5 minutes; `bench/stream_bench.py` is the same command):
 
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/stream_bench.py
-    .venv/bin/python bench/stream_bench.py --events 20000 --skip c,d --profile /tmp/b.prof.txt
-    .venv/bin/python bench/stream_bench.py --appendfsync everysec,always --skip c,d,e,f
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench stream
+    .venv/bin/python -m bench stream --events 20000 --skip c,d,g,h --profile /tmp/b.prof.txt
+    .venv/bin/python -m bench stream --appendfsync everysec,always --skip c,d,e,f,g,h
+    .venv/bin/python -m bench stream --skip a,b,c,d,f,p --lengths 5,50,500,5000
 
 This is a benchmark, not a test: nothing is asserted; every number is printed as measured.
 """
@@ -77,11 +85,13 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.settings import Settings
 
 from .baseline import run_baseline
+from .booking_length import LENGTHS, run_booking_length
 from .core import run_core
 from .latency import run_latency
 from .memory import measure_memory
 from .monitor import run_monitor
 from .producer import run_producer
+from .replicas import check_partitions, run_replicas
 from .report import compare, ms, print_comparison, profile_report
 from .streams import (
     DEFAULT_POLL_INTERVAL,
@@ -93,7 +103,7 @@ from .streams import (
 from .timers import run_timers
 from .workload import PROFILE_ID, contract_events, latency_payloads
 
-PARTS = ("a", "b", "c", "d", "e", "f", "p")
+PARTS = ("a", "b", "c", "d", "e", "f", "g", "h", "p")
 PART_NAMES = {
     "baseline": "a",
     "monitor": "b",
@@ -101,6 +111,8 @@ PART_NAMES = {
     "timers": "d",
     "memory": "e",
     "core": "f",
+    "length": "g",
+    "replicas": "h",
     "producer": "p",
 }
 
@@ -118,8 +130,20 @@ def parse_skip(values: list[str]) -> set[str]:
     return skip
 
 
+def _counts(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(v) for v in value.split(",") if v.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r}: numbers separated by commas") from exc
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: one or more counts of at least 1")
+    return counts
+
+
 def args_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m bench stream", description=(__doc__ or "").split("\n\n")[0]
+    )
     p.add_argument("--events", type=int, default=100_000, help="events for (a) and (b)")
     p.add_argument("--rate", type=float, default=1_000.0, help="(c) producer events/s")
     p.add_argument("--seconds", type=float, default=10.0, help="(c) producer duration")
@@ -131,6 +155,12 @@ def args_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-sample", type=int, default=3_000, help="(e) keys to MEMORY USAGE")
     p.add_argument("--skip", action="append", default=[], help="parts to skip, e.g. c,d")
     p.add_argument("--producer-events", type=int, default=5_000, help="(p) XADDs, one at a time")
+    p.add_argument("--lengths", type=_counts, default=LENGTHS, help="(g) booking lengths")
+    p.add_argument("--length-timed", type=int, default=20, help="(g) events timed per length")
+    p.add_argument("--replicas", type=_counts, default=(1, 2), help="(h) monitor processes")
+    p.add_argument(
+        "--partitions", type=_counts, default=(1,), help="(h) key partitions (only 1 for now)"
+    )
     p.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None)
     p.add_argument(
         "--appendfsync",
@@ -329,13 +359,53 @@ class Bench:
         )
         await delete_prefix(self.r, f"{self.run}-d")
 
+    async def part_g(self) -> None:
+        a = self.args
+        g = await run_booking_length(
+            self.r, self.settings("g"), a.lengths, a.length_timed, settle=not a.gc_defaults
+        )
+        self.summary["g_booking_length"] = g
+        for label, row in g["lengths"].items():
+            name = "normal booking" if label == "normal" else f"booking of {row['events']:,} events"
+            self.row(
+                f"(g) {name}",
+                f"{row['ms']['mean']:>7.2f} ms an event (p50 {row['ms']['p50']:.2f}, "
+                f"n={row['timed_events']}; {row['events']} events)  "
+                f"x{row['ratio_to_normal']} of normal",
+            )
+        await delete_prefix(self.r, f"{self.run}-g")
+
+    async def part_h(self) -> None:
+        a = self.args
+        self.agencies  # noqa: B018  (written before the replicas read it)
+        h = await run_replicas(
+            self.r,
+            self.url,
+            self.run,
+            self.work,
+            self.payloads,
+            a.replicas,
+            log_level=a.log_level,
+            settle=not a.gc_defaults,
+        )
+        self.summary["h_replicas"] = h
+        first = a.replicas[0]
+        for count, row in h["standalone"].items():
+            self.row(
+                f"(h) {count} replica(s), 1 Redis",
+                f"{row['eps']:>10,} events/s  ({row['seconds']} s, drained={row['drained']})  "
+                f"x{row[f'ratio_to_{first}']} of {first}",
+            )
+
 
 async def main_async(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
     skip = parse_skip(args.skip)
+    if "h" not in skip:
+        check_partitions(args.partitions)
     bench = Bench(args, url, work, Redis.from_url(url))
     try:
         await bench.header()
-        if not {"a", "b", "f", "p"} <= skip:
+        if not {"a", "b", "f", "h", "p"} <= skip:
             bench.make_input()
         if "a" not in skip:
             await bench.part_a()
@@ -349,6 +419,10 @@ async def main_async(args: argparse.Namespace, url: str, work: Path) -> dict[str
             await bench.part_c()
         if "d" not in skip:
             await bench.part_d()
+        if "g" not in skip:
+            await bench.part_g()
+        if "h" not in skip:
+            await bench.part_h()
         if "p" not in skip:
             await bench.part_p()
     finally:

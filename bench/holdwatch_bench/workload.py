@@ -342,3 +342,60 @@ def latency_payloads(total: int, share: float, seed: int, detainer_rate: float) 
         out.extend(designed_booking(made, now))
         made += 1
     return out[:total] if len(out) > total else out
+
+
+#: agency of (g)'s bookings: judged under the audit workload's profile (ca-sb54)
+LENGTH_AGENCY = AGENCY
+
+
+def long_booking(name: str, length: int, start: datetime) -> list[bytes]:
+    """One booking of `length` events in time order, an hour apart: booked, a detainer
+    (I-247A) on file, then the jail updating the expected release date again and again,
+    as a long pre-trial custody does. No release: the booking stays open, its detainer
+    judged on every event."""
+    if length < 2:
+        raise ValueError("length: a booking and its detainer at least")
+    source = "urn:jms:lasd:mcj"
+
+    def event(n: int, type_: str, data: dict[str, Any]) -> bytes:
+        envelope = {
+            "specversion": "1.0",
+            "id": f"{name}-e{n}",
+            "source": source,
+            "type": type_,
+            "time": _stamp(start + timedelta(hours=n)),
+            "agency": LENGTH_AGENCY,
+            "subject": name,
+            "datacontenttype": "application/json",
+            "data": data,
+        }
+        return json.dumps(envelope, separators=(",", ":")).encode()
+
+    charges = [{"charge_id": f"{name}-c1", "code": "PC 459", "level": "felony"}]
+    out = [
+        event(
+            0,
+            "booking.created",
+            {
+                "facility": FACILITIES[0][0],
+                "timezone": ZONE_NAME,
+                "person": {"person_id": f"P-{name}"},
+                "charges": charges,
+            },
+        ),
+        event(
+            1,
+            "detainer.received",
+            {
+                "detainer_id": f"D-{name}",
+                "form": "I-247A",
+                "issuing_office": "ERO Los Angeles",
+                "probable_cause": ["pending_proceedings"],
+                "attached_warrant": "none",
+            },
+        ),
+    ]
+    for n in range(2, length):
+        expected = start + timedelta(hours=length + 24 * n)
+        out.append(event(n, "release.scheduled", {"expected_at": _stamp(expected)}))
+    return out
