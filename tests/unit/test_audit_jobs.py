@@ -164,3 +164,11 @@ def test_the_cli_reads_stdin_with_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
         assert cli.main([*args, "--jobs", jobs]) == 0
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1] and len(outputs[0]) > 1_000
+
+
+def test_a_missing_file_is_bad_input_with_jobs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.jsonl"
+    assert cli.main(["audit", str(missing), "--profile", "ca-sb54", "--jobs", "2"]) == 2
+    assert "none.jsonl: No such file or directory" in capsys.readouterr().err
