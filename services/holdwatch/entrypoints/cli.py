@@ -203,9 +203,7 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if skipped else 0
 
 
-def _audit_results(
-    file: Path, profiles: list[Rulebook], as_of: datetime, jobs: int
-) -> list[Audit]:
+def _audit_results(file: Path, profiles: list[Rulebook], as_of: datetime, jobs: int) -> list[Audit]:
     """One process reads as it goes; several need the whole history first (they share it)."""
     stdin = str(file) == "-"
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
