@@ -12,7 +12,10 @@ two release dates), timed the same way in the same run; each length is reported 
 mean milliseconds per event and its ratio to the normal booking's.
 
 The time includes the round trip through Redis and the consumer's wake-up, the same for
-every length: the ratio is what grows with the history.
+every length: the ratio is what grows with the history. The same bookings also go through
+the monitor's own work alone (`core_booking_length`: parse, group, `Monitor.plan`, cache,
+as (f) does, no Redis), each timed event's CPU time measured: no wake-up, no round trip,
+no other process's share of the machine, so the steadier ratio of the two.
 """
 
 from __future__ import annotations
@@ -20,18 +23,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
 
+from holdwatch.app.booking_cache import EMPTY
 from holdwatch.bootstrap import build
 from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.monitor import create_app
 from holdwatch.settings import Settings
 
 from .report import spread
-from .streams import group_info, prefill, text, wait_drained
+from .streams import BATCH, group_info, prefill, text, wait_drained
 from .workload import long_booking
 
 LENGTHS = (5, 50, 500, 5_000)
@@ -104,4 +109,51 @@ async def run_booking_length(
     normal = rows["normal"]["ms"]["mean"]
     for row in rows.values():
         row["ratio_to_normal"] = round(row["ms"]["mean"] / normal, 2) if normal else None
+    return {"timed_per_length": timed, "lengths": rows}
+
+
+def _cases(lengths: Sequence[int], timed: int) -> list[tuple[str, int, int]]:
+    """(label, length, bookings) of each case: enough bookings to time `timed` events."""
+    out = []
+    for label, length in (("normal", NORMAL), *((str(n), n) for n in lengths)):
+        out.append((label, length, -(-timed // min(timed, length))))
+    return out
+
+
+async def core_booking_length(
+    settings: Settings, lengths: Sequence[int] = LENGTHS, timed: int = 20
+) -> dict[str, Any]:
+    """The same bookings through `Monitor.gather` and `Monitor.plan` with no Redis: the head
+    of each in batches, then each timed event alone, its CPU time (ms) measured."""
+    service = build(settings)
+    monitor = service.monitor
+
+    def apply(batch: Sequence[bytes]) -> None:
+        work, _letters = monitor.gather([(str(i), {b"event": raw}) for i, raw in enumerate(batch)])
+        for tag, item in work.items():
+            cached = monitor.cache.get(tag) or EMPTY
+            plan = monitor.plan(tag, item, cached, "event")
+            monitor.cache.put(tag, replace(plan.cached, version=cached.version + 1))
+
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=400)
+    rows: dict[str, dict[str, Any]] = {}
+    try:
+        for label, length, bookings in _cases(lengths, timed):
+            per_booking = min(timed, length)
+            took: list[float] = []
+            for n in range(bookings):
+                events = long_booking(f"C{length}-{n}", length, start)
+                head, tail = events[: length - per_booking], events[length - per_booking :]
+                for i in range(0, len(head), BATCH):
+                    apply(head[i : i + BATCH])
+                for payload in tail:
+                    began = time.process_time()
+                    apply([payload])
+                    took.append((time.process_time() - began) * 1000)
+            rows[label] = {"events": length, "timed_events": len(took), "cpu_ms": spread(took)}
+    finally:
+        await service.close()
+    normal = rows["normal"]["cpu_ms"]["mean"]
+    for row in rows.values():
+        row["ratio_to_normal"] = round(row["cpu_ms"]["mean"] / normal, 2) if normal else None
     return {"timed_per_length": timed, "lengths": rows}

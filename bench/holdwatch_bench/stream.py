@@ -85,7 +85,7 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.settings import Settings
 
 from .baseline import run_baseline
-from .booking_length import LENGTHS, run_booking_length
+from .booking_length import LENGTHS, core_booking_length, run_booking_length
 from .core import run_core
 from .latency import run_latency
 from .memory import measure_memory
@@ -364,14 +364,16 @@ class Bench:
         g = await run_booking_length(
             self.r, self.settings("g"), a.lengths, a.length_timed, settle=not a.gc_defaults
         )
+        g["core"] = await core_booking_length(self.settings("gc"), a.lengths, a.length_timed)
         self.summary["g_booking_length"] = g
+        core = g["core"]["lengths"]
         for label, row in g["lengths"].items():
             name = "normal booking" if label == "normal" else f"booking of {row['events']:,} events"
+            c = core[label]
             self.row(
                 f"(g) {name}",
-                f"{row['ms']['mean']:>7.2f} ms an event (p50 {row['ms']['p50']:.2f}, "
-                f"n={row['timed_events']}; {row['events']} events)  "
-                f"x{row['ratio_to_normal']} of normal",
+                f"{row['ms']['mean']:>7.2f} ms an event, x{row['ratio_to_normal']} of normal; "
+                f"core alone {c['cpu_ms']['mean']:.3f} ms CPU, x{c['ratio_to_normal']}",
             )
         await delete_prefix(self.r, f"{self.run}-g")
 

@@ -37,6 +37,8 @@ def test_stream_bench_runs_and_cleans_up(redis_url: str) -> None:
     g = summary["g_booking_length"]["lengths"]
     assert set(g) == {"normal", "5", "50"} and g["normal"]["ratio_to_normal"] == 1.0
     assert all(row["timed_events"] == 3 and row["ratio_to_normal"] > 0 for row in g.values())
+    core = summary["g_booking_length"]["core"]["lengths"]
+    assert set(core) == set(g) and all(row["cpu_ms"]["mean"] > 0 for row in core.values())
     h = summary["h_replicas"]["standalone"]
     assert set(h) == {"1", "2"} and all(r["drained"] and r["dead_letters"] == 0 for r in h.values())
     assert h["1"]["alerts"] > 0 and h["2"]["alerts"] > 0  # (how many depends on batching)
