@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from holdwatch.app.audit import Audit, AuditInputError, audit_each
+from holdwatch.app.audit import Audit, AuditInputError, audit_each, read_events
 from holdwatch.app.audit_jobs import audit_each_jobs, split_lines
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.entrypoints import cli
@@ -172,3 +172,14 @@ def test_a_missing_file_is_bad_input_with_jobs(
     missing = tmp_path / "none.jsonl"
     assert cli.main(["audit", str(missing), "--profile", "ca-sb54", "--jobs", "2"]) == 2
     assert "none.jsonl: No such file or directory" in capsys.readouterr().err
+
+
+def test_a_repeated_envelope_key_places_the_line_as_the_validator_reads_it() -> None:
+    """Both readers take a repeated key's last value, so the quick read and the contract
+    agree on the booking of a line that names its subject twice."""
+    good = split_lines(_simulated())
+    moved = good[9].rstrip()[:-1] + b', "subject": "ELSEWHERE"}'
+    lines = [*good[:9], moved, *good[10:]]
+    assert any(subject == "ELSEWHERE" for _agency, subject in read_events(lines))
+    profiles = [resolve("ca-sb54")]
+    _same(audit_each(lines, profiles, AS_OF), audit_each_jobs(lines, profiles, AS_OF, 2))
