@@ -86,7 +86,7 @@ class _Job:
 
 _JOB: _Job | None = None  # set before the workers fork; read by them
 #: a worker's parsed partition, kept so that its result is sent without first freeing
-#: hundreds of thousands of objects; the pool ends its workers, which frees them at once
+#: hundreds of thousands of objects; a worker process ends with `os._exit`, freeing nothing
 _KEPT: list[object] = []
 
 
@@ -180,6 +180,29 @@ def _judge(task: tuple[int, bytes, list[tuple[int, Event]]]) -> _Part:
             gc.enable()
 
 
+def _slices(n: int) -> list[tuple[int, int]]:
+    return [(s, min(s + _SLICE, n)) for s in range(0, n, _SLICE)]
+
+
+def _place_the_rest(
+    lines: Sequence[bytes], placed: bytearray, jobs: int
+) -> tuple[list[list[tuple[int, Event]]], list[LineError]]:
+    """Validate each line the quick read could not place: its partition, or its errors."""
+    extra: list[list[tuple[int, Event]]] = [[] for _ in range(jobs)]
+    errors: list[LineError] = []
+    i = placed.find(_UNPLACED)
+    while i != -1:
+        try:
+            event = validate_event_json(lines[i])
+        except ValidationError as exc:
+            errors.append(LineError(i + 1, ContractError(contract_errors(exc))))
+        else:
+            extra[_partition((event.agency, event.subject), jobs)].append((i, event))
+        placed[i] = _NONE
+        i = placed.find(_UNPLACED, i + 1)
+    return extra, errors
+
+
 def audit_each_jobs(
     lines: Sequence[bytes], profiles: Sequence[Rulebook], as_of: datetime, jobs: int
 ) -> list[Audit]:
@@ -188,25 +211,20 @@ def audit_each_jobs(
     if not 2 <= jobs <= MAX_JOBS:
         raise ValueError(f"jobs: 2 to {MAX_JOBS}")
     _JOB = _Job(lines, profiles, as_of, jobs)
+    pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            slices = [(s, min(s + _SLICE, len(lines))) for s in range(0, len(lines), _SLICE)]
-            placed = bytearray(b"".join(pool.map(_place, slices)))
-            extra: list[list[tuple[int, Event]]] = [[] for _ in range(jobs)]
-            errors: list[LineError] = []
-            i = placed.find(_UNPLACED)
-            while i != -1:
-                try:
-                    event = validate_event_json(lines[i])
-                except ValidationError as exc:
-                    errors.append(LineError(i + 1, ContractError(contract_errors(exc))))
-                else:
-                    extra[_partition((event.agency, event.subject), jobs)].append((i, event))
-                placed[i] = _NONE
-                i = placed.find(_UNPLACED, i + 1)
-            frozen = bytes(placed)
-            parts = pool.map(_judge, [(k, frozen, extra[k]) for k in range(jobs)], chunksize=1)
+        placed = bytearray(b"".join(pool.map(_place, _slices(len(lines)))))
+        extra, errors = _place_the_rest(lines, placed, jobs)
+        frozen = bytes(placed)
+        parts = pool.map(_judge, [(k, frozen, extra[k]) for k in range(jobs)], chunksize=1)
+        # Workers told to stop, not terminated: a SIGTERM could reach one waiting for the
+        # task queue's lock, which `terminate` holds, and leave it (and the join) hanging.
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _JOB = None
     errors.extend(LineError(n, ContractError(e)) for p in parts for n, e in p.errors)
     if errors:
