@@ -39,8 +39,8 @@ schemas: $(STAMP)
 	$(BIN)/holdwatch schemas export
 
 bench: $(STAMP)
-	$(BIN)/python bench/audit_bench.py
-	$(BIN)/python bench/stream_bench.py
+	$(BIN)/python -m bench audit
+	$(BIN)/python -m bench stream
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

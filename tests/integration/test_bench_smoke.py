@@ -1,4 +1,4 @@
-"""The live benchmark still runs end to end (small, and nothing about its timings is
+"""The benchmarks still run end to end (small, and nothing about their timings is
 asserted: a benchmark is not a timed test)."""
 
 from __future__ import annotations
@@ -11,16 +11,21 @@ from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "stream_bench.py"
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench" / "stream_bench.py"
 
 
 def test_stream_bench_runs_and_cleans_up(redis_url: str) -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--events", "1500", "--skip", "c,d", "--redis-url", redis_url],
+        [
+            *(sys.executable, "-m", "bench", "stream", "--events", "1500", "--skip", "c,d"),
+            *("--lengths", "5,50", "--length-timed", "3", "--redis-url", redis_url),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     summary = json.loads(done.stdout[done.stdout.index("\n{") :])
@@ -29,14 +34,49 @@ def test_stream_bench_runs_and_cleans_up(redis_url: str) -> None:
     assert b["dead_letters"] == 0 and b["alerts"] > 0
     assert b["ratio_b_over_a"] > 0 and f["bound_on_b_over_a"] > 0
     assert summary["e_memory"]["bookings"] > 0
+    g = summary["g_booking_length"]["lengths"]
+    assert set(g) == {"normal", "5", "50"} and g["normal"]["ratio_to_normal"] == 1.0
+    assert all(row["timed_events"] == 3 and row["ratio_to_normal"] > 0 for row in g.values())
+    core = summary["g_booking_length"]["core"]["lengths"]
+    assert set(core) == set(g) and all(row["cpu_ms"]["mean"] > 0 for row in core.values())
+    h = summary["h_replicas"]["standalone"]
+    assert set(h) == {"1", "2"} and all(r["drained"] and r["dead_letters"] == 0 for r in h.values())
+    assert h["1"]["alerts"] > 0 and h["2"]["alerts"] > 0  # (how many depends on batching)
     assert summary["keys_left_deleted"] == 0  # every part deleted its own keys
+
+
+def test_partitions_beyond_one_are_refused_not_faked(redis_url: str) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--partitions", "1,4", "--redis-url", redis_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0 and "--partitions 4" in done.stderr
+
+
+def test_audit_bench_times_the_command_per_jobs_value() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "audit", "--events", "3000", "--jobs", "1,2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads(done.stdout.splitlines()[-1])
+    one, two = summary["cli"]
+    assert (one["jobs"], two["jobs"]) == (1, 2) and two["same_output"]
+    assert summary["findings"] > 0 and summary["audit_eps"] > 0
 
 
 def test_stream_bench_compares_fsync_policies_on_servers_of_its_own() -> None:
     done = subprocess.run(
         [
             *(sys.executable, str(BENCH), "--appendfsync", "everysec,always"),
-            *("--events", "300", "--producer-events", "100", "--skip", "c,d,e,f"),
+            *("--events", "300", "--producer-events", "100", "--skip", "c,d,e,f,g,h"),
         ],
         capture_output=True,
         text=True,

@@ -96,6 +96,28 @@ class Audit:
     skipped: list[Skipped]
 
 
+def judge(
+    agency: str,
+    booking_id: str | None,
+    events: list[Event],
+    profile: Rulebook,
+    as_of: datetime,
+    agencies: Mapping[str, Agency] | None = None,
+) -> Sequence[Finding]:
+    """One booking's (or agency record's) findings, in the order the rules give them;
+    `agencies`: what the agencies file says of each agency (its kind and zone)."""
+    state = project(agency, booking_id, History.of(events))
+    judged = with_agency(profile, (agencies or {}).get(agency, Agency()))
+    return evaluate(state, judged, as_of).findings
+
+
+def sort_findings(findings: list[Finding]) -> None:
+    """By instant, then booking and code; in place and stable. Two instants in different
+    zones, one of them in a fall-back hour, are neither equal nor ordered (PEP 495), so
+    the result also depends on the order given: give bookings in their first line's order."""
+    findings.sort(key=lambda f: (f.violation_at, f.agency, f.booking_id or "", f.code))
+
+
 def audit_groups(
     groups: dict[BookingKey, list[Event]],
     profile: Rulebook,
@@ -111,9 +133,7 @@ def audit_groups(
     facts = agencies or {}
     for (agency, booking_id), events in with_agency_records(groups, profile).items():
         try:
-            state = project(agency, booking_id, History.of(events))
-            judged = with_agency(profile, facts.get(agency, Agency()))
-            found = evaluate(state, judged, as_of).findings
+            found = judge(agency, booking_id, events, profile, as_of, facts)
         except MemoryError:
             raise
         except Exception as exc:
@@ -122,7 +142,7 @@ def audit_groups(
             skipped.append(Skipped(agency, booking_id, type(exc).__name__))
             continue
         findings.extend(found)
-    findings.sort(key=lambda f: (f.violation_at, f.agency, f.booking_id or "", f.code))
+    sort_findings(findings)
     return Audit(findings, skipped)
 
 

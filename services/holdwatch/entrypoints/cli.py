@@ -8,9 +8,10 @@ import argparse
 import asyncio
 import csv
 import json
+import multiprocessing
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,8 @@ from rich.progress import Progress
 
 from holdwatch.adapters.embedded import connected
 from holdwatch.app.agencies import load_agency_facts
-from holdwatch.app.audit import AuditInputError, audit_each
+from holdwatch.app.audit import Audit, AuditInputError, audit_each
+from holdwatch.app.audit_jobs import MAX_JOBS, audit_each_jobs, cores, split_lines
 from holdwatch.app.compare import Comparison, compare
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.importers import LAYOUTS
@@ -41,6 +43,7 @@ from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints import law
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
 from holdwatch.entrypoints.table import render_comparison, render_table
+from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.core.rulebook import Rulebook
 from holdwatch.settings import Settings
 
@@ -64,6 +67,19 @@ def _day(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"{text!r}: not a date as YYYY-MM-DD") from exc
 
 
+def _jobs(text: str) -> int:
+    """`--jobs`: a count, or 0 / `auto` for every core this process may use."""
+    if text.strip().lower() == "auto":
+        return cores()
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("--jobs: a number of processes, or auto") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError("--jobs: 0 (every core) or more")
+    return min(value or cores(), MAX_JOBS)
+
+
 def _import_parser(im: argparse.ArgumentParser) -> None:
     im.add_argument("layout", choices=sorted(LAYOUTS))
     im.add_argument("file", type=Path)
@@ -84,6 +100,13 @@ def _audit_parser(a: argparse.ArgumentParser) -> None:
         "--agencies",
         type=Path,
         help="agencies TOML: each agency's kind and timezone (its profile is --profile's)",
+    )
+    a.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="processes, bookings partitioned among them (0 or auto: every core); same output",
     )
 
 
@@ -189,11 +212,7 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"holdwatch audit: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        if str(args.file) == "-":
-            results = audit_each(sys.stdin.buffer, profiles, as_of, facts)
-        else:
-            with args.file.open("rb") as handle:
-                results = audit_each(handle, profiles, as_of, facts)
+        results = _audit_results(args.file, profiles, as_of, args.jobs, facts)
     except OSError as exc:
         print(f"holdwatch audit: {args.file}: {exc.strerror}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -210,6 +229,24 @@ def _audit(args: argparse.Namespace) -> int:
     for line in skipped:
         print(f"holdwatch audit: {line}", file=sys.stderr)
     return EXIT_SKIPPED if skipped else 0
+
+
+def _audit_results(
+    file: Path,
+    profiles: list[Rulebook],
+    as_of: datetime,
+    jobs: int,
+    facts: Mapping[str, Agency] | None,
+) -> list[Audit]:
+    """One process reads as it goes; several need the whole history first (they share it)."""
+    stdin = str(file) == "-"
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        data = sys.stdin.buffer.read() if stdin else file.read_bytes()
+        return audit_each_jobs(split_lines(data), profiles, as_of, jobs, facts)
+    if stdin:
+        return audit_each(sys.stdin.buffer, profiles, as_of, facts)
+    with file.open("rb") as handle:
+        return audit_each(handle, profiles, as_of, facts)
 
 
 def _print_comparison(comparison: Comparison, fmt: str) -> None:

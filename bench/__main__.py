@@ -1,0 +1,3 @@
+from bench.holdwatch_bench.cli import main
+
+raise SystemExit(main())
