@@ -1,11 +1,12 @@
 """The live use cases: apply a batch of events, fire a batch of due timers.
 
-Both end the same way: group the work by booking, load (or reuse) each booking's history
-and ledger, `judge` it as of the event-time frontier (the clock's instant once nothing is
-outstanding, adapters/frontier.py), and commit every booking in one pipelined round trip.
-A commit that meets a newer version (another replica got there first, or Redis lost what
-was cached) is retried from a fresh read; entries are acked only by a commit that checked
-the version, even when they only repeat stored events. An event the core cannot apply is
+Both end the same way: group the work by booking, load (or reuse) each booking's history,
+fold and ledger, `judge` it as of the event-time frontier (the clock's instant once
+nothing is outstanding, adapters/frontier.py), and commit every booking in one batch
+(`BookingRepository`, app/ports.py: atomic per booking). A commit that meets a newer
+version (another replica got there first, or Redis lost what was cached) is retried from
+a fresh read; entries are acked only by a commit that checked the version, even when they
+only repeat stored events. An event the core cannot apply is
 dead-lettered alone; a booking whose stored history fails stays pending for the
 reclaimer; the rest of the batch goes on.
 """
@@ -15,23 +16,30 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from redis.exceptions import NoScriptError
 
 from holdwatch.adapters.keys import event_field
-from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap
-from holdwatch.app.booking_cache import BookingCache, Cached
+from holdwatch.app.booking_cache import BookingCache, Cached, Stored
 from holdwatch.app.horizon import horizon
 from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
-from holdwatch.app.judge import Custody, Judgement, Wake, judge
+from holdwatch.app.judge import Custody, Judgement, Wake, judge_fold
 from holdwatch.app.observe import observe
-from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Frontier, Observer
-from holdwatch.domain.contract import ContractError
+from holdwatch.app.ports import (
+    BookingRepository,
+    Clock,
+    Commit,
+    DeadLetter,
+    DeadLetters,
+    Frontier,
+    Observer,
+)
+from holdwatch.domain.contract import ContractError, parse_event
+from holdwatch.domain.custody import Folded, History, extend, folded
 from holdwatch.domain.events import Event
 
 log = structlog.get_logger("holdwatch.monitor")
@@ -47,39 +55,54 @@ class Plan:
     applied: tuple[Event, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """Where the monitor reads and writes: bookings, dead letters, the stream's frontier."""
+
+    bookings: BookingRepository
+    dead_letters: DeadLetters
+    frontier: Frontier
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorConfig:
+    """The streams the monitor acks on, and how it keeps and retries bookings."""
+
+    events_stream: str
+    timers_stream: str
+    #: a booking over (released, nothing left to time) is kept this long
+    retention: timedelta = timedelta(days=400)
+    #: an event applied this long after it happened counts as late (data fidelity)
+    late_after: timedelta = timedelta(minutes=15)
+    #: commits of one batch tried this often against newer versions, then left pending
+    max_attempts: int = 8
+    cache_size: int = 200_000
+
+
 class Monitor:
     def __init__(
         self,
-        store: BookingStore,
-        dead_letters: DeadLetters,
+        storage: Storage,
         agencies: AgencyMap,
         clock: Clock,
         observer: Observer,
-        frontier: Frontier,
-        *,
-        events_stream: str,
-        timers_stream: str,
-        retention: timedelta = timedelta(days=400),
-        late_after: timedelta = timedelta(minutes=15),
-        max_attempts: int = 8,
-        cache_size: int = 200_000,
+        config: MonitorConfig,
     ) -> None:
-        self.store = store
-        self.dead_letters = dead_letters
+        self.bookings = storage.bookings
+        self.dead_letters = storage.dead_letters
+        self.frontier = storage.frontier
         self.agencies = agencies
         self.clock = clock
         self.observer = observer
-        self.frontier = frontier
         # A commit's revision only has to differ from any other a booking was left at;
         # chance does that at no cost (a digest of the contents cost ~4% of the core).
         self._revisions = random.Random()  # noqa: S311 (not a secret)
-        self.events_stream = events_stream
-        self.timers_stream = timers_stream
-        self.retention = retention
-        #: an event applied this long after it happened counts as late (data fidelity)
-        self.late_after = late_after
-        self.max_attempts = max_attempts
-        self.cache = BookingCache(cache_size)
+        self.events_stream = config.events_stream
+        self.timers_stream = config.timers_stream
+        self.retention = config.retention
+        self.late_after = config.late_after
+        self.max_attempts = config.max_attempts
+        self.cache = BookingCache(config.cache_size)
 
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
@@ -125,19 +148,12 @@ class Monitor:
             plans = await self._plan_all(work, stream, trigger, horizon)
             if not plans:
                 return
-            async with self.store.redis.pipeline(transaction=False) as pipe:
-                for plan in plans.values():
-                    self.store.commit(pipe, stream, plan.commit)
-                try:
-                    results = await pipe.execute()
-                except NoScriptError:
-                    await self.store.load_scripts()
-                    continue
+            results = await self.bookings.commit(stream, [p.commit for p in plans.values()])
             for (tag, plan), result in zip(plans.items(), results, strict=True):
-                if result == -1:
+                if result is None:
                     self.cache.drop(tag)  # moved on by another replica, or lost: read again
                     continue
-                self.cache.put(tag, replace(plan.cached, version=int(result)))
+                self.cache.put(tag, replace(plan.cached, version=result))
                 item = work.pop(tag)
                 try:
                     observe(
@@ -164,7 +180,7 @@ class Monitor:
             else:
                 cached[tag] = hit
         plans: dict[str, Plan] = {}
-        snapshots = await self.store.load(missing) if missing else []
+        snapshots = await self.bookings.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
             cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger, snap.rev)
         letters: list[DeadLetter] = []
@@ -236,33 +252,41 @@ class Monitor:
 
         No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
         alone, as the bound on what any storage can let the whole reach)."""
-        history = cached.history()
-        stored: list[tuple[str, bytes]] = []
+        fold = cached.fold or folded(item.agency, item.booking_id, cached.history())
+        new: dict[str, bytes] = {}
         applied: list[Event] = []
         now = self.clock()
-        latest = max((e.time for e in history.events.values()), default=None)
+        latest = fold.state.last_event_at
         late = disorder = 0
+        in_order = True
         for event, canonical in item.events:
             name = event_field(event)
-            known = history.events.get(event.key)
+            known = new.get(name) or cached.stored.get(name)
             if known is not None:
-                if known == event:
+                if known == canonical or parse_event(known) == event:
                     continue  # a repeat of (source, id): already applied
                 # a conflicting repeat, named by a digest of its canonical form
                 name += "\x1f" + hashlib.sha256(canonical).hexdigest()[:16]
-                if name in cached.stored or any(name == n for n, _ in stored):
+                if name in cached.stored or name in new:
                     continue
-            history = history.add(event)
-            stored.append((name, canonical))
+                in_order = False
+            new[name] = canonical
             applied.append(event)
+            if in_order:
+                extended = extend(fold, event)
+                in_order = extended is not None
+                fold = extended or fold
             late += now - event.time > self.late_after
             disorder += latest is not None and event.time < latest
             latest = event.time if latest is None else max(latest, event.time)
         if trigger == "event" and not applied:
             return Plan(self._confirm(tag, item, cached), cached, None, ())
+        stored = _stored(cached).with_(new)
+        if not in_order:  # an event before one already applied: fold it all again
+            fold = self._refold(item, stored)
         profile = self.agencies.profile_for(item.agency)
         as_of = max(t for t in (horizon or now, cached.as_of, item.due) if t is not None)
-        j = judge(item.agency, item.booking_id, history, profile, as_of, cached.ledger, now=now)
+        j = judge_fold(fold, profile, as_of, cached.ledger, now=now)
         ledger = dict(cached.ledger)
         ledger.update((c.finding.finding_id, c.record) for c in j.changes)
         rev = f"{self._revisions.getrandbits(64):016x}"
@@ -272,7 +296,7 @@ class Monitor:
             booking_id=item.booking_id,
             expected_version=cached.version,
             as_of=as_of,
-            events=stored,
+            events=list(new.items()),
             alerts=[
                 (c.finding.finding_id, c.record, c.change, c.finding.status == "open")
                 for c in j.changes
@@ -289,8 +313,13 @@ class Monitor:
             expected_rev=cached.rev,
             rev=rev,
         )
-        kept = Cached(0, as_of, {**cached.stored, **dict(stored)}, ledger, rev)
+        kept = Cached(0, as_of, stored, ledger, rev, fold)
         return Plan(commit, kept, j, tuple(applied))
+
+    @staticmethod
+    def _refold(item: Work, stored: Mapping[str, bytes]) -> Folded:
+        history = History.of(parse_event(raw) for raw in stored.values())
+        return folded(item.agency, item.booking_id, history)
 
     @staticmethod
     def _confirm(tag: str, item: Work, cached: Cached) -> Commit:
@@ -320,6 +349,11 @@ class Monitor:
         release = j.state.release
         over = release is not None and release.at <= as_of and j.wake == Wake(None, None)
         return int(self.retention.total_seconds() * 1000) if over else None
+
+
+def _stored(cached: Cached) -> Stored:
+    s = cached.stored
+    return s if isinstance(s, Stored) else Stored(s)
 
 
 def _ms(t: datetime | None) -> int | None:

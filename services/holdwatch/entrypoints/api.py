@@ -20,16 +20,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from holdwatch.adapters.api_store import ApiStore
-from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
-from holdwatch.adapters.embedded import redis_for
-from holdwatch.adapters.keys import Keys, booking_tag
+from holdwatch.adapters.keys import booking_tag
 from holdwatch.adapters.logging import configure_logging
-from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable
-from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_render import RENDERERS, measures, scope_lines
 from holdwatch.app.report_sources import from_redis
+from holdwatch.bootstrap import build_api_parts, system_clock
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.domain.personal import personal_fields
@@ -328,31 +325,15 @@ def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
 
 
 def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], Awaitable[None]]]:
-    """The app and what closes its connections; the composition root for `holdwatch api`."""
-    if settings.api_tokens_file is None:
-        raise ConfigError("HOLDWATCH_API_TOKENS_FILE (or --tokens) unset: api needs a tokens file")
-    tokens = TokenTable.load(settings.api_tokens_file)
-    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
-    s, keys = settings, Keys(settings.key_prefix)
-    bookings = BookingStore(
-        redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen
-    )
-    deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
-    store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
-    policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
-    app = create_api(store, tokens, clock, policy)
-
-    async def close() -> None:
-        await redis.aclose()
-        if embedded is not None:
-            embedded.close()
-
-    return app, close
+    """The app and what closes its connections, from the parts bootstrap.py builds."""
+    parts = build_api_parts(settings)
+    policy = SessionPolicy(idle=settings.session_idle, lifetime=settings.session_lifetime)
+    return create_api(parts.store, parts.tokens, clock, policy), parts.close
 
 
 def run(settings: Settings) -> int:
     configure_logging(settings.log_level)
-    app, close = build_api(settings, lambda: datetime.now(UTC))
+    app, close = build_api(settings, system_clock)
     app.router.add_event_handler("shutdown", close)
     # the monitor's server: a stop by SIGTERM or Ctrl-C is exit 0, not the signal re-raised
     server = Server(server_config(app, settings.http_host, settings.api_http_port))

@@ -25,12 +25,12 @@ from holdwatch.app.compare import Comparison, compare
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
-from holdwatch.app.publish import acknowledge, live_report, publish_lines
-from holdwatch.app.report import Period
+from holdwatch.app.publish import acknowledge, publish_lines
+from holdwatch.app.report import Period, Report
 from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
 from holdwatch.app.report_compare import compare_reports
 from holdwatch.app.report_render import RENDERERS
-from holdwatch.app.report_sources import from_lines
+from holdwatch.app.report_sources import from_lines, from_redis
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.findings import Finding
@@ -327,8 +327,23 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+async def live_report(settings: Settings, as_of: datetime, period: Period) -> Report:
+    """The compliance report on what the live monitor holds in Redis."""
+    from holdwatch.bootstrap import stores  # noqa: PLC0415 (the live parts, only when asked)
+
+    async with stores(settings) as parts:
+        return await from_redis(parts.bookings, parts.keys, settings.dlq_stream, as_of, period)
+
+
+async def _acknowledge(settings: Settings, finding_id: str, by: str, note: str) -> bool:
+    from holdwatch.bootstrap import stores, system_clock  # noqa: PLC0415
+
+    async with stores(settings) as parts:
+        return await acknowledge(parts.deliveries, system_clock, finding_id, by, note)
+
+
 def _ack(args: argparse.Namespace) -> int:
-    first = asyncio.run(acknowledge(_settings(args), args.finding_id, args.by, args.note))
+    first = asyncio.run(_acknowledge(_settings(args), args.finding_id, args.by, args.note))
     print("acknowledged" if first else "already acknowledged: the first acknowledgement stands")
     return 0
 
