@@ -54,6 +54,7 @@ class Booking:
     late: int = 0
     out_of_order: int = 0
     retain_ms: int | None = None
+    compacted_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class FakeBookings:
                     b.late,
                     b.out_of_order,
                     b.rev,
+                    b.compacted_before,
                 )
             )
         return out
@@ -128,6 +130,8 @@ class FakeBookings:
             b.history.pop(name, None)
         for fid in c.forget_findings:
             b.ledger.pop(fid, None)
+        if c.compacted_before is not None:
+            b.compacted_before = c.compacted_before
         for kind, due in (("deadline", c.deadline_ms), ("warning", c.warning_ms)):
             member = f"{c.tag}|{kind}"
             if due is None:

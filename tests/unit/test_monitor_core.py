@@ -231,3 +231,98 @@ async def test_any_arrival_order_one_event_a_batch_ends_in_the_same_findings(
     assert w.bookings.bookings[TAG].out_of_order == sum(
         any(j > i for j in order[:n]) for n, i in enumerate(order)
     )
+
+
+# --- an agency's own record: compacted, with retention ------------------------------------
+
+AGENCY = booking_tag("pierce", None)
+RETENTION = timedelta(days=400)
+
+
+def wso_acts(days: range) -> list[dict[str, Any]]:
+    """Agency-level 287(g) acts (no booking), one a day, each a finding where barred."""
+    story = Story(agency="pierce", booking="agency")
+    for d in days:
+        at = (T0 + timedelta(days=d)).isoformat()
+        story.add("wso.activity", at, {"action": "warrant_served"}, id=f"wso-{d}", subject=None)
+    return story.events
+
+
+async def test_an_agency_record_is_compacted_past_retention_and_never_re_announced() -> None:
+    """Two years of daily acts: the record keeps about the retention period (plus the
+    eighth it may run over before compacting), every act's finding is announced once, and a
+    replay of acts older than the record keeps is acked, not announced again."""
+    w = World(clock_at=T0)
+    w.monitor.agencies = AgencyMap({}, "ca-sb54", timedelta(hours=2))
+    for d in range(0, 730, 10):
+        w.clock.now = T0 + timedelta(days=d + 10)
+        await w.monitor.on_events(w.entries(wso_acts(range(d, d + 10))))
+    record = w.bookings.bookings[AGENCY]
+    assert record.compacted_before is not None
+    span = (T0 + timedelta(days=730)) - record.compacted_before
+    assert RETENTION <= span < RETENTION + RETENTION / 8 + timedelta(days=11)
+    assert 400 <= len(record.history) <= 400 + 50 + 10  # bounded: not 730
+    assert len(record.ledger) <= len(record.history)
+    announced = [a.finding["evidence"][0] for a in w.bookings.alerts if a.change == "new"]
+    assert sorted(announced) == sorted(f"wso-{d}" for d in range(730))  # each once
+    assert not [a for a in w.bookings.alerts if a.change != "new"]  # nothing withdrawn
+    alerts = len(w.bookings.alerts)
+    replay = w.entries(wso_acts(range(0, 20)))
+    await w.monitor.on_events(replay)
+    assert len(w.bookings.alerts) == alerts
+    assert w.bookings.acked[EVENTS][-20:] == [i for i, _ in replay]
+    assert w.observer.events[("wso.activity", "expired")] == 20
+    other = Monitor(  # a replica reading the record from storage agrees
+        Storage(w.bookings, w.letters, FakeFrontier()),
+        AgencyMap({}, "ca-sb54", timedelta(hours=2)),
+        w.clock,
+        w.observer,
+        MonitorConfig(EVENTS, TIMERS),
+    )
+    await other.on_events(w.entries(wso_acts(range(5, 6))))
+    assert len(w.bookings.alerts) == alerts
+
+
+async def test_a_booking_is_never_compacted() -> None:
+    """A booking's history is kept whole while it lasts (it expires as a whole after)."""
+    w = World(clock_at=T0 + timedelta(days=900))
+    await w.monitor.on_events(w.entries(held().events))
+    assert len(w.bookings.bookings[TAG].history) == 3
+    assert w.bookings.bookings[TAG].compacted_before is None
+
+
+# --- constant cost: an event in time order touches only itself ----------------------------
+
+
+@pytest.mark.parametrize("length", [10, 1000])
+async def test_an_event_in_time_order_is_applied_alone(
+    length: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However long the booking, the next event in time order parses one event (itself)
+    and folds nothing again; an event out of order folds the history once."""
+    import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
+    import holdwatch.domain.contract as contract  # noqa: PLC0415
+
+    w = World(clock_at=T0 + timedelta(days=30))
+    story = held()
+    for i in range(length):
+        at = (T0 + 6 * H + timedelta(minutes=i)).isoformat()
+        story.add("release.scheduled", at, {"expected_at": (T0 + 600 * H).isoformat()})
+    await w.monitor.on_events(w.entries(story.events))  # built, and cached
+    parsed, folds = [], []
+    real_parse, real_fold = contract.parse_event, monitor_module.folded
+    monkeypatch.setattr(
+        "holdwatch.app.intake.parse_event", lambda raw: parsed.append(1) or real_parse(raw)
+    )
+    monkeypatch.setattr(
+        monitor_module, "parse_event", lambda raw: parsed.append(1) or real_parse(raw)
+    )
+    monkeypatch.setattr(monitor_module, "folded", lambda *a: folds.append(1) or real_fold(*a))
+    nxt = (T0 + 6 * H + timedelta(minutes=length + 1)).isoformat()
+    story.add("release.scheduled", nxt, {"expected_at": (T0 + 601 * H).isoformat()}, id="next")
+    await w.monitor.on_events(w.entries(story.events[-1:]))
+    assert (len(parsed), len(folds)) == (1, 0)
+    story.add("release.scheduled", (T0 + 2 * H).isoformat(), {"expected_at": nxt}, id="early")
+    await w.monitor.on_events(w.entries(story.events[-1:]))
+    assert len(folds) == 1
+    assert len(parsed) == 1 + 1 + length + 5  # the entry, then the whole history once

@@ -9,7 +9,9 @@ only repeat stored events are acked after the same check (CONFIRM): a cache may 
 read, never a write.
 A crash before it leaves everything pending; a crash after leaves nothing to redo. A booking
 that is over (released, nothing left to time) expires after the retention period; a late
-event makes it persist again.
+event makes it persist again. An agency's own record (events with no booking) never ends,
+so a commit may also compact it: it drops the events and findings past the retention
+period and records the instant they ended at (`compacted_before`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from holdwatch.app.ports import Commit, Snapshot
 __all__ = ["BookingStore", "Commit", "Snapshot"]
 
 LOAD = """
-return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev'),
+return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev',
+                   'compacted_before'),
         redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 """
 
@@ -43,7 +46,7 @@ if v ~= tonumber(ARGV[2]) or (meta[2] or '') ~= ARGV[17] then return -1 end
 CONFIRM = (
     CHECK
     + """
-if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 21)) end
+if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 22)) end
 return v
 """
 )
@@ -54,7 +57,7 @@ COMMIT = (
 local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
 local n_late, n_disorder = tonumber(ARGV[15]), tonumber(ARGV[16])
 local n_forget_events, n_forget_findings = tonumber(ARGV[19]), tonumber(ARGV[20])
-local i = 21
+local i = 22
 for _ = 1, n_events do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
 end
@@ -83,6 +86,7 @@ arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
 if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
 else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
 redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6], 'rev', ARGV[18])
+if ARGV[21] ~= '' then redis.call('HSET', KEYS[3], 'compacted_before', ARGV[21]) end
 if n_late > 0 then redis.call('HINCRBY', KEYS[3], 'late', n_late) end
 if n_disorder > 0 then redis.call('HINCRBY', KEYS[3], 'out_of_order', n_disorder) end
 for k = 1, 3 do
@@ -183,6 +187,7 @@ class BookingStore:
             c.rev,
             len(c.forget_events),
             len(c.forget_findings),
+            "" if c.compacted_before is None else c.compacted_before.isoformat(),
         ]
         for name, raw in c.events:
             args += [name, raw]
@@ -208,7 +213,7 @@ class BookingStore:
 
 
 def _snapshot(row: list[Any]) -> Snapshot:
-    (version, as_of, late, disorder, rev), history, ledger = row
+    (version, as_of, late, disorder, rev, compacted), history, ledger = row
     return Snapshot(
         int(version) if version else 0,
         datetime.fromisoformat(as_of.decode()) if as_of else None,
@@ -217,4 +222,5 @@ def _snapshot(row: list[Any]) -> Snapshot:
         int(late or 0),
         int(disorder or 0),
         rev.decode() if rev else "",
+        datetime.fromisoformat(compacted.decode()) if compacted else None,
     )

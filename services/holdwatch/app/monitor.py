@@ -41,6 +41,7 @@ from holdwatch.app.ports import (
 from holdwatch.domain.contract import ContractError, parse_event
 from holdwatch.domain.custody import Folded, History, extend, folded
 from holdwatch.domain.events import Event
+from holdwatch.policy.core.rulebook import Rulebook
 
 log = structlog.get_logger("holdwatch.monitor")
 
@@ -53,6 +54,20 @@ class Plan:
     cached: Cached
     judgement: Judgement | None
     applied: tuple[Event, ...]
+    #: events dated before what a compacted record keeps: acked, never applied
+    expired: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Compaction:
+    """What compacting a record drops, and what it keeps."""
+
+    stored: Stored
+    ledger: dict[str, str]
+    fold: Folded
+    events: list[str]  # history fields dropped
+    findings: list[str]  # finding ids dropped from the ledger
+    before: datetime  # nothing dated earlier is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +171,8 @@ class Monitor:
                 self.cache.put(tag, replace(plan.cached, version=result))
                 item = work.pop(tag)
                 try:
-                    observe(
-                        self.observer, [e for e, _ in item.events], plan.applied, plan.judgement
-                    )
+                    events = [e for e, _ in item.events]
+                    observe(self.observer, events, plan.applied, plan.judgement, plan.expired)
                 except Exception:  # the commit stands; a metric or log line must not undo it
                     log.exception("observe_failed", trigger=trigger)
         if work:
@@ -182,7 +196,14 @@ class Monitor:
         plans: dict[str, Plan] = {}
         snapshots = await self.bookings.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
-            cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger, snap.rev)
+            cached[tag] = Cached(
+                snap.version,
+                snap.as_of,
+                snap.history,
+                snap.ledger,
+                snap.rev,
+                compacted_before=snap.compacted_before,
+            )
         letters: list[DeadLetter] = []
         for tag in list(work):
             try:
@@ -259,7 +280,12 @@ class Monitor:
         latest = fold.state.last_event_at
         late = disorder = 0
         in_order = True
+        expired: list[Event] = []
+        horizon_kept = cached.compacted_before
         for event, canonical in item.events:
+            if horizon_kept is not None and event.time < horizon_kept:
+                expired.append(event)  # its record was compacted away: judged long ago
+                continue
             name = event_field(event)
             known = new.get(name) or cached.stored.get(name)
             if known is not None:
@@ -280,7 +306,7 @@ class Monitor:
             disorder += latest is not None and event.time < latest
             latest = event.time if latest is None else max(latest, event.time)
         if trigger == "event" and not applied:
-            return Plan(self._confirm(tag, item, cached), cached, None, ())
+            return Plan(self._confirm(tag, item, cached), cached, None, (), tuple(expired))
         stored = _stored(cached).with_(new)
         if not in_order:  # an event before one already applied: fold it all again
             fold = self._refold(item, stored)
@@ -289,6 +315,11 @@ class Monitor:
         j = judge_fold(fold, profile, as_of, cached.ledger, now=now)
         ledger = dict(cached.ledger)
         ledger.update((c.finding.finding_id, c.record) for c in j.changes)
+        compaction = None
+        if item.booking_id is None:  # an agency's own record: it never ends, so compact it
+            compaction = self._compact(item, stored, ledger, j, profile, as_of, now)
+        if compaction is not None:
+            stored, ledger, fold = compaction.stored, compaction.ledger, compaction.fold
         rev = f"{self._revisions.getrandbits(64):016x}"
         commit = Commit(
             tag=tag,
@@ -312,9 +343,58 @@ class Monitor:
             out_of_order=disorder,
             expected_rev=cached.rev,
             rev=rev,
+            forget_events=compaction.events if compaction else (),
+            forget_findings=compaction.findings if compaction else (),
+            compacted_before=compaction.before if compaction else None,
         )
-        kept = Cached(0, as_of, stored, ledger, rev, fold)
-        return Plan(commit, kept, j, tuple(applied))
+        before = compaction.before if compaction else cached.compacted_before
+        kept = Cached(0, as_of, stored, ledger, rev, fold, before)
+        return Plan(commit, kept, j, tuple(applied), tuple(expired))
+
+    def _compact(
+        self,
+        item: Work,
+        stored: Stored,
+        ledger: dict[str, str],
+        j: Judgement,
+        profile: Rulebook,
+        as_of: datetime,
+        now: datetime,
+    ) -> Compaction | None:
+        """Drop what is past the retention period from a record that never ends (an
+        agency's own, not a booking's): findings over before it (the alerts stream
+        carried each), and the events no remaining finding cites. Only when the record
+        reaches an eighth of the period further back, so the cost is paid rarely; and only
+        if the record left judges exactly as the whole did (nothing to emit, the same
+        timers), so compacting can never raise, change or withdraw a finding."""
+        first = j.state.first_event_at
+        cutoff = as_of - self.retention
+        if first is None or first >= cutoff - self.retention / 8:
+            return None
+        over: list[str] = []
+        cited: set[str] = set()
+        for fid, record in ledger.items():
+            f = json.loads(record)
+            end = f["ended_at"] or (f["violation_at"] if f["status"] == "superseded" else None)
+            if end is not None and datetime.fromisoformat(end) < cutoff:
+                over.append(fid)
+            else:
+                cited.update(f["evidence"])
+        dropped = {
+            name
+            for name, raw in stored.items()
+            if (e := parse_event(raw)).time < cutoff and e.id not in cited
+        }
+        if not dropped and not over:
+            return None
+        kept = Stored({n: raw for n, raw in stored.items() if n not in dropped})
+        left = {fid: r for fid, r in ledger.items() if fid not in set(over)}
+        fold = self._refold(item, kept)
+        check = judge_fold(fold, profile, as_of, left, now=now)
+        if check.changes or check.wake != j.wake or check.custody != j.custody:
+            log.warning("compaction_skipped", agency=item.agency, changes=len(check.changes))
+            return None
+        return Compaction(kept, left, fold, sorted(dropped), over, cutoff)
 
     @staticmethod
     def _refold(item: Work, stored: Mapping[str, bytes]) -> Folded:

@@ -79,6 +79,8 @@ class Snapshot:
     late: int = 0  # events of this booking that arrived late, ever
     out_of_order: int = 0
     rev: str = ""  # the revision the last commit left ('' before the first)
+    #: an agency's record was compacted: nothing dated before this is kept (or applied)
+    compacted_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class Commit:
     #: same step (the alerts stream already carried each finding)
     forget_events: Sequence[str] = ()
     forget_findings: Sequence[str] = ()
+    compacted_before: datetime | None = None  # set when this commit compacts
 
     @property
     def confirms_only(self) -> bool:
