@@ -306,7 +306,8 @@ class Monitor:
             disorder += latest is not None and event.time < latest
             latest = event.time if latest is None else max(latest, event.time)
         if trigger == "event" and not applied:
-            return Plan(self._confirm(tag, item, cached), cached, None, (), tuple(expired))
+            kept = cached if cached.fold is fold else replace(cached, fold=fold)
+            return Plan(self._confirm(tag, item, cached), kept, None, (), tuple(expired))
         stored = _stored(cached).with_(new)
         if not in_order:  # an event before one already applied: fold it all again
             fold = self._refold(item, stored)

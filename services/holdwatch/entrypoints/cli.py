@@ -292,12 +292,17 @@ async def _live(settings: Settings, events: list[dict[str, Any]], speed: float) 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with connected(settings.redis_url, settings.data_dir) as redis:
-        return await emit_live(redis, settings.events_stream, events, stop, speed=speed)
+        return await emit_live(redis, settings.events_stream, events, stop, _now, speed=speed)
+
+
+def _now() -> datetime:
+    """The wall clock: read here, at the edge, and handed in."""
+    return datetime.now(UTC)
 
 
 def _report(args: argparse.Namespace) -> int:
     period = Period(args.start, args.end)
-    as_of = args.as_of or datetime.now(UTC)
+    as_of = args.as_of or _now()
     if args.events is None:
         if args.compare:
             print("holdwatch report: --compare needs --events", file=sys.stderr)
