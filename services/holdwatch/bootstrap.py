@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -14,9 +14,10 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.dead_letter import RedisDeadLetters
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
-from holdwatch.adapters.embedded import EmbeddedRedis, redis_for
+from holdwatch.adapters.embedded import EmbeddedRedis, connected, redis_for
 from holdwatch.adapters.frontier import RedisFrontier
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.mail import MailSender, SmtpConfig
@@ -25,10 +26,11 @@ from holdwatch.adapters.reclaim import Reclaimer
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
 from holdwatch.adapters.webhook import WebhookSender
+from holdwatch.app.access import TokenTable
 from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.local_overlays import registry_for
-from holdwatch.app.monitor import Monitor
+from holdwatch.app.monitor import Monitor, MonitorConfig, Storage
 from holdwatch.app.notifier import Notifier, Retry
 from holdwatch.app.ports import Clock
 from holdwatch.app.routing import RoutingTable
@@ -47,6 +49,7 @@ class Service:
     url: str
     redis: Redis
     registry: CollectorRegistry
+    keys: Keys
     monitor: Monitor
     poller: TimerPoller
     reclaimers: tuple[Reclaimer, ...]
@@ -118,6 +121,44 @@ def dead_letters(redis: Redis, s: Settings, stream: str, group: str) -> RedisDea
     )
 
 
+def booking_store(redis: Redis, s: Settings) -> BookingStore:
+    """The bookings' repository (`BookingRepository`) on `redis`."""
+    return BookingStore(
+        redis,
+        Keys(s.key_prefix),
+        alerts_stream=s.alerts_stream,
+        group=s.group,
+        alerts_maxlen=s.alerts_maxlen,
+    )
+
+
+def delivery_store(redis: Redis, s: Settings) -> DeliveryStore:
+    """The notifier's store (`Deliveries`) on `redis`."""
+    return DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The stores a short command (ack, report) works on, with the connection they share."""
+
+    redis: Redis
+    keys: Keys
+    bookings: BookingStore
+    deliveries: DeliveryStore
+
+
+@contextlib.asynccontextmanager
+async def stores(settings: Settings) -> AsyncIterator[Stores]:
+    """Connect for one command, and let go after."""
+    async with connected(settings.redis_url, settings.data_dir) as redis:
+        yield Stores(
+            redis,
+            Keys(settings.key_prefix),
+            booking_store(redis, settings),
+            delivery_store(redis, settings),
+        )
+
+
 def build(settings: Settings, clock: Clock = system_clock) -> Service:
     redis, embedded = redis_for(settings.redis_url, settings.data_dir)
     url = settings.redis_url or (embedded.url if embedded else "")
@@ -131,24 +172,17 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         registry_for(settings.overlays_dir),
     )
     dead = dead_letters(redis, settings, settings.dlq_stream, settings.group)
-    store = BookingStore(
-        redis,
-        keys,
-        alerts_stream=settings.alerts_stream,
-        group=settings.group,
-        alerts_maxlen=settings.alerts_maxlen,
-    )
     frontier = RedisFrontier(redis, settings.events_stream, settings.group, keys.frontier)
     monitor = Monitor(
-        store,
-        dead,
+        Storage(booking_store(redis, settings), dead, frontier),
         agencies,
         clock,
         observer,
-        frontier,
-        events_stream=settings.events_stream,
-        timers_stream=settings.timers_stream,
-        retention=timedelta(days=settings.retention_days),
+        MonitorConfig(
+            events_stream=settings.events_stream,
+            timers_stream=settings.timers_stream,
+            retention=timedelta(days=settings.retention_days),
+        ),
     )
     reclaimers = tuple(
         Reclaimer(
@@ -186,7 +220,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     )
     registry.register(state)
     return Service(
-        settings, url, redis, registry, monitor, poller, reclaimers, state, embedded=embedded
+        settings, url, redis, registry, keys, monitor, poller, reclaimers, state, embedded=embedded
     )
 
 
@@ -261,7 +295,7 @@ def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifySer
     url = settings.redis_url or (embedded.url if embedded else "")
     registry = CollectorRegistry()
     s = settings
-    store = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
+    store = delivery_store(redis, s)
     mail = None
     if s.smtp_host:
         mail = MailSender(
@@ -300,3 +334,30 @@ def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifySer
         batch=s.batch_size,
     )
     return NotifyService(s, url, redis, registry, notifier, reclaimer, http, embedded=embedded)
+
+
+@dataclass(frozen=True)
+class ApiParts:
+    """`holdwatch api`'s store and tokens, and what lets go of its connection."""
+
+    store: ApiStore
+    tokens: TokenTable
+    close: Callable[[], Awaitable[None]]
+
+
+def build_api_parts(settings: Settings) -> ApiParts:
+    if settings.api_tokens_file is None:
+        raise ConfigError("HOLDWATCH_API_TOKENS_FILE (or --tokens) unset: api needs a tokens file")
+    tokens = TokenTable.load(settings.api_tokens_file)
+    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
+    s = settings
+    store = ApiStore(
+        redis, Keys(s.key_prefix), booking_store(redis, s), delivery_store(redis, s), s.dlq_stream
+    )
+
+    async def close() -> None:
+        await redis.aclose()
+        if embedded is not None:
+            embedded.close()
+
+    return ApiParts(store, tokens, close)

@@ -57,7 +57,7 @@ async def test_a_commit_redis_lost_is_repaired_not_acked_away(service: Service) 
     stored, so they must be committed again, not acked."""
     s, r = service.settings, service.redis
     story = Story(agency="pierce", booking="LOST").booked(recent())
-    keys = service.monitor.store.keys
+    keys = service.keys
     tag = "{pierce/LOST}"
     async with running(service):
         await publish(r, s.events_stream, story.events)
@@ -98,7 +98,7 @@ async def test_an_entry_that_is_not_utf8_is_dead_lettered_at_once(
         async def applied() -> bool:
             n = 0
             for i in range(5):
-                n += await r.hlen(service.monitor.store.keys.history(f"{{pierce/U{i}}}"))
+                n += await r.hlen(service.keys.history(f"{{pierce/U{i}}}"))
             return n == 5 and await r.xlen(s.dlq_stream) == 1
 
         await until(applied, timeout=5)
@@ -118,14 +118,14 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
     events of the same read are applied and judged, and so is every other booking."""
     import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
 
-    real = monitor_module.judge
+    real = monitor_module.judge_fold
 
-    def judge(agency: str, booking_id: str | None, history: Any, *args: Any, **kw: Any) -> Any:
-        if any(e.id == "POISON" for e in history.events.values()):
+    def judge(fold: Any, *args: Any, **kw: Any) -> Any:
+        if "POISON" in fold.state.event_ids:
             raise OverflowError("date value out of range")
-        return real(agency, booking_id, history, *args, **kw)
+        return real(fold, *args, **kw)
 
-    monkeypatch.setattr(monitor_module, "judge", judge)
+    monkeypatch.setattr(monitor_module, "judge_fold", judge)
     configure_logging("INFO", (tmp_path / "monitor.log").open("w"))  # as in production
     s, r = service.settings, service.redis
     t = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
@@ -140,7 +140,7 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
     )
     other = Story(agency="pierce", booking="OTHER").booked(iso(t))
     ids = await publish(r, s.events_stream, mixed.events + other.events)
-    keys = service.monitor.store.keys
+    keys = service.keys
     async with running(service):
 
         async def settled() -> bool:
@@ -181,7 +181,7 @@ async def test_a_booking_rebuilt_to_the_same_version_is_read_again(
     )
     booked, lodged, eligible = story.events
     tag = "{pierce/REV}"
-    keys = a.monitor.store.keys
+    keys = a.keys
 
     async def feed(service: Service, event: dict[str, Any]) -> None:
         await r.xadd(s.events_stream, {"event": json.dumps(event)})

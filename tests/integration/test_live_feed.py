@@ -11,6 +11,7 @@ import pytest
 from redis.asyncio import Redis
 
 from holdwatch.app.live_feed import emit_live
+from holdwatch.bootstrap import system_clock
 
 pytestmark = pytest.mark.asyncio
 
@@ -32,7 +33,7 @@ async def test_past_events_go_at_once_and_future_ones_when_due(redis_url: str, p
         event(3, now + timedelta(seconds=0.6)),
     ]
     started = asyncio.get_running_loop().time()
-    assert await emit_live(r, f"{prefix}:events", events, asyncio.Event()) == 3
+    assert await emit_live(r, f"{prefix}:events", events, asyncio.Event(), system_clock) == 3
     took = asyncio.get_running_loop().time() - started
     assert 0.5 <= took < 3
     assert [e["id"] for e in await stored(r, f"{prefix}:events")] == ["e1", "e2", "e3"]
@@ -47,7 +48,9 @@ async def test_faster_time_restamps_each_event_and_stop_ends_it(
     events = [event(n, t0 + timedelta(hours=n)) for n in range(10)]  # an hour apart
     stop = asyncio.Event()
     task = asyncio.create_task(
-        emit_live(r, f"{prefix}:events", events, stop, speed=3600 * 4)  # 0.25 s an hour
+        emit_live(
+            r, f"{prefix}:events", events, stop, system_clock, speed=3600 * 4
+        )  # 0.25 s an hour
     )
     await asyncio.sleep(0.6)
     stop.set()

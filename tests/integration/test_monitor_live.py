@@ -90,7 +90,7 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         )
         assert "only an administrative warrant (I-200)" in warning["finding"]["explanation"]
         over = by_code["HOLD_OVER_WINDOW"]
-        open_index = service.monitor.store.keys.open_findings
+        open_index = service.keys.open_findings
         assert await r.hexists(open_index, over["finding"]["finding_id"])
         assert over["trigger"] == "timer"
         assert datetime.fromisoformat(over["finding"]["violation_at"]) == deadline
@@ -137,7 +137,7 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         ]
         assert len(states) == len(set(states))
         # the open-findings index: the resolved hold left it; every finding knows its booking
-        keys = service.monitor.store.keys
+        keys = service.keys
         hold_id = last[0]["finding"]["finding_id"]
         assert not await r.hexists(keys.open_findings, hold_id)
         assert await r.hget(keys.finding_bookings, hold_id) == b"{pierce/L1}"
@@ -216,7 +216,7 @@ async def test_poison_entries_are_dead_lettered_and_the_rest_goes_on(service: Se
             return (
                 await r.xlen(s.dlq_stream) == 4
                 and info[0]["pending"] == 0
-                and await r.hlen(service.monitor.store.keys.history("{pierce/G1}")) == 1
+                and await r.hlen(service.keys.history("{pierce/G1}")) == 1
             )
 
         await until(settled)
@@ -265,20 +265,20 @@ async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
     """A booking whose judgement raises stays pending, is reclaimed, then dead-lettered."""
     import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
 
-    real = monitor_module.judge
+    real = monitor_module.judge_fold
 
-    def flaky(agency: str, booking_id: str | None, *args: Any, **kw: Any) -> Any:
-        if booking_id == "BOOM":
+    def flaky(fold: Any, *args: Any, **kw: Any) -> Any:
+        if fold.state.booking_id == "BOOM":
             raise RuntimeError("simulated defect")
-        return real(agency, booking_id, *args, **kw)
+        return real(fold, *args, **kw)
 
-    monkeypatch.setattr(monitor_module, "judge", flaky)
+    monkeypatch.setattr(monitor_module, "judge_fold", flaky)
     s, r = service.settings, service.redis
     letter = await only_dead_letter(service, bad="BOOM", good="OK1")
     assert letter[b"reason"] == b"delivery_limit"
     assert int(letter[b"deliveries"]) == s.dead_letter_after + 1
     assert json.loads(letter[b"payload"])["subject"] == "BOOM"
-    assert await r.hlen(service.monitor.store.keys.history("{pierce/OK1}")) == 1
+    assert await r.hlen(service.keys.history("{pierce/OK1}")) == 1
 
 
 async def test_a_booking_whose_stored_history_is_unreadable_is_dead_lettered(
@@ -287,13 +287,13 @@ async def test_a_booking_whose_stored_history_is_unreadable_is_dead_lettered(
     """Redis holding an event that is not valid (edited by hand, say) stops that booking
     only: its new entries are reclaimed, then dead-lettered; the rest goes on."""
     r = service.redis
-    broken = service.monitor.store.keys.history("{pierce/BROKEN}")
+    broken = service.keys.history("{pierce/BROKEN}")
     await r.hset(broken, "jail\x1fe-0", b'{"specversion": "1.0", "type": "booking.created"}')
     letter = await only_dead_letter(service, bad="BROKEN", good="OK2")
     assert letter[b"reason"] == b"delivery_limit"
     assert json.loads(letter[b"payload"])["subject"] == "BROKEN"
     assert await r.hlen(broken) == 1  # nothing was added to the unreadable history
-    assert await r.hlen(service.monitor.store.keys.history("{pierce/OK2}")) == 1
+    assert await r.hlen(service.keys.history("{pierce/OK2}")) == 1
 
 
 async def test_a_redis_cli_producer_is_accepted(service: Service) -> None:
@@ -366,7 +366,7 @@ async def armed_then_down(service: Service, booking: str, down: float) -> dateti
         await publish(r, s.events_stream, story)
 
         async def armed() -> bool:
-            return bool(await r.zcard(service.monitor.store.keys.timers))
+            return bool(await r.zcard(service.keys.timers))
 
         await until(armed)
     await asyncio.sleep(down)  # every replica is down while the deadline passes
@@ -401,7 +401,7 @@ async def test_entries_of_a_dead_replica_are_reclaimed(service: Service) -> None
     async with running(service):
 
         async def reclaimed() -> bool:
-            return await r.hlen(service.monitor.store.keys.history("{pierce/RC1}")) == 1
+            return await r.hlen(service.keys.history("{pierce/RC1}")) == 1
 
         await until(reclaimed, timeout=10)
         await until(lambda: _no_pending(r, s.events_stream, s.group))
@@ -422,7 +422,7 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
     )
     async with running(service):
         await publish(r, s.events_stream, story)
-        timers = service.monitor.store.keys.timers
+        timers = service.keys.timers
 
         async def armed() -> bool:
             return await r.zcard(timers) == 2  # the deadline and its warning
@@ -437,9 +437,9 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
             return await r.zcard(timers) == 0
 
         await until(cancelled)
-    assert await r.hlen(service.monitor.store.keys.custody) == 0
+    assert await r.hlen(service.keys.custody) == 0
     # closed: its keys now expire after the retention period
-    ttl = await r.pttl(service.monitor.store.keys.history("{pierce/CX1}"))
+    ttl = await r.pttl(service.keys.history("{pierce/CX1}"))
     assert 399 * 86_400_000 < ttl <= 400 * 86_400_000
 
 
@@ -452,7 +452,7 @@ async def test_close_finishes_a_batch_read_while_the_subscribers_stopped(
     await service.ensure_groups()
     await publish(r, s.events_stream, Story(agency="pierce", booking="SD1").booked(iso(now())))
     await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)  # the lost read
-    history = service.monitor.store.keys.history("{pierce/SD1}")
+    history = service.keys.history("{pierce/SD1}")
     async with Redis.from_url(service.url) as check:
         assert (await check.xpending(s.events_stream, s.group))["pending"] == 1
         await service.close()
@@ -478,7 +478,7 @@ async def test_a_second_copy_of_a_detainer_is_one_detainer_and_stops_nothing(
     reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
     await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
     assert await _no_pending(r, s.events_stream, s.group)
-    assert await r.hlen(service.monitor.store.keys.history("{pierce/DD1}")) == 3
+    assert await r.hlen(service.keys.history("{pierce/DD1}")) == 3
     metrics = (await render(service.registry, service.state)).decode()
     assert 'holdwatch_detainers_total{form="I-247A",warrant="I-200"} 1.0' in metrics
     assert 'holdwatch_detainer_bases_total{basis="pending_proceedings"} 1.0' in metrics
@@ -505,7 +505,7 @@ async def test_a_redis_that_lost_the_scripts_gets_them_again(tmp_path: Path) -> 
         await apply(story.events[0])  # a new booking: NOSCRIPT on the load
         assert service.monitor.cache.get("{pierce/NS1}") is not None
         await apply(story.detainer(iso(t + timedelta(minutes=5))).events[-1])  # on the commit
-        assert await r.hlen(service.monitor.store.keys.history("{pierce/NS1}")) == 2
+        assert await r.hlen(service.keys.history("{pierce/NS1}")) == 2
     finally:
         await r.aclose()
         embedded.close()
@@ -525,7 +525,7 @@ async def test_late_and_out_of_order_arrivals_are_counted_per_booking(service: S
         await publish(r, s.events_stream, [event])
         reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
         await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
-    meta = await r.hgetall(service.monitor.store.keys.meta("{pierce/LO1}"))
+    meta = await r.hgetall(service.keys.meta("{pierce/LO1}"))
     assert (meta[b"late"], meta[b"out_of_order"]) == (b"1", b"1")
 
 
@@ -557,7 +557,7 @@ async def test_after_downtime_timers_fire_in_order_with_the_events_written_meanw
 
         async def applied() -> bool:
             info = (await r.xinfo_groups(s.events_stream))[0]
-            history = await r.hlen(restarted.monitor.store.keys.history("{pierce/DT2}"))
+            history = await r.hlen(restarted.keys.history("{pierce/DT2}"))
             return info["pending"] == 0 and history == 4
 
         await until(applied, timeout=60)

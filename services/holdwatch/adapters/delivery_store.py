@@ -11,11 +11,15 @@ lease runs out. Every attempt is appended to the delivery log stream.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
+
+from holdwatch.app.ports import Enqueue
+
+__all__ = ["DeliveryStore", "Enqueue", "NotifyKeys"]
 
 ENQUEUE = """
 local now, n_findings = ARGV[2], tonumber(ARGV[3])
@@ -111,17 +115,9 @@ class NotifyKeys:
         return f"{self.prefix}:acks"
 
 
-@dataclass(frozen=True, slots=True)
-class Enqueue:
-    """What one batch of alerts adds: findings seen, jobs, escalations, entries to ack."""
-
-    findings: Sequence[tuple[str, str]]  # finding id, finding JSON
-    jobs: Sequence[tuple[str, str]]  # job id, job JSON
-    escalations: Sequence[tuple[str, int, str]]  # escalation id, due ms, JSON
-    acks: Sequence[str]
-
-
 class DeliveryStore:
+    """`Deliveries` (app/ports.py) in Redis: each change is one script, so atomic."""
+
     def __init__(self, redis: Redis, keys: NotifyKeys, group: str, alerts_stream: str) -> None:
         self.redis = redis
         self.keys = keys

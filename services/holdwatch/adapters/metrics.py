@@ -83,7 +83,7 @@ class PromObserver:
 
     def event(self, event_type: str, outcome: str) -> None:
         self.events.labels(event_type, outcome).inc()
-        if outcome not in {"applied", "duplicate"}:
+        if outcome not in {"applied", "duplicate", "expired"}:
             self.dead_letters.labels(outcome).inc()
 
     def finding(self, code: str, severity: str, change: str) -> None:

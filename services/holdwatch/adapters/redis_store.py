@@ -9,14 +9,15 @@ only repeat stored events are acked after the same check (CONFIRM): a cache may 
 read, never a write.
 A crash before it leaves everything pending; a crash after leaves nothing to redo. A booking
 that is over (released, nothing left to time) expires after the retention period; a late
-event makes it persist again.
+event makes it persist again. An agency's own record (events with no booking) never ends,
+so a commit may also compact it: it drops the events and findings past the retention
+period and records the instant they ended at (`compacted_before`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,9 +26,13 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import NoScriptError
 
 from holdwatch.adapters.keys import Keys
+from holdwatch.app.ports import Commit, Snapshot
+
+__all__ = ["BookingStore", "Commit", "Snapshot"]
 
 LOAD = """
-return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev'),
+return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev',
+                   'compacted_before'),
         redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 """
 
@@ -41,7 +46,7 @@ if v ~= tonumber(ARGV[2]) or (meta[2] or '') ~= ARGV[17] then return -1 end
 CONFIRM = (
     CHECK
     + """
-if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 19)) end
+if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 22)) end
 return v
 """
 )
@@ -51,7 +56,8 @@ COMMIT = (
     + """
 local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
 local n_late, n_disorder = tonumber(ARGV[15]), tonumber(ARGV[16])
-local i = 19
+local n_forget_events, n_forget_findings = tonumber(ARGV[19]), tonumber(ARGV[20])
+local i = 22
 for _ = 1, n_events do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
 end
@@ -63,6 +69,10 @@ for _ = 1, n_changes do
   else redis.call('HDEL', KEYS[9], ARGV[i]) end
   redis.call('HSET', KEYS[10], ARGV[i], ARGV[5])
   i = i + 6
+end
+for _ = 1, n_forget_events do redis.call('HDEL', KEYS[1], ARGV[i]); i = i + 1 end
+for _ = 1, n_forget_findings do
+  redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('HDEL', KEYS[10], ARGV[i]); i = i + 1
 end
 local function arm(member, score, data)
   if score == '' then
@@ -76,6 +86,7 @@ arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
 if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
 else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
 redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6], 'rev', ARGV[18])
+if ARGV[21] ~= '' then redis.call('HSET', KEYS[3], 'compacted_before', ARGV[21]) end
 if n_late > 0 then redis.call('HINCRBY', KEYS[3], 'late', n_late) end
 if n_disorder > 0 then redis.call('HINCRBY', KEYS[3], 'out_of_order', n_disorder) end
 for k = 1, 3 do
@@ -86,49 +97,6 @@ if n_acks > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, i, i + n_ac
 return v + 1
 """
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What a booking holds in Redis at `version` (0: nothing yet)."""
-
-    version: int
-    as_of: datetime | None
-    history: dict[str, bytes] = field(default_factory=dict)
-    ledger: dict[str, str] = field(default_factory=dict)
-    late: int = 0  # events of this booking that arrived late, ever
-    out_of_order: int = 0
-    rev: str = ""  # chains the commits' contents ('' before the first)
-
-
-@dataclass(frozen=True, slots=True)
-class Commit:
-    """Everything one booking's judgement changes, applied all or nothing."""
-
-    tag: str
-    agency: str
-    booking_id: str | None
-    expected_version: int
-    as_of: datetime
-    events: Sequence[tuple[str, bytes]]  # history field → raw event JSON
-    alerts: Sequence[tuple[str, str, str, bool]]  # finding_id, record, change, still open
-    trigger: str  # "event" or "timer"
-    late_ms: int | None
-    deadline_ms: int | None
-    warning_ms: int | None
-    custody: str | None  # JSON summary while detainers are in force
-    retain_ms: int | None  # a closed booking's keys expire after this; None: keep
-    acks: Sequence[str]
-    late: int = 0  # new events that arrived long after they happened
-    out_of_order: int = 0  # new events dated before one already stored
-    expected_rev: str = ""
-    rev: str = ""  # the revision this commit leaves
-    standing: bool = False  # an agency's own record judged with no new event
-
-    @property
-    def confirms_only(self) -> bool:
-        """Nothing to write: the entries only repeat stored events (and are acked so)."""
-        return not self.events and self.trigger == "event" and not self.standing
 
 
 class BookingStore:
@@ -175,11 +143,27 @@ class BookingStore:
             return [_snapshot(row) for row in rows]
         raise AssertionError("unreachable")
 
-    def commit(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
-        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict.
+    async def commit(self, ack_stream: str, commits: Sequence[Commit]) -> list[int | None]:
+        """Every commit in one pipelined round trip (one script call each); a Redis that
+        lost the scripts (restarted, flushed) gets them again and the batch is sent once
+        more: the version check makes that safe, since a commit that did apply before the
+        NOSCRIPT comes back as a conflict."""
+        for attempt in range(2):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for c in commits:
+                    self.queue(pipe, ack_stream, c)
+                try:
+                    results = await pipe.execute()
+                except NoScriptError:
+                    if attempt:
+                        raise
+                    await self.load_scripts()
+                    continue
+            return [None if r == -1 else int(r) for r in results]
+        raise AssertionError("unreachable")
 
-        Executing `pipe` raises `NoScriptError` when Redis lost the script: load it, then
-        retry the batch (any commit that did apply shows as a conflict on the retry)."""
+    def queue(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
+        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict."""
         history, ledger, meta = self.keys.booking(c.tag)
         timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
         args: list[Any] = [
@@ -201,12 +185,16 @@ class BookingStore:
             c.out_of_order,
             c.expected_rev,
             c.rev,
+            len(c.forget_events),
+            len(c.forget_findings),
+            "" if c.compacted_before is None else c.compacted_before.isoformat(),
         ]
         for name, raw in c.events:
             args += [name, raw]
         late = "" if c.late_ms is None else str(c.late_ms)
         for fid, record, change, is_open in c.alerts:
             args += [fid, record, change, c.trigger, late, "1" if is_open else ""]
+        args += [*c.forget_events, *c.forget_findings]
         args += list(c.acks)
         keys = [
             history,
@@ -225,7 +213,7 @@ class BookingStore:
 
 
 def _snapshot(row: list[Any]) -> Snapshot:
-    (version, as_of, late, disorder, rev), history, ledger = row
+    (version, as_of, late, disorder, rev, compacted), history, ledger = row
     return Snapshot(
         int(version) if version else 0,
         datetime.fromisoformat(as_of.decode()) if as_of else None,
@@ -234,4 +222,5 @@ def _snapshot(row: list[Any]) -> Snapshot:
         int(late or 0),
         int(disorder or 0),
         rev.decode() if rev else "",
+        datetime.fromisoformat(compacted.decode()) if compacted else None,
     )

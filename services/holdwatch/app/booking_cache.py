@@ -7,19 +7,61 @@ read again.
 
 The events are kept as their JSON, not parsed: parsed events are some nine objects each
 that the garbage collector must walk on every full collection, and at a few hundred
-thousand bookings those walks paused the event loop for most of a second. Parsing a
-booking's few events again when the next one arrives costs less (bench/stream_bench.py).
+thousand bookings those walks paused the event loop for most of a second. What is kept
+parsed is the booking's fold (its custody state: some seven more objects for the collector
+per typical booking, where its parsed events were thirty), so the next event in time order
+is applied to it alone, at the same cost however long the booking is; only an event out
+of order, or a booking just read, parses and folds the whole history.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from holdwatch.domain.contract import parse_event
-from holdwatch.domain.custody import History
+from holdwatch.domain.custody import Folded, History
+
+
+class Stored(Mapping[str, bytes]):
+    """A booking's stored events (history field → JSON), extended without copying them all.
+
+    Each event a booking gains would otherwise copy its whole history; here the events
+    sit in a base that is never changed, plus the few added since, which are copied. When
+    those grow past a share of the base they are merged into a new base, so each event
+    costs a small, fixed share of the history on average.
+    """
+
+    __slots__ = ("_base", "_recent")
+
+    def __init__(self, base: Mapping[str, bytes], recent: Mapping[str, bytes] | None = None):
+        self._base = base
+        self._recent = recent or {}
+
+    def with_(self, new: Mapping[str, bytes]) -> Stored:
+        """These events and `new` (fields already held are not given again)."""
+        if not new:
+            return self
+        recent = {**self._recent, **new}
+        if len(recent) * 16 > len(self._base) + 64:
+            return Stored({**self._base, **recent})
+        return Stored(self._base, recent)
+
+    def __getitem__(self, name: str) -> bytes:
+        raw = self._recent.get(name)
+        return self._base[name] if raw is None else raw
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._recent or name in self._base
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._base
+        yield from (k for k in self._recent if k not in self._base)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(1 for k in self._recent if k not in self._base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +71,8 @@ class Cached:
     stored: Mapping[str, bytes]  # history field → the event's JSON, as stored in Redis
     ledger: Mapping[str, str]  # finding_id → the finding as last emitted
     rev: str = ""  # the revision Redis held at `version` (adapters/redis_store.py)
+    fold: Folded | None = None  # the projection of `stored`, once computed
+    compacted_before: datetime | None = None  # see Snapshot (app/ports.py)
 
     def history(self) -> History:
         """The stored events, parsed; `ContractError` if Redis holds one that is not valid."""

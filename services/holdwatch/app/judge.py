@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from holdwatch.domain.custody import History, project
+from holdwatch.domain.custody import Folded, History, folded
 from holdwatch.domain.findings import Deadline, Finding
 from holdwatch.domain.state import CustodyState
 from holdwatch.policy.core.approaching import approaching, warning_at
@@ -75,7 +75,19 @@ def judge(
     """Judge as of `as_of`; `now` (default: `as_of`) is the clock's instant when the
     monitor judges behind it, catching up: a deadline already past on the clock is not
     warned of, however near it is at `as_of`."""
-    state = project(agency, booking_id, history)
+    return judge_fold(folded(agency, booking_id, history), profile, as_of, ledger, now=now)
+
+
+def judge_fold(
+    fold: Folded,
+    profile: Rulebook,
+    as_of: datetime,
+    ledger: Mapping[str, str],
+    *,
+    now: datetime | None = None,
+) -> Judgement:
+    """`judge` on a history already projected (the monitor keeps each booking's fold)."""
+    state = fold.state
     evaluation = evaluate(state, profile, as_of)
     ahead = [d for d in evaluation.deadlines if now is None or d.at > now]
     findings = evaluation.findings + approaching(state, profile, as_of, ahead)
@@ -83,7 +95,7 @@ def judge(
         state=state,
         findings=findings,
         changes=diff(ledger, findings, as_of),
-        wake=_wake(history, evaluation, profile, as_of, ahead),
+        wake=_wake(fold.next_time_after(as_of), evaluation, profile, as_of, ahead),
         custody=_custody(state, profile, evaluation, findings, as_of),
     )
 
@@ -112,14 +124,16 @@ def diff(
 
 
 def _wake(
-    history: History,
+    next_event: datetime | None,
     evaluation: Evaluation,
     profile: Rulebook,
     as_of: datetime,
     ahead: list[Deadline],
 ) -> Wake:
-    future_events = [e.time for e in history.events.values() if e.time > as_of]
-    dues = [d.at for d in evaluation.deadlines] + future_events
+    """The earliest deadline, or the earliest event dated after `as_of` (`next_event`)."""
+    dues = [d.at for d in evaluation.deadlines]
+    if next_event is not None:
+        dues.append(next_event)
     warnings = [w for d in ahead if d.hold and (w := warning_at(d, profile)) > as_of]
     # by instant: two times of one zone compare by their wall-clock reading (engine.py)
     return Wake(

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
@@ -21,21 +21,18 @@ from redis.asyncio import Redis
 from holdwatch.app.ports import Clock
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def emit_live(
     redis: Redis,
     stream: str,
     events: Sequence[dict[str, Any]],
     stop: asyncio.Event,
+    clock: Clock,
     *,
     speed: float = 1.0,
-    clock: Clock = _utc_now,
     sent: Callable[[int], None] | None = None,
 ) -> int:
-    """Publish `events` (in time order) as their instants come; returns how many went out."""
+    """Publish `events` (in time order) as their instants come on `clock`; returns how many
+    went out."""
     if not events:
         return 0
     wall0, sim0 = clock(), datetime.fromisoformat(events[0]["time"])

@@ -1,11 +1,12 @@
 """The live use cases: apply a batch of events, fire a batch of due timers.
 
-Both end the same way: group the work by booking, load (or reuse) each booking's history
-and ledger, `judge` it as of the event-time frontier (the clock's instant once nothing is
-outstanding, adapters/frontier.py), and commit every booking in one pipelined round trip.
-A commit that meets a newer version (another replica got there first, or Redis lost what
-was cached) is retried from a fresh read; entries are acked only by a commit that checked
-the version, even when they only repeat stored events. An event the core cannot apply is
+Both end the same way: group the work by booking, load (or reuse) each booking's history,
+fold and ledger, `judge` it as of the event-time frontier (the clock's instant once
+nothing is outstanding, adapters/frontier.py), and commit every booking in one batch
+(`BookingRepository`, app/ports.py: atomic per booking). A commit that meets a newer
+version (another replica got there first, or Redis lost what was cached) is retried from
+a fresh read; entries are acked only by a commit that checked the version, even when they
+only repeat stored events. An event the core cannot apply is
 dead-lettered alone; a booking whose stored history fails stays pending for the
 reclaimer; the rest of the batch goes on.
 """
@@ -15,24 +16,32 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from redis.exceptions import NoScriptError
 
 from holdwatch.adapters.keys import booking_tag, event_field
-from holdwatch.adapters.redis_store import BookingStore, Commit
 from holdwatch.app.agencies import AgencyMap
-from holdwatch.app.booking_cache import BookingCache, Cached
+from holdwatch.app.booking_cache import BookingCache, Cached, Stored
 from holdwatch.app.horizon import horizon
 from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
-from holdwatch.app.judge import Custody, Judgement, Wake, judge
+from holdwatch.app.judge import Custody, Judgement, Wake, judge_fold
 from holdwatch.app.observe import observe
-from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Frontier, Observer
-from holdwatch.domain.contract import ContractError
+from holdwatch.app.ports import (
+    BookingRepository,
+    Clock,
+    Commit,
+    DeadLetter,
+    DeadLetters,
+    Frontier,
+    Observer,
+)
+from holdwatch.domain.contract import ContractError, parse_event
+from holdwatch.domain.custody import Folded, History, extend, folded
 from holdwatch.domain.events import Event
+from holdwatch.policy.core.rulebook import Rulebook
 
 log = structlog.get_logger("holdwatch.monitor")
 
@@ -45,41 +54,70 @@ class Plan:
     cached: Cached
     judgement: Judgement | None
     applied: tuple[Event, ...]
+    #: events dated before what a compacted record keeps: acked, never applied
+    expired: tuple[Event, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Compaction:
+    """What compacting a record drops, and what it keeps."""
+
+    stored: Stored
+    ledger: dict[str, str]
+    fold: Folded
+    events: list[str]  # history fields dropped
+    findings: list[str]  # finding ids dropped from the ledger
+    before: datetime  # nothing dated earlier is kept
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """Where the monitor reads and writes: bookings, dead letters, the stream's frontier."""
+
+    bookings: BookingRepository
+    dead_letters: DeadLetters
+    frontier: Frontier
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorConfig:
+    """The streams the monitor acks on, and how it keeps and retries bookings."""
+
+    events_stream: str
+    timers_stream: str
+    #: a booking over (released, nothing left to time) is kept this long
+    retention: timedelta = timedelta(days=400)
+    #: an event applied this long after it happened counts as late (data fidelity)
+    late_after: timedelta = timedelta(minutes=15)
+    #: commits of one batch tried this often against newer versions, then left pending
+    max_attempts: int = 8
+    cache_size: int = 200_000
 
 
 class Monitor:
     def __init__(
         self,
-        store: BookingStore,
-        dead_letters: DeadLetters,
+        storage: Storage,
         agencies: AgencyMap,
         clock: Clock,
         observer: Observer,
-        frontier: Frontier,
-        *,
-        events_stream: str,
-        timers_stream: str,
-        retention: timedelta = timedelta(days=400),
-        late_after: timedelta = timedelta(minutes=15),
-        max_attempts: int = 8,
-        cache_size: int = 200_000,
+        config: MonitorConfig,
     ) -> None:
-        self.store = store
-        self.dead_letters = dead_letters
+        self.bookings = storage.bookings
+        self.dead_letters = storage.dead_letters
+        self.frontier = storage.frontier
         self.agencies = agencies
         self.clock = clock
         self.observer = observer
-        self.frontier = frontier
         # A commit's revision only has to differ from any other a booking was left at;
         # chance does that at no cost (a digest of the contents cost ~4% of the core).
         self._revisions = random.Random()  # noqa: S311 (not a secret)
-        self.events_stream = events_stream
-        self.timers_stream = timers_stream
-        self.retention = retention
-        #: an event applied this long after it happened counts as late (data fidelity)
-        self.late_after = late_after
-        self.max_attempts = max_attempts
-        self.cache = BookingCache(cache_size)
+        self.events_stream = config.events_stream
+        self.timers_stream = config.timers_stream
+        self.retention = config.retention
+        self.late_after = config.late_after
+        self.max_attempts = config.max_attempts
+        self.cache = BookingCache(config.cache_size)
 
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
@@ -136,24 +174,16 @@ class Monitor:
             plans = await self._plan_all(work, stream, trigger, horizon)
             if not plans:
                 return
-            async with self.store.redis.pipeline(transaction=False) as pipe:
-                for plan in plans.values():
-                    self.store.commit(pipe, stream, plan.commit)
-                try:
-                    results = await pipe.execute()
-                except NoScriptError:
-                    await self.store.load_scripts()
-                    continue
+            results = await self.bookings.commit(stream, [p.commit for p in plans.values()])
             for (tag, plan), result in zip(plans.items(), results, strict=True):
-                if result == -1:
+                if result is None:
                     self.cache.drop(tag)  # moved on by another replica, or lost: read again
                     continue
-                self.cache.put(tag, replace(plan.cached, version=int(result)))
+                self.cache.put(tag, replace(plan.cached, version=result))
                 item = work.pop(tag)
                 try:
-                    observe(
-                        self.observer, [e for e, _ in item.events], plan.applied, plan.judgement
-                    )
+                    events = [e for e, _ in item.events]
+                    observe(self.observer, events, plan.applied, plan.judgement, plan.expired)
                 except Exception:  # the commit stands; a metric or log line must not undo it
                     log.exception("observe_failed", trigger=trigger)
         if work:
@@ -175,9 +205,16 @@ class Monitor:
             else:
                 cached[tag] = hit
         plans: dict[str, Plan] = {}
-        snapshots = await self.store.load(missing) if missing else []
+        snapshots = await self.bookings.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
-            cached[tag] = Cached(snap.version, snap.as_of, snap.history, snap.ledger, snap.rev)
+            cached[tag] = Cached(
+                snap.version,
+                snap.as_of,
+                snap.history,
+                snap.ledger,
+                snap.rev,
+                compacted_before=snap.compacted_before,
+            )
         letters: list[DeadLetter] = []
         for tag in list(work):
             try:
@@ -247,35 +284,54 @@ class Monitor:
 
         No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
         alone, as the bound on what any storage can let the whole reach)."""
-        history = cached.history()
-        stored: list[tuple[str, bytes]] = []
+        fold = cached.fold or folded(item.agency, item.booking_id, cached.history())
+        new: dict[str, bytes] = {}
         applied: list[Event] = []
         now = self.clock()
-        latest = max((e.time for e in history.events.values()), default=None)
+        latest = fold.state.last_event_at
         late = disorder = 0
+        in_order = True
+        expired: list[Event] = []
+        horizon_kept = cached.compacted_before
         for event, canonical in item.events:
+            if horizon_kept is not None and event.time < horizon_kept:
+                expired.append(event)  # its record was compacted away: judged long ago
+                continue
             name = event_field(event)
-            known = history.events.get(event.key)
+            known = new.get(name) or cached.stored.get(name)
             if known is not None:
-                if known == event:
+                if known == canonical or parse_event(known) == event:
                     continue  # a repeat of (source, id): already applied
                 # a conflicting repeat, named by a digest of its canonical form
                 name += "\x1f" + hashlib.sha256(canonical).hexdigest()[:16]
-                if name in cached.stored or any(name == n for n, _ in stored):
+                if name in cached.stored or name in new:
                     continue
-            history = history.add(event)
-            stored.append((name, canonical))
+                in_order = False
+            new[name] = canonical
             applied.append(event)
+            if in_order:
+                extended = extend(fold, event)
+                in_order = extended is not None
+                fold = extended or fold
             late += now - event.time > self.late_after
             disorder += latest is not None and event.time < latest
             latest = event.time if latest is None else max(latest, event.time)
         if trigger == "event" and not applied and not item.standing:
-            return Plan(self._confirm(tag, item, cached), cached, None, ())
+            kept = cached if cached.fold is fold else replace(cached, fold=fold)
+            return Plan(self._confirm(tag, item, cached), kept, None, (), tuple(expired))
+        stored = _stored(cached).with_(new)
+        if not in_order:  # an event before one already applied: fold it all again
+            fold = self._refold(item, stored)
         profile = self.agencies.profile_for(item.agency)
         as_of = max(t for t in (horizon or now, cached.as_of, item.due) if t is not None)
-        j = judge(item.agency, item.booking_id, history, profile, as_of, cached.ledger, now=now)
+        j = judge_fold(fold, profile, as_of, cached.ledger, now=now)
         ledger = dict(cached.ledger)
         ledger.update((c.finding.finding_id, c.record) for c in j.changes)
+        compaction = None
+        if item.booking_id is None:  # an agency's own record: it never ends, so compact it
+            compaction = self._compact(item, stored, ledger, j, profile, as_of, now)
+        if compaction is not None:
+            stored, ledger, fold = compaction.stored, compaction.ledger, compaction.fold
         rev = f"{self._revisions.getrandbits(64):016x}"
         commit = Commit(
             tag=tag,
@@ -283,7 +339,7 @@ class Monitor:
             booking_id=item.booking_id,
             expected_version=cached.version,
             as_of=as_of,
-            events=stored,
+            events=list(new.items()),
             alerts=[
                 (c.finding.finding_id, c.record, c.change, c.finding.status == "open")
                 for c in j.changes
@@ -299,10 +355,64 @@ class Monitor:
             out_of_order=disorder,
             expected_rev=cached.rev,
             rev=rev,
-            standing=item.standing and not stored,
+            standing=item.standing and not new,
+            forget_events=compaction.events if compaction else (),
+            forget_findings=compaction.findings if compaction else (),
+            compacted_before=compaction.before if compaction else None,
         )
-        kept = Cached(0, as_of, {**cached.stored, **dict(stored)}, ledger, rev)
-        return Plan(commit, kept, j, tuple(applied))
+        before = compaction.before if compaction else cached.compacted_before
+        kept = Cached(0, as_of, stored, ledger, rev, fold, before)
+        return Plan(commit, kept, j, tuple(applied), tuple(expired))
+
+    def _compact(
+        self,
+        item: Work,
+        stored: Stored,
+        ledger: dict[str, str],
+        j: Judgement,
+        profile: Rulebook,
+        as_of: datetime,
+        now: datetime,
+    ) -> Compaction | None:
+        """Drop what is past the retention period from a record that never ends (an
+        agency's own, not a booking's): findings over before it (the alerts stream
+        carried each), and the events no remaining finding cites. Only when the record
+        reaches an eighth of the period further back, so the cost is paid rarely; and only
+        if the record left judges exactly as the whole did (nothing to emit, the same
+        timers), so compacting can never raise, change or withdraw a finding."""
+        first = j.state.first_event_at
+        cutoff = as_of - self.retention
+        if first is None or first >= cutoff - self.retention / 8:
+            return None
+        over: list[str] = []
+        cited: set[str] = set()
+        for fid, record in ledger.items():
+            f = json.loads(record)
+            end = f["ended_at"] or (f["violation_at"] if f["status"] == "superseded" else None)
+            if end is not None and datetime.fromisoformat(end) < cutoff:
+                over.append(fid)
+            else:
+                cited.update(f["evidence"])
+        dropped = {
+            name
+            for name, raw in stored.items()
+            if (e := parse_event(raw)).time < cutoff and e.id not in cited
+        }
+        if not dropped and not over:
+            return None
+        kept = Stored({n: raw for n, raw in stored.items() if n not in dropped})
+        left = {fid: r for fid, r in ledger.items() if fid not in set(over)}
+        fold = self._refold(item, kept)
+        check = judge_fold(fold, profile, as_of, left, now=now)
+        if check.changes or check.wake != j.wake or check.custody != j.custody:
+            log.warning("compaction_skipped", agency=item.agency, changes=len(check.changes))
+            return None
+        return Compaction(kept, left, fold, sorted(dropped), over, cutoff)
+
+    @staticmethod
+    def _refold(item: Work, stored: Mapping[str, bytes]) -> Folded:
+        history = History.of(parse_event(raw) for raw in stored.values())
+        return folded(item.agency, item.booking_id, history)
 
     @staticmethod
     def _confirm(tag: str, item: Work, cached: Cached) -> Commit:
@@ -332,6 +442,11 @@ class Monitor:
         release = j.state.release
         over = release is not None and release.at <= as_of and j.wake == Wake(None, None)
         return int(self.retention.total_seconds() * 1000) if over else None
+
+
+def _stored(cached: Cached) -> Stored:
+    s = cached.stored
+    return s if isinstance(s, Stored) else Stored(s)
 
 
 def _ms(t: datetime | None) -> int | None:

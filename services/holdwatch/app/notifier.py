@@ -23,9 +23,8 @@ from typing import Any, Protocol
 import structlog
 from pydantic import ValidationError
 
-from holdwatch.adapters.delivery_store import DeliveryStore, Enqueue
 from holdwatch.app import messages
-from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Outcome
+from holdwatch.app.ports import Clock, DeadLetter, DeadLetters, Deliveries, Enqueue, Outcome
 from holdwatch.app.routing import Notice, Recipient, RoutingTable, notice_for
 from holdwatch.domain.findings import Finding
 
@@ -82,7 +81,7 @@ def _ms(t: datetime) -> int:
 class Notifier:
     def __init__(
         self,
-        store: DeliveryStore,
+        store: Deliveries,
         routing: RoutingTable,
         webhooks: Webhooks,
         mail: Mail | None,

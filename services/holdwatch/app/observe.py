@@ -22,12 +22,18 @@ def observe(
     events: Sequence[Event],
     applied: Sequence[Event],
     judgement: Judgement | None,
+    expired: Sequence[Event] = (),
 ) -> None:
-    """Count `events` (applied or repeats), each finding change, each new detainer's form
-    and bases, and the release latency a release shows."""
+    """Count `events` (applied, repeats, or expired: dated before what a compacted record
+    keeps), each finding change, each new detainer's form and bases, and the release
+    latency a release shows."""
     keys = {e.key for e in applied}
+    gone = {e.key for e in expired}
     for event in events:
-        observer.event(event.type, "applied" if event.key in keys else "duplicate")
+        outcome = (
+            "applied" if event.key in keys else "expired" if event.key in gone else "duplicate"
+        )
+        observer.event(event.type, outcome)
     j = judgement
     if j is None:
         return

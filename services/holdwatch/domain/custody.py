@@ -9,6 +9,7 @@ edit a `Draft` that is frozen once per booking: the fold runs for every event of
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -364,6 +365,37 @@ def _latest(ordered: list[ev.Event]) -> datetime | None:
 
 def project(agency: str, booking_id: str | None, history: History) -> CustodyState:
     """Project a history into state, applying events in event-time order."""
+    return folded(agency, booking_id, history).state
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A history's projection, kept with what lets the next event apply alone.
+
+    An event that sorts after every event applied so far changes the state exactly as the
+    full projection would (the mutators only ever see events in order), so `extend` costs
+    the same however long the booking is; any other event needs `folded` again.
+    """
+
+    state: CustodyState
+    #: `_order_key` of the last event applied; None before any
+    last: tuple[timedelta, int, str, str] | None
+    #: the events' instants in order: `times[:count]` are this fold's (the list is shared
+    #: with the folds extended from it, each reading only its own prefix)
+    times: list[datetime]
+    count: int
+    #: the history had two different events under one (source, id): their anomaly comes
+    #: after every mutator's, so no event can be applied alone
+    conflicted: bool = False
+
+    def next_time_after(self, t: datetime) -> datetime | None:
+        """The instant of the first event after `t` (an event dated in the future)."""
+        i = bisect_right(self.times, t, 0, self.count)
+        return self.times[i] if i < self.count else None
+
+
+def folded(agency: str, booking_id: str | None, history: History) -> Folded:
+    """Project a history into state, applying events in event-time order."""
     ordered = list(history.events.values())
     if not _in_key_order(ordered):
         ordered.sort(key=_order_key)
@@ -382,7 +414,32 @@ def project(agency: str, booking_id: str | None, history: History) -> CustodySta
         mutator(event, state)
     for key in sorted(history.conflicts):
         _anomaly(state, history.events[key], "two different events share one (source, id)")
-    return state.freeze()
+    last = _order_key(ordered[-1]) if ordered else None
+    times = [e.time for e in ordered]
+    return Folded(state.freeze(), last, times, len(times), bool(history.conflicts))
+
+
+def extend(fold: Folded, event: ev.Event) -> Folded | None:
+    """`fold` with `event` applied, if it sorts after every event in it; else None (the
+    history must be folded again). `event` must be new to the history."""
+    key = _order_key(event)
+    if fold.conflicted or (fold.last is not None and key <= fold.last):
+        return None
+    mutator = _MUTATORS.get(type(event))
+    if mutator is None:
+        raise TypeError(f"no mutator for {type(event).__name__}")
+    draft = Draft.thaw(fold.state)
+    if draft.first_event_at is None:
+        draft.first_event_at = event.time
+    if draft.last_event_at is None or event.time > draft.last_event_at:
+        draft.last_event_at = event.time  # the first event at the latest instant, as `_latest`
+    draft.event_ids = (*draft.event_ids, event.id)
+    mutator(event, draft)
+    times = fold.times
+    if len(times) != fold.count:  # another fold extended this one's list already
+        times = times[: fold.count]
+    times.append(event.time)
+    return Folded(draft.freeze(), key, times, fold.count + 1)
 
 
 def fold(events: Iterable[ev.Event]) -> CustodyState:

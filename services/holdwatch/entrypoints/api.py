@@ -21,18 +21,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from holdwatch.adapters.api_store import ApiStore
-from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
-from holdwatch.adapters.embedded import redis_for
-from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.logging import configure_logging
-from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.app.access import Principal, TokenTable
-from holdwatch.app.config_file import ConfigError
 from holdwatch.app.report import Period
 from holdwatch.app.report_detail import DETAIL_RENDERERS
 from holdwatch.app.report_html import document, stylesheet
 from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import agency_profiles, from_redis
+from holdwatch.bootstrap import build_api_parts, system_clock
 from holdwatch.domain.findings import Code, Finding, Severity
 from holdwatch.entrypoints import stream_doc
 from holdwatch.entrypoints.calendar import add_calendar
@@ -350,31 +346,16 @@ def _hold(tag: str, c: dict[str, Any], now: datetime) -> Hold:
 
 
 def build_api(settings: Settings, clock: Clock) -> tuple[FastAPI, Callable[[], Awaitable[None]]]:
-    """The app and what closes its connections; the composition root for `holdwatch api`."""
-    if settings.api_tokens_file is None:
-        raise ConfigError("HOLDWATCH_API_TOKENS_FILE (or --tokens) unset: api needs a tokens file")
-    tokens = TokenTable.load(settings.api_tokens_file)
-    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
-    s, keys = settings, Keys(settings.key_prefix)
-    bookings = BookingStore(
-        redis, keys, alerts_stream=s.alerts_stream, group=s.group, alerts_maxlen=s.alerts_maxlen
-    )
-    deliveries = DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
-    store = ApiStore(redis, keys, bookings, deliveries, s.dlq_stream)
-    policy = SessionPolicy(idle=s.session_idle, lifetime=s.session_lifetime)
-    app = create_api(store, tokens, clock, policy, agency_profiles(settings))
-
-    async def close() -> None:
-        await redis.aclose()
-        if embedded is not None:
-            embedded.close()
-
-    return app, close
+    """The app and what closes its connections, from the parts bootstrap.py builds."""
+    parts = build_api_parts(settings)
+    policy = SessionPolicy(idle=settings.session_idle, lifetime=settings.session_lifetime)
+    app = create_api(parts.store, parts.tokens, clock, policy, agency_profiles(settings))
+    return app, parts.close
 
 
 def run(settings: Settings) -> int:
     configure_logging(settings.log_level)
-    app, close = build_api(settings, lambda: datetime.now(UTC))
+    app, close = build_api(settings, system_clock)
     app.router.add_event_handler("shutdown", close)
     # the monitor's server: a stop by SIGTERM or Ctrl-C is exit 0, not the signal re-raised
     server = Server(server_config(app, settings.http_host, settings.api_http_port))

@@ -30,13 +30,13 @@ from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.local_overlays import registry_for
-from holdwatch.app.publish import acknowledge, live_report, publish_lines
-from holdwatch.app.report import Period
+from holdwatch.app.publish import acknowledge, publish_lines
+from holdwatch.app.report import Period, Report
 from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
 from holdwatch.app.report_compare import compare_reports
 from holdwatch.app.report_detail import DETAIL_RENDERERS, DETAILS
 from holdwatch.app.report_render import RENDERERS
-from holdwatch.app.report_sources import from_lines
+from holdwatch.app.report_sources import agency_profiles, from_lines, from_redis
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, LIVE_INTERVAL, Knobs, simulate
 from holdwatch.domain.findings import Finding
@@ -356,7 +356,12 @@ async def _live(settings: Settings, events: list[dict[str, Any]], speed: float) 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with connected(settings.redis_url, settings.data_dir) as redis:
-        return await emit_live(redis, settings.events_stream, events, stop, speed=speed)
+        return await emit_live(redis, settings.events_stream, events, stop, _now, speed=speed)
+
+
+def _now() -> datetime:
+    """The wall clock: read here, at the edge, and handed in."""
+    return datetime.now(UTC)
 
 
 def _report_usage(args: argparse.Namespace) -> str | None:
@@ -380,7 +385,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"holdwatch report: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     period = Period(args.start, args.end)
-    as_of = args.as_of or datetime.now(UTC)
+    as_of = args.as_of or _now()
     if args.events is None:
         if args.compare:
             print("holdwatch report: --compare needs --events", file=sys.stderr)
@@ -413,8 +418,30 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+async def live_report(settings: Settings, as_of: datetime, period: Period) -> Report:
+    """The compliance report on what the live monitor holds in Redis."""
+    from holdwatch.bootstrap import stores  # noqa: PLC0415 (the live parts, only when asked)
+
+    async with stores(settings) as parts:
+        return await from_redis(
+            parts.bookings,
+            parts.keys,
+            settings.dlq_stream,
+            as_of,
+            period,
+            agency_profiles(settings),
+        )
+
+
+async def _acknowledge(settings: Settings, finding_id: str, by: str, note: str) -> bool:
+    from holdwatch.bootstrap import stores, system_clock  # noqa: PLC0415
+
+    async with stores(settings) as parts:
+        return await acknowledge(parts.deliveries, system_clock, finding_id, by, note)
+
+
 def _ack(args: argparse.Namespace) -> int:
-    first = asyncio.run(acknowledge(_settings(args), args.finding_id, args.by, args.note))
+    first = asyncio.run(_acknowledge(_settings(args), args.finding_id, args.by, args.note))
     print("acknowledged" if first else "already acknowledged: the first acknowledgement stands")
     return 0
 

@@ -35,7 +35,7 @@ from holdwatch.adapters.logging import configure_logging
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.live_feed import emit_live
 from holdwatch.app.simulate import JAILS, LIVE_INTERVAL, Knobs, simulate, trickle
-from holdwatch.bootstrap import build, build_notifier
+from holdwatch.bootstrap import build, build_notifier, system_clock
 from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.api import build_api
 from holdwatch.entrypoints.monitor import create_app
@@ -175,7 +175,7 @@ async def _feed(
                 await pipe.execute()
             bar.update(task, completed=min(len(past), i + 500))
     console.print(f"live: {len(events) - len(past)} more events will come as their time does")
-    await emit_live(redis, stream, events[len(past) :], stop)
+    await emit_live(redis, stream, events[len(past) :], stop, system_clock)
 
 
 def _check_free(ports: dict[str, int]) -> None:
@@ -210,7 +210,7 @@ async def run_demo(
     # the notifier and the API share the monitor's Redis (embedded or not)
     shared = s.model_copy(update={"redis_url": monitor.url})
     notifier = build_notifier(shared)
-    api, close_api = build_api(shared, lambda: datetime.now(UTC))
+    api, close_api = build_api(shared, system_clock)
     api.router.add_event_handler("shutdown", close_api)
     apps: list[tuple[Any, int]] = [
         (create_app(monitor), ports["monitor"]),
