@@ -51,6 +51,14 @@ WHEN: dict[tuple[str | None, str], str] = {
     (None, "GONZALEZ_DB_ONLY"): "at the detainer's issue (or its receipt, if earlier)",
     (None, "NO_ADMIN_WARRANT"): "at the detainer's receipt",
     (None, "USC_CLAIM"): "at the claim, or at the detainer's receipt if that came later",
+    (None, "HOLD_NOT_REQUESTED"): "from the first minute of custody past release (RE), or "
+    "from the detainer's receipt if that came later, while no detainer in force asks for "
+    "custody; until one that does arrives, or custody ends",
+    (None, "HOLD_NO_STATE_AUTHORITY"): "from the first minute of custody past release (RE) "
+    "on a civil detainer, or from its receipt if that came later, until a judge's warrant "
+    "arrives or custody ends",
+    (None, "GONZALEZ_SETTLEMENT_HOLD_REQUEST"): "at the detainer's issue (or its receipt, if "
+    "earlier), while the person stays in custody on it (an advisory)",
 }
 
 UNDOCUMENTED = "REVIEW: the instant is not documented for this code"

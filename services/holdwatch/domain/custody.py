@@ -74,6 +74,8 @@ FORM_DEFAULT_REQUESTS: Mapping[str, frozenset[DetainerRequest]] = MappingProxyTy
         "I-247X": frozenset({"transfer"}),
         "I-203": frozenset({"maintain_custody"}),
         "other": frozenset({"notify", "maintain_custody"}),
+        # the Gonzalez settlement's "Request for Advance Notification of Release"
+        "I-247G": frozenset({"notify"}),
     }
 )
 

@@ -33,6 +33,9 @@ Code = Literal[
     "DATA_QUALITY",
     "REVIEW",
     "HOLD_DEADLINE_APPROACHING",
+    "HOLD_NOT_REQUESTED",
+    "HOLD_NO_STATE_AUTHORITY",
+    "GONZALEZ_SETTLEMENT_HOLD_REQUEST",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]

@@ -58,6 +58,7 @@ _HOLD_REGIME: dict[str, HoldRegime] = {
     "barred": "zero",
     "criteria": "criteria",
     "window": "window",
+    "no_state_authority": "no_state_authority",
 }
 _FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from holdwatch.policy.core import advisories, data_quality
 from holdwatch.policy.core.context import Context, Out
-from holdwatch.policy.core.criteria import HoldCriteria
+from holdwatch.policy.core.criteria import HoldCriteria, HoldLimit
 from holdwatch.policy.core.profile import Profile
 
 Rule = Callable[[Context, Out], None]
@@ -35,6 +35,8 @@ class Rulebook:
     profile: Profile
     rules: tuple[Rule, ...]
     criteria: HoldCriteria | None = None
+    #: a state cap on every hold, below the form's window (`HoldLimit`), in any regime
+    limit: HoldLimit | None = None
 
     def __post_init__(self) -> None:
         if (self.profile.hold_regime == "criteria") != (self.criteria is not None):
