@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "services" / "holdwatch" / "policy"
 S01 = ROOT / "tests" / "fixtures" / "scenarios" / "S01.jsonl"
 AS_OF = datetime.fromisoformat("2031-01-01T00:00:00+00:00")
-JURISDICTION_PACKAGES = ("us", "ca", "tx", "wa", "or_", "il", "nj", "ny", "co")
+JURISDICTION_PACKAGES: tuple[str, ...] = ("us", "ca", "tx", "wa", "or_", "il", "nj", "ny", "co")
+JURISDICTION_PACKAGES += ("ma", "ct", "nh")
 
 MODULES = sorted(
     m.name for m in pkgutil.walk_packages(holdwatch.policy.__path__, "holdwatch.policy.")

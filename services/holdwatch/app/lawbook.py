@@ -54,6 +54,7 @@ RULES = {
     "public_only": "public information only",
     "written_consent": "only with written consent",
     "annual": "every year",
+    "per_refusal": "for each refusal",
     "flag": "flagged",
 }
 HOLD_WINDOWS = {

@@ -319,7 +319,8 @@ def _(event: ev.CustodyReleased, state: Draft) -> None:
         _anomaly(state, event, "custody.released after custody had already ended")
         return
     d = event.data
-    state.release = Release(event.time, d.to, d.receiving_agency, d.basis, event.id)
+    unsafe = bool(d.unsafe_to_comply)
+    state.release = Release(event.time, d.to, d.receiving_agency, d.basis, event.id, unsafe)
 
 
 @_mutator(ev.WsoActivity)

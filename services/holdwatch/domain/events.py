@@ -164,6 +164,9 @@ class CustodyReleasedData(_Model):
     to: ReleasedTo
     receiving_agency: str | None = None
     basis: str | None = None
+    #: released without honoring a detainer because complying was not safe; give why in
+    #: `basis` (a state duty to honor "if safe to do so", New Hampshire)
+    unsafe_to_comply: bool | None = None
 
 
 class WsoActivityData(_Model):

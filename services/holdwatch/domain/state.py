@@ -128,6 +128,9 @@ class Release(NamedTuple):
     receiving_agency: str | None
     basis: str | None
     event_id: str
+    #: the agency released rather than honor a detainer because it was not safe to
+    #: (New Hampshire's "if safe to do so"); the reason is in `basis`
+    unsafe_to_comply: bool = False
 
 
 class WsoAct(NamedTuple):

@@ -14,7 +14,10 @@ from types import MappingProxyType
 from holdwatch.policy.ca.jurisdiction import JURISDICTION as CA
 from holdwatch.policy.co.jurisdiction import JURISDICTION as CO
 from holdwatch.policy.core.rulebook import Jurisdiction, Overlay, Rulebook
+from holdwatch.policy.ct.jurisdiction import JURISDICTION as CT
 from holdwatch.policy.il.jurisdiction import JURISDICTION as IL
+from holdwatch.policy.ma.jurisdiction import JURISDICTION as MA
+from holdwatch.policy.nh.jurisdiction import JURISDICTION as NH
 from holdwatch.policy.nj.jurisdiction import JURISDICTION as NJ
 from holdwatch.policy.ny.jurisdiction import JURISDICTION as NY
 from holdwatch.policy.or_.jurisdiction import JURISDICTION as OR
@@ -23,9 +26,11 @@ from holdwatch.policy.us.jurisdiction import JURISDICTION as US
 from holdwatch.policy.wa.jurisdiction import JURISDICTION as WA
 
 JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO)
+JURISDICTIONS += (MA, CT, NH)
 
 #: States whose holidays an overlay `state-xx` adds to legacy windows.
-OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
+OVERLAY_STATES: tuple[str, ...] = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
+OVERLAY_STATES += ("MA", "CT", "NH")
 
 
 def _state(code: str) -> Overlay:

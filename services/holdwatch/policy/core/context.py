@@ -23,7 +23,7 @@ from holdwatch.domain.findings import (
 )
 from holdwatch.domain.state import CustodyState, Detainer, Warrant, known_at
 from holdwatch.domain.timecalc import clamp
-from holdwatch.policy.core.criteria import HoldCriteria, HoldLimit
+from holdwatch.policy.core.criteria import HoldCriteria, StateCap
 from holdwatch.policy.core.profile import Profile
 
 #: Warrants on which the Values Act lets an agency transfer or hold (§7284.4(h), (i)).
@@ -44,7 +44,7 @@ class Context:
     #: the jurisdiction's hold criteria, for a profile whose hold regime is "criteria".
     criteria: HoldCriteria | None = None
     #: the jurisdiction's own cap on a hold, below the form's window (New Hampshire's).
-    limit: HoldLimit | None = None
+    limit: StateCap | None = None
 
     @classmethod
     def build(
@@ -53,7 +53,7 @@ class Context:
         profile: Profile,
         as_of: datetime,
         criteria: HoldCriteria | None = None,
-        limit: HoldLimit | None = None,
+        limit: StateCap | None = None,
     ) -> Context:
         if as_of.tzinfo is None:
             raise ValueError("as_of: must be timezone-aware")

@@ -232,16 +232,24 @@ def _governing(ctx: Context, active: list[Detainer], re: datetime) -> tuple[Deta
 def _capped(ctx: Context, deadline: HoldDeadline, re: datetime) -> HoldDeadline:
     """The form's deadline, or the jurisdiction's own limit where that comes first; the
     window's words say which one bound."""
-    limit = ctx.limit if ctx.limit is not None else ctx.criteria
-    if not isinstance(limit, HoldLimit):
+    limit: HoldLimit | None = ctx.criteria if isinstance(ctx.criteria, HoldLimit) else None
+    cap = ctx.limit
+    if cap is not None and ctx.profile.version >= cap.valid_from:
+        limit = cap
+    if limit is None:
         return deadline
     at, why = limit.limit(re, ctx.zone)
     if at >= deadline.at:
-        later = "ends at the same instant" if at == deadline.at else f"ends later, {ctx.local(at)}"
-        bound = f"{deadline.window.why}: the form bound ({why} {later})"
+        then = "at the same instant" if at == deadline.at else f"later, at {ctx.local(at)}"
+        bound = f"{deadline.window.why}; the form's window bound, as {why} ends {then}"
         return replace(deadline, window=replace(deadline.window, why=bound))
     window = HoldWindow("elapsed", limit.limit_citation, f"{why} (before the form's window)")
     return HoldDeadline(at, window, ())
+
+
+def binding_deadline(ctx: Context, d: Detainer, re: datetime) -> HoldDeadline:
+    """When a hold on `d` from `re` must end: the form's window, or the state's limit."""
+    return _capped(ctx, deadline_for(re, window_for(d), ctx.zone, ctx.profile.state), re)
 
 
 def _windowed(ctx: Context, out: Out, hold: Hold) -> None:

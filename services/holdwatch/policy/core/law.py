@@ -50,7 +50,7 @@ RULES: dict[str, frozenset[str]] = {
     "release_notice": frozenset({"required"}),
     "agreement_287g": frozenset({"banned", "allowed", "required"}),
     "civil_warrant_arrest": frozenset({"banned"}),
-    "reporting": frozenset({"annual", "monthly"}),
+    "reporting": frozenset({"annual", "monthly", "per_refusal"}),
     "advisory": frozenset({"flag"}),
     "release_timing": frozenset({"no_immigration_delay"}),
 }

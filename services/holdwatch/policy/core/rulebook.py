@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from holdwatch.policy.core import advisories, data_quality
 from holdwatch.policy.core.context import Context, Out
-from holdwatch.policy.core.criteria import HoldCriteria, HoldLimit
+from holdwatch.policy.core.criteria import HoldCriteria, StateCap
 from holdwatch.policy.core.profile import Profile
 
 Rule = Callable[[Context, Out], None]
@@ -36,7 +36,7 @@ class Rulebook:
     rules: tuple[Rule, ...]
     criteria: HoldCriteria | None = None
     #: a state cap on every hold, below the form's window (`HoldLimit`), in any regime
-    limit: HoldLimit | None = None
+    limit: StateCap | None = None
 
     def __post_init__(self) -> None:
         if (self.profile.hold_regime == "criteria") != (self.criteria is not None):

@@ -1,0 +1,90 @@
+"""A state duty to honor a detainer, the other way round from a ban: releasing the person
+without doing what the detainer asks is STATE_DUTY_NOT_HONORED, a state-law compliance
+finding (never a federal violation), at the release.
+
+The duty is only what the form asks: keep custody until the binding limit (the form's
+window, or the state's cap) when it asks for custody, tell ICE before release when it asks
+for notice. A duty to honor "if safe to do so" (New Hampshire) yields to a release the
+agency records as unsafe (`unsafe_to_comply`) with its reason. Texas keeps its own rule
+(`tx.sb4`), which adds the art. 2.251(b) citizenship exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from holdwatch.policy.core.context import Context, Out
+from holdwatch.policy.core.holds import asks_custody, binding_deadline
+
+Rule = Callable[[Context, Out], None]
+#: released to an authority: the person is not free, so the detainer's purpose holds
+NOT_FREED = frozenset({"ice", "cbp", "hospital", "other_agency", "us_marshals"})
+
+
+@dataclass(frozen=True, slots=True)
+class HonorDuty:
+    """Whose duty, where it is written, and whether it yields when complying is unsafe."""
+
+    law: str  # in a defender's sentence: "New Hampshire law"
+    citation: str
+    rule: str  # the finding's rule name, e.g. "nh.duty"
+    if_safe: bool = False
+
+
+def honor_rule(duty: HonorDuty) -> Rule:
+    """The rule for `duty`; it runs only in versions whose duties list its code."""
+
+    def rule(ctx: Context, out: Out) -> None:
+        if not any(c == "STATE_DUTY_NOT_HONORED" for c, _ in ctx.profile.evidence):
+            return
+        release = ctx.state.release
+        if not ctx.profile.params.report_state_duty or release is None or ctx.custody_end is None:
+            return
+        if release.to in NOT_FREED:
+            return
+        if duty.if_safe and release.unsafe_to_comply and release.basis:
+            return
+        t = release.at
+        active = [d for d in ctx.state.detainers if d.active_at(t)]
+        if not active:
+            return
+        spans = [e for e in ctx.state.eligibility if e.at <= t]
+        re = spans[-1].at if spans else t
+        told = any(c.at <= t and c.information == "release_date" for c in ctx.state.contacts)
+        unmet: list[str] = []
+        for d in active:
+            limit = binding_deadline(ctx, d, re)
+            if asks_custody(d) and t < limit.at:
+                unmet.append(f"keep custody until {ctx.local(limit.at)} (detainer {d.detainer_id})")
+            if "notify" in d.requests and not told:
+                unmet.append(f"notify ICE before release (detainer {d.detainer_id})")
+        if not unmet:
+            return
+        unsupported = (
+            " The release record says complying was not safe but gives no reason."
+            if duty.if_safe and release.unsafe_to_comply
+            else ""
+        )
+        out.finding(
+            "STATE_DUTY_NOT_HONORED",
+            duty.rule,
+            kind="violation",
+            severity="info",
+            at=t,
+            instant=True,
+            detainer_id=active[0].detainer_id,
+            anchor=release.event_id,
+            citation=duty.citation,
+            explanation=(
+                f"The person was released at {ctx.local(t)} while a detainer was in force; "
+                f"{duty.law} required the jail to {'; and to '.join(unmet)}"
+                + (", if it was safe to do so." if duty.if_safe else ".")
+                + unsupported
+                + " This is a state-law compliance finding, not a federal violation."
+            ),
+            evidence=[release.event_id, *(d.event_id for d in active)],
+        )
+
+    rule.__name__ = f"honor_rule_{duty.rule.replace('.', '_')}"
+    return rule
