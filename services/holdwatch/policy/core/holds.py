@@ -172,6 +172,10 @@ _no_state_authority = _forbidden(
 )
 
 
+#: what each request asks, in a defender's words
+ASKS = {"notify": "notice of release", "transfer": "a transfer", "maintain_custody": "custody"}
+
+
 def asks_custody(d: Detainer) -> bool:
     """Whether the detainer asks the jail to keep the person past release."""
     return "maintain_custody" in d.requests
@@ -197,7 +201,7 @@ def _unrequested(ctx: Context, out: Out, hold: Hold) -> Hold | None:
     part = hold if asked is None else replace(hold, end=asked, end_reason="a custody request came")
     if not _too_short(ctx, part, hold.start):
         d = active[0]
-        wants = " and ".join(sorted(r.replace("_", " ") for r in d.requests)) or "nothing"
+        wants = " and ".join(sorted(ASKS[r] for r in d.requests)) or "nothing"
         out.finding(
             "HOLD_NOT_REQUESTED",
             f"{RULE}.not_requested",
@@ -240,8 +244,8 @@ def _capped(ctx: Context, deadline: HoldDeadline, re: datetime) -> HoldDeadline:
         return deadline
     at, why = limit.limit(re, ctx.zone)
     if at >= deadline.at:
-        then = "at the same instant" if at == deadline.at else f"later, at {ctx.local(at)}"
-        bound = f"{deadline.window.why}; the form's window bound, as {why} ends {then}"
+        then = "the same instant" if at == deadline.at else ctx.local(at)
+        bound = f"{deadline.window.why}, the binding limit ({why}: {then})"
         return replace(deadline, window=replace(deadline.window, why=bound))
     window = HoldWindow("elapsed", limit.limit_citation, f"{why} (before the form's window)")
     return HoldDeadline(at, window, ())

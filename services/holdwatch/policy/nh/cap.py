@@ -33,12 +33,12 @@ class CountyHoldCap:
         if state < regulation:
             return state, (
                 "New Hampshire's cap of 48 hours excluding Saturdays, Sundays and state "
-                "holidays (RSA 30-B:1, III), which ends before the regulation's"
+                "holidays (RSA 30-B:1, III), earlier than the regulation's"
             )
         if regulation < state:
             return regulation, (
                 "the regulation's 48 hours excluding Saturdays, Sundays and federal holidays "
-                "(8 C.F.R. §287.7(d)), which ends before New Hampshire's cap"
+                "(8 C.F.R. §287.7(d)), earlier than New Hampshire's cap"
             )
         return state, (
             "New Hampshire's cap (RSA 30-B:1, III) and the regulation (8 C.F.R. §287.7(d)), "
