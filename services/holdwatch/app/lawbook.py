@@ -274,7 +274,11 @@ def _parameters(rulebook: Rulebook, law: Law | None) -> tuple[tuple[str, str], .
         f"{p.params.gonzalez_settlement_from} to {p.params.gonzalez_settlement_to} (end "
         f"excluded); covered offices: {', '.join(p.params.gonzalez_settlement_offices)}"
     )
-    cap = () if rulebook.limit is None else (("State cap", rulebook.limit.limit_citation),)
+    cap = (
+        ()
+        if rulebook.limit is None
+        else (("State cap", f"{rulebook.limit.limit_citation}, from {rulebook.limit.valid_from}"),)
+    )
     return (
         ("Zone", law.zone if law is not None else p.zone),
         ("Hold window", window),
