@@ -23,9 +23,12 @@ from holdwatch.policy.registry import resolve
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
 from unit.test_scenarios import CASES
+from unit.test_scenarios_2026a import CASES as CASES_2026A
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-RUNS = [(f"scenarios/{name}.jsonl", profile, as_of) for name, profile, as_of, _ in CASES] + [
+RUNS = [
+    (f"scenarios/{name}.jsonl", profile, as_of) for name, profile, as_of, _ in CASES + CASES_2026A
+] + [
     ("pierce/pierce_hold_bookings.jsonl", "us-federal", "2018-08-01T00:00:00-07:00"),
     ("pierce/pierce_hold_bookings.jsonl", "ca-sb54", "2018-08-01T00:00:00-07:00"),
 ]
