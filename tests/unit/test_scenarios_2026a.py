@@ -206,6 +206,24 @@ def test_the_settlement_s_dates_and_offices_are_parameters() -> None:
     assert "Form I-247G" in advisory.explanation and "California" not in advisory.explanation
 
 
+@pytest.mark.parametrize(
+    ("profile", "flagged"),
+    [
+        ("us-federal", True),
+        ("tx-sb4", True),
+        ("nh-2026", True),
+        ("ca-sb54", False),
+        ("ma-lunn", False),
+    ],
+)
+def test_the_settlement_advisory_only_where_a_hold_could_be_lawful(
+    profile: str, flagged: bool
+) -> None:
+    """Where the law bars the hold, a hold on the request is that finding; no other."""
+    found = run("U02", profile, "2025-09-18T00:00:00-07:00")
+    assert any(f.code == "GONZALEZ_SETTLEMENT_HOLD_REQUEST" for f in found) is flagged
+
+
 def evaluate_story(story: Story, profile: str, as_of: str) -> Evaluation:
     events = [parse_event(line) for line in story.jsonl().splitlines()]
     return evaluate(fold(events), resolve(profile), datetime.fromisoformat(as_of))

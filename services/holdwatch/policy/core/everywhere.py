@@ -29,7 +29,8 @@ EVERYWHERE: tuple[Duty, ...] = (
         text="Under the Gonzalez class settlement (in effect Mar. 4, 2025, for five years), "
         "the ICE offices it covers may send only a notification-only request (Form I-247G); "
         "a detainer from a covered office that asks the jail to keep custody is flagged for "
-        "counsel at its issue, as Fourth Amendment exposure for any hold on it. REVIEW: the "
+        "counsel at its issue, as Fourth Amendment exposure for any hold on it, where the law "
+        "allows a hold (where it bars one, a hold is that finding instead). REVIEW: the "
         "coverage list (Exhibit B), the end date and the I-247G's wording were not read; "
         "the dates and the covered offices are parameters, by default the class's own reach "
         "(ICE officers in the Central District of California: PERC, Los Angeles).",

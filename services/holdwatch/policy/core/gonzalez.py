@@ -8,7 +8,9 @@ where it was issued and when.
 - GONZALEZ_SETTLEMENT_HOLD_REQUEST: while the class settlement is in effect (from
   Mar. 4, 2025, five years), an office it covers may send only the notification-only
   I-247G; a detainer from such an office that asks the jail to keep custody is flagged for
-  counsel at its issue. The coverage list is a parameter (its exhibit is unread).
+  counsel at its issue, where the law allows a hold (where it bars one, the hold is the
+  finding, and an unheeded request harms no one). The coverage list is a parameter (its
+  exhibit is unread).
 
 The two are different defects of one detainer (its probable-cause basis; what it asks of
 the jail), so a database-only hold request from a covered office raises both.
@@ -124,6 +126,8 @@ def gonzalez_rule(ctx: Context, out: Out) -> None:
 def settlement_rule(ctx: Context, out: Out) -> None:
     """GONZALEZ_SETTLEMENT_HOLD_REQUEST: an advisory for counsel at the detainer's issue,
     lasting while the person stays in custody on it."""
+    if ctx.profile.hold_regime in ("zero", "no_state_authority"):
+        return  # the law bars the hold anyway: a hold on it is that finding, and no other
     params = ctx.profile.params
     for d in ctx.state.detainers:
         if d.received_at > ctx.as_of or not settlement_hold_request(ctx, d):
