@@ -69,10 +69,14 @@ CASES: list[tuple[str, str, str, list[Expect]]] = [
      [("REVIEW", "2025-06-10T10:00:00-04:00", 4 * H)]),
     ("U17a", "nh-2026", "2026-01-02T00:00:00-05:00", []),
     ("U17b", "nh-2026", "2026-01-02T00:00:00-05:00",
-     [("STATE_DUTY_NOT_HONORED", "2026-01-01T00:30:00-05:00", None)]),
-    ("U16", "nh-2026", "2026-02-11T00:00:00-05:00", []),
+     [("STATE_DUTY_NOT_HONORED", "2026-01-01T00:30:00-05:00", None),
+      ("STATE_REPORT_DUE", "2026-01-01T00:30:00-05:00", None)]),
+    # unsafe, with the reason: no state-duty finding, but the refusal is still reported
+    ("U16", "nh-2026", "2026-02-11T00:00:00-05:00",
+     [("STATE_REPORT_DUE", "2026-02-10T13:00:00-05:00", None)]),
     ("U16b", "nh-2026", "2026-02-11T00:00:00-05:00",
-     [("STATE_DUTY_NOT_HONORED", "2026-02-10T13:00:00-05:00", None)]),
+     [("STATE_DUTY_NOT_HONORED", "2026-02-10T13:00:00-05:00", None),
+      ("STATE_REPORT_DUE", "2026-02-10T13:00:00-05:00", None)]),
     ("NH1", "nh-2026", "2026-02-16T00:00:00-05:00",
      [("HOLD_OVER_WINDOW", "2026-02-15T13:00:00-05:00", 2 * H)]),
     # Columbus Day is a working day in New Hampshire: its cap ends a day before the regulation
@@ -96,6 +100,7 @@ VERSIONS = [
     ("MA1", "ma-lunn", "2025-06-11T00:00:00-04:00", "HOLD_NO_STATE_AUTHORITY", "ma-lunn@2017-07-24", "secondary"),
     ("U02", "us-federal", "2025-09-18T00:00:00-07:00", "GONZALEZ_SETTLEMENT_HOLD_REQUEST", "us-federal@2017-04-02", "secondary"),
     ("NH5", "nh-2026", "2026-03-03T00:00:00-05:00", "HOLD_NOT_REQUESTED", "nh-2026@2026-01-01", "secondary"),
+    ("U16", "nh-2026", "2026-02-11T00:00:00-05:00", "STATE_REPORT_DUE", "nh-2026@2026-01-01", "secondary"),
 ]  # fmt: skip
 
 
@@ -374,3 +379,13 @@ def test_connecticut_reads_a_felony_s_class_from_its_section() -> None:
     state = fold([parse_event(line) for line in s.jsonl().splitlines()])
     # a conviction after the hold's day does not count
     assert TrustAct().met(state, date(2025, 6, 2)).eligible is False
+
+
+def test_before_hb_511_a_release_is_no_refusal_of_new_hampshire_law() -> None:
+    """U17 person A: released at 23:30 on Dec. 31, 2025, with nothing state law then asked."""
+    found = run("U17a", "nh-2026", "2026-01-02T00:00:00-05:00")
+    assert not [f for f in found if f.code in ("STATE_DUTY_NOT_HONORED", "STATE_REPORT_DUE")]
+    after = run("U17b", "nh-2026", "2026-01-02T00:00:00-05:00")
+    (duty,) = [f for f in after if f.code == "STATE_DUTY_NOT_HONORED"]
+    assert "if it was safe to do so" in duty.explanation
+    assert "keep custody until Sat 03 Jan 2026 00:30 EST" in duty.explanation

@@ -59,6 +59,8 @@ WHEN: dict[tuple[str | None, str], str] = {
     "arrives or custody ends",
     (None, "GONZALEZ_SETTLEMENT_HOLD_REQUEST"): "at the detainer's issue (or its receipt, if "
     "earlier), while the person stays in custody on it (an advisory)",
+    (None, "STATE_REPORT_DUE"): "at a release that did not honor a detainer, excused or not: "
+    "the refusal to report (an advisory; the report's due date is not computed)",
 }
 
 UNDOCUMENTED = "REVIEW: the instant is not documented for this code"

@@ -36,6 +36,7 @@ Code = Literal[
     "HOLD_NOT_REQUESTED",
     "HOLD_NO_STATE_AUTHORITY",
     "GONZALEZ_SETTLEMENT_HOLD_REQUEST",
+    "STATE_REPORT_DUE",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]

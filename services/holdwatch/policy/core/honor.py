@@ -5,7 +5,8 @@ finding (never a federal violation), at the release.
 The duty is only what the form asks: keep custody until the binding limit (the form's
 window, or the state's cap) when it asks for custody, tell ICE before release when it asks
 for notice. A duty to honor "if safe to do so" (New Hampshire) yields to a release the
-agency records as unsafe (`unsafe_to_comply`) with its reason. Texas keeps its own rule
+agency records as unsafe (`unsafe_to_comply`) with its reason; a law that has each refusal
+reported (New Hampshire) raises STATE_REPORT_DUE for it, excused or not. Texas keeps its own rule
 (`tx.sb4`), which adds the art. 2.251(b) citizenship exception.
 """
 
@@ -30,20 +31,53 @@ class HonorDuty:
     citation: str
     rule: str  # the finding's rule name, e.g. "nh.duty"
     if_safe: bool = False
+    #: the citation of a duty to report each refusal (STATE_REPORT_DUE), if the law has one
+    report: str | None = None
+
+
+def _listed(ctx: Context, code: str) -> bool:
+    return any(c == code for c, _ in ctx.profile.evidence)
+
+
+def _report(
+    ctx: Context, out: Out, duty: HonorDuty, citation: str, detainer_id: str, event_id: str
+) -> None:
+    """STATE_REPORT_DUE: every release that did not honor a detainer, excused or not, is a
+    refusal the agency must report; when the report is due is not known, and no event says
+    it was made, so this is an advisory at the refusal."""
+    release = ctx.state.release
+    if release is None:
+        return
+    out.finding(
+        "STATE_REPORT_DUE",
+        f"{duty.rule}.report",
+        kind="advisory",
+        severity="info",
+        at=release.at,
+        instant=True,
+        detainer_id=detainer_id,
+        anchor=event_id,
+        citation=citation,
+        explanation=(
+            f"The person was released at {ctx.local(release.at)} without the jail doing all "
+            f"that detainer {detainer_id} asked; {duty.law} requires the agency to report "
+            "each such refusal to the attorney general, in the time, form and manner the "
+            "attorney general prescribes (not known here: no due date is computed)."
+        ),
+        evidence=[event_id],
+    )
 
 
 def honor_rule(duty: HonorDuty) -> Rule:
     """The rule for `duty`; it runs only in versions whose duties list its code."""
 
     def rule(ctx: Context, out: Out) -> None:
-        if not any(c == "STATE_DUTY_NOT_HONORED" for c, _ in ctx.profile.evidence):
+        if not _listed(ctx, "STATE_DUTY_NOT_HONORED"):
             return
         release = ctx.state.release
         if not ctx.profile.params.report_state_duty or release is None or ctx.custody_end is None:
             return
         if release.to in NOT_FREED:
-            return
-        if duty.if_safe and release.unsafe_to_comply and release.basis:
             return
         t = release.at
         active = [d for d in ctx.state.detainers if d.active_at(t)]
@@ -61,6 +95,10 @@ def honor_rule(duty: HonorDuty) -> Rule:
                 unmet.append(f"notify ICE before release (detainer {d.detainer_id})")
         if not unmet:
             return
+        if duty.report is not None and _listed(ctx, "STATE_REPORT_DUE"):
+            _report(ctx, out, duty, duty.report, active[0].detainer_id, release.event_id)
+        if duty.if_safe and release.unsafe_to_comply and release.basis:
+            return  # not safe to comply, and the reason recorded
         unsupported = (
             " The release record says complying was not safe but gives no reason."
             if duty.if_safe and release.unsafe_to_comply

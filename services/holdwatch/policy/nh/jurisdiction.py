@@ -11,7 +11,13 @@ from holdwatch.policy.core.rulebook import SHARED, Jurisdiction, Rulebook
 from holdwatch.policy.nh import law
 from holdwatch.policy.nh.cap import CountyHoldCap
 
-HONOR = HonorDuty("New Hampshire law", "RSA 106-R:3, I (HB 511, 2025)", "nh.duty", if_safe=True)
+HONOR = HonorDuty(
+    "New Hampshire law",
+    "RSA 106-R:3, I (HB 511, 2025)",
+    "nh.duty",
+    if_safe=True,
+    report="RSA 30-B:1, III (SB 62, 2025)",
+)
 
 JURISDICTION = Jurisdiction(
     code="nh",

@@ -83,11 +83,13 @@ FROM_2026 = Version(
             rule="per_refusal",
             text="An agency refusing to honor a detainer must report each refusal to the "
             "attorney general in the time, form and manner the attorney general prescribes. "
-            "Not checked yet: the engine raises no code on it (REVIEW: the attorney general's "
-            "rule was not found).",
+            "Each release that did not do what a detainer asked, excused as unsafe or not, is "
+            "flagged as a refusal to report (an advisory: no event records the report). "
+            "REVIEW: the attorney general's rule, and so the report's due date, was not found.",
             citation="RSA 30-B:1, III (SB 62, 2025)",
             source=SB62,
             evidence="secondary",
+            codes=("STATE_REPORT_DUE",),
         ),
         Duty(
             subject="agreement_287g",
