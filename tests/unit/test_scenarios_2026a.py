@@ -327,6 +327,7 @@ def test_a_custody_request_arriving_during_the_hold_ends_the_unrequested_part() 
     assert [(f.code, f.violation_at, f.duration_seconds) for f in holds] == [
         ("HOLD_NOT_REQUESTED", datetime.fromisoformat(RE), 1 * H)
     ]
+    assert "(receipt of detainer D2, asking it)" in holds[0].explanation
 
 
 def test_a_cancelled_custody_request_leaves_the_notice_request_alone() -> None:

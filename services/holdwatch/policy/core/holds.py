@@ -187,18 +187,23 @@ def _unrequested(ctx: Context, out: Out, hold: Hold) -> Hold | None:
     active = [d for d in hold.detainers if d.active_at(hold.start)]
     if not active or any(asks_custody(d) for d in active):
         return hold
-    asked = min(
-        (
-            at
-            for d in hold.detainers
-            if asks_custody(d)
-            and (at := ctx.effective_receipt(d)) > hold.start
-            and d.active_at(at)
-            and (hold.end is None or at < hold.end)
-        ),
-        default=None,
+    arrivals = sorted(
+        (at, d.detainer_id)
+        for d in hold.detainers
+        if asks_custody(d)
+        and (at := ctx.effective_receipt(d)) > hold.start
+        and d.active_at(at)
+        and (hold.end is None or at < hold.end)
     )
-    part = hold if asked is None else replace(hold, end=asked, end_reason="a custody request came")
+    asked = arrivals[0][0] if arrivals else None
+    part = (
+        hold
+        if not arrivals
+        else replace(hold, end=asked, end_reason=f"receipt of detainer {arrivals[0][1]}, asking it")
+    )
+    if _too_short(ctx, part, hold.start) and part.end is None:
+        grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
+        out.deadline(grace_ends, "HOLD_NOT_REQUESTED", RULE, "grace ends", act_at=hold.start)
     if not _too_short(ctx, part, hold.start):
         d = active[0]
         wants = " and ".join(sorted(ASKS[r] for r in d.requests)) or "nothing"
