@@ -25,11 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-#: every scenario table (unit/test_scenarios*.py), so a new jurisdiction's file is run too
+#: every scenario table (unit/test_scenarios*.py) of (fixture, profile, as_of, expected),
+#: so a new jurisdiction's file is run too; the agency-record cases, which also name an
+#: agencies file, run live in test_agreements_live.py
 CASES = [
     case
     for path in sorted((Path(__file__).resolve().parents[1] / "unit").glob("test_scenarios*.py"))
     for case in importlib.import_module(f"unit.{path.stem}").CASES
+    if len(case) == 4
 ]
 RUNS = [(f"scenarios/{name}.jsonl", profile, as_of) for name, profile, as_of, _ in CASES] + [
     ("pierce/pierce_hold_bookings.jsonl", "us-federal", "2018-08-01T00:00:00-07:00"),

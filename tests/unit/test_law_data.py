@@ -197,13 +197,13 @@ def test_a_law_with_several_versions_gives_one_profile_per_version() -> None:
 
 
 def test_a_law_the_engine_cannot_run_says_so() -> None:
-    lunn = Law(
+    warrant_only = Law(
         id="zz",
         zone="UTC",
-        versions=(_version(date(2017, 7, 24), None, rule="no_state_authority"),),
+        versions=(_version(date(2017, 7, 24), None, rule="judicial_warrant"),),
     )
-    with pytest.raises(ValueError, match="no hold regime 'no_state_authority'"):
-        profile_of(lunn)
+    with pytest.raises(ValueError, match="no hold regime 'judicial_warrant'"):
+        profile_of(warrant_only)
 
 
 @pytest.mark.parametrize(

@@ -88,10 +88,10 @@ CASES: list[tuple[str, Build, str, set[tuple[str, str]], set[str]]] = [
     ("admin warrant transfer",
      lambda: eligible_transfer().warrant(T.format(2, "09:00"), "administrative", form="I-200"),
      "ca-sb54", {("TRANSFER_UNAUTHORIZED", "2025-06-03T10:00:00-07:00")}, set()),
-    # federal: an I-247N asks for notice only, so any hold past RE is over its window
+    # federal: an I-247N asks for notice only, so any hold past RE is one no one requested
     ("I-247N hold", lambda: (base().detainer(T.format(2, "08:00"), form="I-247N")
                              .eligible(T.format(3, "10:00")).released(T.format(3, "12:00"), to="ice")),
-     "us-federal", {("HOLD_OVER_WINDOW", "2025-06-03T10:00:00-07:00")}, set()),
+     "us-federal", {("HOLD_NOT_REQUESTED", "2025-06-03T10:00:00-07:00")}, {"HOLD_OVER_WINDOW"}),
     # I-247D: the counting rule is unverified; between the two readings a person decides
     ("I-247D between readings", lambda: (base().detainer(T.format(2, "08:00"), form="I-247D")
                                          .eligible(T.format(6, "10:00"))  # Friday

@@ -69,6 +69,16 @@ WHEN: dict[tuple[str | None, str], str] = {
     "elapsed hours from the bond (or from RE when the bond's instant is not given)",
     (None, "HOLD_WITHOUT_JUDICIAL_ORDER"): "from the first minute of custody past release (RE) "
     "on the detainer, until a judicial official's order to hold arrives",
+    (None, "HOLD_NOT_REQUESTED"): "from the first minute of custody past release (RE), or "
+    "from the detainer's receipt if that came later, while no detainer in force asks for "
+    "custody; until one that does arrives, or custody ends",
+    (None, "HOLD_NO_STATE_AUTHORITY"): "from the first minute of custody past release (RE) "
+    "on a civil detainer, or from its receipt if that came later, until a judge's warrant "
+    "arrives or custody ends",
+    (None, "GONZALEZ_SETTLEMENT_HOLD_REQUEST"): "at the detainer's issue (or its receipt, if "
+    "earlier), while the person stays in custody on it (an advisory)",
+    (None, "STATE_REPORT_DUE"): "at a release that did not honor a detainer, excused or not: "
+    "the refusal to report (an advisory; the report's due date is not computed)",
 }
 
 UNDOCUMENTED = "REVIEW: the instant is not documented for this code"

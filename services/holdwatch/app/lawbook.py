@@ -58,6 +58,7 @@ RULES = {
     "written_consent": "only with written consent",
     "annual": "every year",
     "quarterly": "every quarter",
+    "per_refusal": "for each refusal",
     "flag": "flagged",
     "no_immigration_delay": "no delay for immigration enforcement",
     "time_limit": "within a time limit",
@@ -67,8 +68,11 @@ HOLD_WINDOWS = {
     "zero": "none: custody past release on a detainer is barred from its first minute",
     "window": "the detainer's own: 48 elapsed hours past release for an I-247A; 48 hours "
     "excluding Saturdays, Sundays and holidays for an I-247 (8 C.F.R. §287.7(d)); none for a "
-    "form that does not ask for custody",
+    "form that does not ask for custody (HOLD_NOT_REQUESTED from release)",
     "criteria": "only when the criteria are met ({condition}), then the detainer's own window",
+    "no_state_authority": "none: officers have no state-law authority to hold on a civil "
+    "detainer, so custody past release on one is unlawful from its first minute; a judge's "
+    "warrant is a basis",
 }
 _KNOWN = {
     Law: {"id", "zone", "state", "versions"},
@@ -275,6 +279,15 @@ def _parameters(rulebook: Rulebook, law: Law | None) -> tuple[tuple[str, str], .
     calendar = "federal holidays" + (f", and {p.state}'s as another reading" if p.state else "")
     grace = p.params.hold_grace
     gonzalez = f"{p.params.gonzalez_from} to {p.params.gonzalez_to}"
+    settlement = (
+        f"{p.params.gonzalez_settlement_from} to {p.params.gonzalez_settlement_to} (end "
+        f"excluded); covered offices: {', '.join(p.params.gonzalez_settlement_offices)}"
+    )
+    cap = (
+        ()
+        if rulebook.limit is None
+        else (("State cap", f"{rulebook.limit.limit_citation}, from {rulebook.limit.valid_from}"),)
+    )
     return (
         ("Zone", law.zone if law is not None else p.zone),
         ("Hold window", window),
@@ -283,6 +296,8 @@ def _parameters(rulebook: Rulebook, law: Law | None) -> tuple[tuple[str, str], .
         ("Hold grace", "none" if grace == timedelta(0) else hours(grace)),
         ("TRUTH Act service level", hours(p.params.truth_sla)),
         ("Gonzalez injunction window", gonzalez),
+        ("Gonzalez settlement window", settlement),
+        *cap,
         *(_extra(law) if law is not None else ()),
     )
 

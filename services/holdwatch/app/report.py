@@ -30,6 +30,7 @@ from holdwatch.policy.core.rulebook import Rulebook
 
 UNLAWFUL_HOLDS = frozenset(
     {"HOLD_BARRED", "HOLD_OVER_WINDOW", "HOLD_NOT_ELIGIBLE", "HOLD_AFTER_CANCEL"}
+    | {"HOLD_NOT_REQUESTED", "HOLD_NO_STATE_AUTHORITY"}
 )
 TO_IMMIGRATION = frozenset({"ice", "cbp"})
 

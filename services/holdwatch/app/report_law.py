@@ -65,6 +65,31 @@ MEANINGS: Mapping[str, str] = {
     "REVIEW": "a question the law or the record leaves open, for a person",
     "HOLD_DEADLINE_APPROACHING": "live only: a hold deadline is near; names it and the "
     "authority on file",
+    "AGREEMENT_287G_MISSING": "about an agency (no booking): state law requires a 287(g) "
+    "agreement and none is in force",
+    "AGREEMENT_287G_TERMINATION_UNAPPROVED": "about an agency: a 287(g) agreement ended "
+    "without the state approval the law requires",
+    "STATUS_CHECK_LATE": "no nationality or immigration-status check recorded within the "
+    "time state law allows after the booking",
+    "ENJOINED_STATUTE_CHARGE": "a booking charge under a state immigration crime a court had "
+    "barred the state from enforcing (an advisory)",
+    "RELEASE_DELAYED_FOR_ICE": "release delayed past release eligibility for immigration "
+    "officers (the person let go to them), where the law bars it even"
+    " inside a release-time limit (Colorado SB25-276)",
+    "RELEASE_TIME_LIMIT_EXCEEDED": "not released within the state's limit after a bond "
+    "(Colorado: 6 elapsed hours)",
+    "HOLD_WITHOUT_JUDICIAL_ORDER": "custody past release eligibility on a detainer without the "
+    "judicial official's order the state requires (North Carolina)",
+    "HOLD_NOT_REQUESTED": "custody past release eligibility when no detainer in force asks "
+    "for custody (an I-247G, an I-247N, an I-247A with only the "
+    "notice box), where the law does not bar the hold itself",
+    "HOLD_NO_STATE_AUTHORITY": "custody past release eligibility on a civil detainer where the "
+    "state's highest court held officers have no authority to hold on"
+    " one (Massachusetts)",
+    "GONZALEZ_SETTLEMENT_HOLD_REQUEST": "a detainer asking for custody from an office the "
+    "Gonzalez v. ICE settlement covers, while it is in effect (an advisory)",
+    "STATE_REPORT_DUE": "where state law has each refusal to honor a detainer reported "
+    "(New Hampshire): a release that did not honor one (an advisory)",
 }
 KINDS: Mapping[str, str] = {
     "violation": "the record shows the law was broken",
@@ -76,6 +101,7 @@ FORM_NAMES: Mapping[str, str] = {
     "I-247": "Immigration Detainer – Notice of Action (the legacy DHS Form I-247)",
     "I-247D": "Immigration Detainer – Request for Voluntary Action (DHS Form I-247D)",
     "I-247N": "Request for Voluntary Notification of Release (DHS Form I-247N)",
+    "I-247G": "Immigration Detainer – notification only, no custody request (DHS Form I-247G)",
     "I-247X": "Request for Voluntary Transfer (DHS Form I-247X)",
     "I-203": "Order to Detain or Release (DHS Form I-203)",
     "other": "another or an unknown form",

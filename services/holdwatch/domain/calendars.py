@@ -16,6 +16,10 @@ question the calendar answers, so the calendar is data chosen by policy, not cod
   through 2008, "Presidents' Day" (same date as Washington's Birthday), Susan B. Anthony
   Day (Feb 15, 2014+, with no weekend shift) and Diwali (2026+, AB 268). Federal names win
   on dates both calendars share; federal-only days (e.g. Columbus Day) stay excluded.
+* ``state_list_calendar("NH")`` -- what ``holidays.US(subdiv=...)`` lists for the state
+  alone, for a state law that counts its own holidays and not every federal one (New
+  Hampshire's package list has no Columbus Day, and adds the Day After Thanksgiving and,
+  in even years, Election Day).
 * ``extra`` -- one-off closures such as E.O. 13682 (Friday 2014-12-26). The package
   keeps those only in its "government" category, which these calendars do not use.
 
@@ -34,7 +38,7 @@ from typing import Any
 from holidays import country_holidays
 from holidays.countries.united_states import UnitedStates
 
-__all__ = ["HolidayCalendar", "federal_calendar", "state_calendar"]
+__all__ = ["HolidayCalendar", "federal_calendar", "state_calendar", "state_list_calendar"]
 
 FEDERAL_NAME = "us-federal"
 
@@ -51,6 +55,8 @@ class HolidayCalendar:
     name: str
     subdiv: str | None = None
     extra: tuple[tuple[date, str], ...] = ()
+    #: whether the federal holidays count too (False: the subdivision's own list only)
+    with_federal: bool = True
     _years: dict[int, dict[date, str]] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
@@ -75,7 +81,8 @@ class HolidayCalendar:
 
     def _build_year(self, year: int) -> dict[date, str]:
         table: dict[date, str] = {}
-        _merge(table, country_holidays("US", years=year, observed=True))
+        if self.with_federal:
+            _merge(table, country_holidays("US", years=year, observed=True))
         if self.subdiv is not None:
             _merge(table, country_holidays("US", subdiv=self.subdiv, years=year, observed=True))
         _merge(table, {d: n for d, n in self.extra if d.year == year})
@@ -116,6 +123,20 @@ def federal_calendar(extra: Mapping[date, str] | None = None) -> HolidayCalendar
     Calls with equal arguments return the same cached instance.
     """
     return _cached(None, _extra_items(extra))
+
+
+@lru_cache(maxsize=16)
+def _state_list(subdiv: str) -> HolidayCalendar:
+    return HolidayCalendar(name=f"{subdiv} state holidays", subdiv=subdiv, with_federal=False)
+
+
+def state_list_calendar(subdiv: str) -> HolidayCalendar:
+    """The holidays ``holidays.US(subdiv=...)`` lists for one state, without adding the
+    federal ones the state does not observe. An unknown code raises ``ValueError``."""
+    code = subdiv.strip().upper()
+    if code not in UnitedStates.subdivisions:
+        raise ValueError(f"subdiv {subdiv!r} is not a holidays.US subdivision")
+    return _state_list(code)
 
 
 def state_calendar(subdiv: str, extra: Mapping[date, str] | None = None) -> HolidayCalendar:

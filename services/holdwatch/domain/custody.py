@@ -77,6 +77,8 @@ FORM_DEFAULT_REQUESTS: Mapping[str, frozenset[DetainerRequest]] = MappingProxyTy
         "I-247X": frozenset({"transfer"}),
         "I-203": frozenset({"maintain_custody"}),
         "other": frozenset({"notify", "maintain_custody"}),
+        # the Gonzalez settlement's "Request for Advance Notification of Release"
+        "I-247G": frozenset({"notify"}),
     }
 )
 
@@ -321,7 +323,13 @@ def _(event: ev.CustodyReleased, state: Draft) -> None:
         return
     d = event.data
     state.release = Release(
-        event.time, d.to, d.receiving_agency, d.basis, event.id, d.immigration_present
+        event.time,
+        d.to,
+        d.receiving_agency,
+        d.basis,
+        event.id,
+        immigration_present=d.immigration_present,
+        unsafe_to_comply=bool(d.unsafe_to_comply),
     )
 
 

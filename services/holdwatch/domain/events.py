@@ -172,6 +172,9 @@ class CustodyReleasedData(_Model):
     #: immigration officers were waiting where the person was let go (a lobby or
     #: sally-port arrest): the release was arranged for them, whatever `to` says
     immigration_present: bool | None = None
+    #: released without honoring a detainer because complying was not safe; give why in
+    #: `basis` (a state duty to honor "if safe to do so", New Hampshire)
+    unsafe_to_comply: bool | None = None
 
 
 class WsoActivityData(_Model):

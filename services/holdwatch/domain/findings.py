@@ -40,6 +40,10 @@ Code = Literal[
     "RELEASE_DELAYED_FOR_ICE",
     "RELEASE_TIME_LIMIT_EXCEEDED",
     "HOLD_WITHOUT_JUDICIAL_ORDER",
+    "HOLD_NOT_REQUESTED",
+    "HOLD_NO_STATE_AUTHORITY",
+    "GONZALEZ_SETTLEMENT_HOLD_REQUEST",
+    "STATE_REPORT_DUE",
 ]
 Kind = Literal["violation", "advisory", "review"]
 Severity = Literal["critical", "high", "warning", "info"]

@@ -132,6 +132,9 @@ class Release(NamedTuple):
     basis: str | None
     event_id: str
     immigration_present: bool | None = None
+    #: the agency released rather than honor a detainer because it was not safe to
+    #: (New Hampshire's "if safe to do so"); the reason is in `basis`
+    unsafe_to_comply: bool = False
 
 
 class WsoAct(NamedTuple):

@@ -37,7 +37,10 @@ EligibilityReason = Literal[
 ]
 
 #: ICE detainer forms; the form (and its revision) decides the hold window (`policy.core.windows`).
-DetainerForm = Literal["I-247A", "I-247", "I-247D", "I-247N", "I-247X", "I-203", "other"]
+#: I-247G: the notification-only request of the Gonzalez v. ICE settlement (2025).
+DetainerForm = Literal[
+    "I-247A", "I-247", "I-247D", "I-247N", "I-247X", "I-203", "other", "I-247G"
+]  # fmt: skip
 
 DetainerRequest = Literal["notify", "maintain_custody", "transfer"]
 

@@ -16,10 +16,13 @@ from holdwatch.policy.co.jurisdiction import JURISDICTION as CO
 from holdwatch.policy.core import law
 from holdwatch.policy.core.local import apply_of
 from holdwatch.policy.core.rulebook import Jurisdiction, Overlay, Rulebook
+from holdwatch.policy.ct.jurisdiction import JURISDICTION as CT
 from holdwatch.policy.fl.jurisdiction import JURISDICTION as FL
 from holdwatch.policy.ga.jurisdiction import JURISDICTION as GA
 from holdwatch.policy.il.jurisdiction import JURISDICTION as IL
+from holdwatch.policy.ma.jurisdiction import JURISDICTION as MA
 from holdwatch.policy.nc.jurisdiction import JURISDICTION as NC
+from holdwatch.policy.nh.jurisdiction import JURISDICTION as NH
 from holdwatch.policy.nj.jurisdiction import JURISDICTION as NJ
 from holdwatch.policy.ny.jurisdiction import JURISDICTION as NY
 from holdwatch.policy.or_.jurisdiction import JURISDICTION as OR
@@ -28,9 +31,11 @@ from holdwatch.policy.us.jurisdiction import JURISDICTION as US
 from holdwatch.policy.wa.jurisdiction import JURISDICTION as WA
 
 JURISDICTIONS: tuple[Jurisdiction, ...] = (US, CA, TX, WA, OR, IL, NJ, NY, CO, FL, GA, NC)
+JURISDICTIONS += (MA, CT, NH)
 
 #: States whose holidays an overlay `state-xx` adds to legacy windows.
-OVERLAY_STATES = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO", "GA")
+OVERLAY_STATES: tuple[str, ...] = ("CA", "NV", "OR", "WA", "AZ", "TX", "NY", "NJ", "FL", "IL", "CO")
+OVERLAY_STATES += ("GA", "MA", "CT", "NH")
 
 
 def _state(code: str) -> Overlay:

@@ -1,8 +1,7 @@
 """Rules every profile runs: what the detainer itself shows, and citizenship claims.
 
-- GONZALEZ_DB_ONLY: only the database box checked (Gonzalez v. ICE). A violation by ICE
-  only when issued from the Central District of California while the 2019 injunction
-  stood; an advisory otherwise (dates configurable).
+- GONZALEZ_DB_ONLY, GONZALEZ_SETTLEMENT_HOLD_REQUEST: what Gonzalez v. ICE says of the
+  detainer, by where and when it was issued (`core.gonzalez`).
 - NO_ADMIN_WARRANT: no I-200/I-205 with the detainer (ICE Policy 10074.2).
 - NO_JUDICIAL_WARRANT: where the law makes a judicial warrant the condition for holding
   or transferring, tell the defender early that no judge has authorized either.
@@ -16,52 +15,9 @@ from datetime import datetime
 
 from holdwatch.domain.state import Detainer
 from holdwatch.policy.core.context import JUDICIAL_IMMIGRATION, Context, Out
+from holdwatch.policy.core.gonzalez import gonzalez_rule, settlement_rule
 
-CENTRAL_DISTRICT_OFFICES = ("perc", "pacific enforcement response center", "los angeles")
 ADMIN_WARRANT_FORMS = frozenset({"I-200", "I-205"})
-
-
-def _central_district(d: Detainer) -> bool:
-    if d.issuing_district:
-        return d.issuing_district.replace(" ", "").lower() in ("c.d.cal.", "cdcal", "c.d.cal")
-    office = (d.issuing_office or "").lower()
-    return any(name in office for name in CENTRAL_DISTRICT_OFFICES)
-
-
-def gonzalez_rule(ctx: Context, out: Out) -> None:
-    params = ctx.profile.params
-    for d in ctx.state.detainers:
-        if d.probable_cause != {"biometric_database"} or d.received_at > ctx.as_of:
-            continue
-        issued = min(d.issued_at or d.received_at, d.received_at)
-        enjoined = (
-            _central_district(d) and params.gonzalez_from <= issued.date() < params.gonzalez_to
-        )
-        where = "a Central District of California office" if _central_district(d) else "its office"
-        out.finding(
-            "GONZALEZ_DB_ONLY",
-            "gonzalez",
-            kind="violation" if enjoined else "advisory",
-            severity="high" if enjoined else "warning",
-            at=issued,
-            instant=True,
-            detainer_id=d.detainer_id,
-            anchor=d.event_id,
-            citation="Gonzalez v. ICE, 416 F. Supp. 3d 995 (C.D. Cal. 2019), vacated in part, "
-            "975 F.3d 788 (9th Cir. 2020)",
-            explanation=(
-                f"ICE's detainer {d.detainer_id}, issued by {where}, rests only on a database "
-                "check: no final order and no pending proceedings. "
-                + (
-                    "ICE was enjoined from issuing such detainers from the Central District "
-                    "at the time."
-                    if enjoined
-                    else "Database checks have wrongly flagged U.S. citizens; ask ICE for its "
-                    "basis."
-                )
-            ),
-            evidence=[d.event_id],
-        )
 
 
 def _admin_warrant_at(ctx: Context, d: Detainer) -> datetime | None:
@@ -183,4 +139,11 @@ def form_rule(ctx: Context, out: Out) -> None:
         )
 
 
-COMMON = (gonzalez_rule, admin_warrant_rule, judicial_warrant_rule, citizenship_rule, form_rule)
+COMMON = (
+    gonzalez_rule,
+    settlement_rule,
+    admin_warrant_rule,
+    judicial_warrant_rule,
+    citizenship_rule,
+    form_rule,
+)

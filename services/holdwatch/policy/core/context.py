@@ -23,7 +23,7 @@ from holdwatch.domain.findings import (
 )
 from holdwatch.domain.state import CustodyState, Detainer, Warrant, known_at
 from holdwatch.domain.timecalc import clamp
-from holdwatch.policy.core.criteria import HoldCriteria
+from holdwatch.policy.core.criteria import HoldCriteria, StateCap
 from holdwatch.policy.core.profile import Profile
 
 #: Warrants on which the Values Act lets an agency transfer or hold (§7284.4(h), (i)).
@@ -43,6 +43,8 @@ class Context:
     custody_end: datetime | None  # custody.released at or before as_of
     #: the jurisdiction's hold criteria, for a profile whose hold regime is "criteria".
     criteria: HoldCriteria | None = None
+    #: the jurisdiction's own cap on a hold, below the form's window (New Hampshire's).
+    limit: StateCap | None = None
 
     @classmethod
     def build(
@@ -51,6 +53,7 @@ class Context:
         profile: Profile,
         as_of: datetime,
         criteria: HoldCriteria | None = None,
+        limit: StateCap | None = None,
     ) -> Context:
         if as_of.tzinfo is None:
             raise ValueError("as_of: must be timezone-aware")
@@ -60,7 +63,7 @@ class Context:
         tz = booked or profile.agency.zone or profile.zone
         release = state.release
         end = release.at if release is not None and release.at <= as_of else None
-        return cls(state, profile, as_of, ZoneInfo(tz), end, criteria)
+        return cls(state, profile, as_of, ZoneInfo(tz), end, criteria, limit)
 
     @property
     def in_custody(self) -> bool:

@@ -56,3 +56,14 @@ class HoldLimit(Protocol):
     def limit(self, re: datetime, zone: ZoneInfo) -> tuple[datetime, str]:
         """The instant custody must end by, and why, in a defender's words."""
         ...
+
+
+@runtime_checkable
+class StateCap(HoldLimit, Protocol):
+    """A state's own cap on every hold on a detainer, whatever the hold regime, in the
+    versions of its law from `valid_from` (New Hampshire from 2026). The binding limit is
+    the earliest of the form's window, the state's cap and 8 C.F.R. §287.7(d); the cap's
+    `limit` gives the earlier of the last two and says which."""
+
+    @property
+    def valid_from(self) -> date: ...

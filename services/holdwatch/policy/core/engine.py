@@ -39,7 +39,7 @@ _AHEAD = timedelta(days=31)
 
 
 def _run(state: CustodyState, rulebook: Rulebook, profile: Profile, as_of: datetime) -> Out:
-    out = Out(Context.build(state, profile, as_of, rulebook.criteria))
+    out = Out(Context.build(state, profile, as_of, rulebook.criteria, rulebook.limit))
     # Without any immigration authority in the record only the data checks can apply.
     rules = rulebook.rules if out.ctx.state.involves_immigration else (data_quality_rule,)
     for rule in (*rules, *rulebook.always):
@@ -51,7 +51,7 @@ def _by_version(state: CustodyState, rulebook: Rulebook, as_of: datetime) -> Out
     """Each act judged by the version in force at it: versions outside the record's dates
     are not run, and an act outside the versions run goes to the nearest one."""
     profile = rulebook.profile
-    merged = Out(Context.build(state, profile, as_of, rulebook.criteria))
+    merged = Out(Context.build(state, profile, as_of, rulebook.criteria, rulebook.limit))
     zone = merged.ctx.zone
     as_of = merged.ctx.as_of  # clamped: "9999-12-31" means after everything
     last = len(profile.editions) - 1

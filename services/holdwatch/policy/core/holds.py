@@ -1,5 +1,12 @@
-"""Custody past release on a detainer: HOLD_BARRED, HOLD_OVER_WINDOW, HOLD_NOT_ELIGIBLE,
-HOLD_AFTER_CANCEL, under the profile's hold regime (criteria come from its jurisdiction).
+"""Custody past release on a detainer: HOLD_BARRED, HOLD_NO_STATE_AUTHORITY,
+HOLD_NOT_REQUESTED, HOLD_OVER_WINDOW, HOLD_NOT_ELIGIBLE, HOLD_AFTER_CANCEL, under the
+profile's hold regime (criteria and state caps come from its jurisdiction).
+
+Where the law allows a hold at all (a window or criteria), it allows only what a detainer
+asks: with no detainer in force asking the jail to keep custody (an I-247G, an I-247N, an
+I-247A with only the notice box), custody past release is HOLD_NOT_REQUESTED from RE, and
+no state duty to honor the detainer can ask more than the form. Where the law bars the hold
+itself, that bar is the one finding.
 
 The hold starts at RE (or when the first detainer takes effect, if later) and lasts while
 the person stays in custody with no new local basis (Cal. Gov. Code §7282(b)). A judicial
@@ -10,7 +17,8 @@ there is no de minimis threshold, only an optional alerting grace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from holdwatch.domain.findings import AlternativeDeadline, Code
@@ -118,58 +126,143 @@ def _after_cancel(ctx: Context, out: Out, hold: Hold, since: datetime) -> None:
     )
 
 
-def _barred(ctx: Context, out: Out, hold: Hold) -> None:
+def _forbidden(code: Code, why: str) -> Callable[[Context, Out, Hold], None]:
+    """A regime under which no hold on a detainer is lawful (`code`, `why` in words)."""
+
+    def judge(ctx: Context, out: Out, hold: Hold) -> None:
+        active = [d for d in hold.detainers if d.active_at(hold.start)]
+        if not active:
+            _after_cancel(ctx, out, hold, hold.start)
+            return
+        if _too_short(ctx, hold, hold.start):
+            grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
+            out.deadline(grace_ends, code, RULE, "grace ends", act_at=hold.start)
+            return
+        d = active[0]
+        out.finding(
+            code,
+            RULE,
+            kind="violation",
+            severity="high",
+            at=hold.start,
+            ended_at=hold.end,
+            detainer_id=d.detainer_id,
+            anchor=hold.span.event_id,
+            citation=ctx.profile.hold_citation,
+            explanation=(
+                f"The person was eligible for release at {ctx.local(hold.span.at)} "
+                f"({hold.span.reason.replace('_', ' ')}), but the jail kept custody on ICE "
+                f"detainer {d.detainer_id} ({d.form}) {_held_text(ctx, hold, hold.start)}. " + why
+            ),
+            evidence=hold.evidence,
+            act_at=hold.start,
+        )
+
+    return judge
+
+
+_barred = _forbidden(
+    "HOLD_BARRED", "This law bars detaining anyone on the basis of an immigration hold request."
+)
+_no_state_authority = _forbidden(
+    "HOLD_NO_STATE_AUTHORITY",
+    "The state's highest court has held that officers here have no authority under state law "
+    "to arrest or hold anyone on a civil immigration detainer; only a judge's warrant could "
+    "have held the person.",
+)
+
+
+#: what each request asks, in a defender's words
+ASKS = {"notify": "notice of release", "transfer": "a transfer", "maintain_custody": "custody"}
+
+
+def asks_custody(d: Detainer) -> bool:
+    """Whether the detainer asks the jail to keep the person past release."""
+    return "maintain_custody" in d.requests
+
+
+def _unrequested(ctx: Context, out: Out, hold: Hold) -> Hold | None:
+    """HOLD_NOT_REQUESTED while detainers are in force and none asks for custody; what is
+    left of the hold once one that does arrives (None: nothing left to judge)."""
     active = [d for d in hold.detainers if d.active_at(hold.start)]
-    if not active:
-        _after_cancel(ctx, out, hold, hold.start)
-        return
-    if _too_short(ctx, hold, hold.start):
-        grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
-        out.deadline(grace_ends, "HOLD_BARRED", RULE, "grace ends", act_at=hold.start)
-        return
-    d = active[0]
-    out.finding(
-        "HOLD_BARRED",
-        RULE,
-        kind="violation",
-        severity="high",
-        at=hold.start,
-        ended_at=hold.end,
-        detainer_id=d.detainer_id,
-        anchor=hold.span.event_id,
-        citation=ctx.profile.hold_citation,
-        explanation=(
-            f"The person was eligible for release at {ctx.local(hold.span.at)} "
-            f"({hold.span.reason.replace('_', ' ')}), but the jail kept custody on ICE "
-            f"detainer {d.detainer_id} ({d.form}) {_held_text(ctx, hold, hold.start)}. "
-            "This law bars detaining anyone on the basis of an immigration hold request."
-        ),
-        evidence=hold.evidence,
-        act_at=hold.start,
+    if not active or any(asks_custody(d) for d in active):
+        return hold
+    arrivals = sorted(
+        (at, d.detainer_id)
+        for d in hold.detainers
+        if asks_custody(d)
+        and (at := ctx.effective_receipt(d)) > hold.start
+        and d.active_at(at)
+        and (hold.end is None or at < hold.end)
     )
+    asked = arrivals[0][0] if arrivals else None
+    part = (
+        hold
+        if not arrivals
+        else replace(hold, end=asked, end_reason=f"receipt of detainer {arrivals[0][1]}, asking it")
+    )
+    if _too_short(ctx, part, hold.start) and part.end is None:
+        grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
+        out.deadline(grace_ends, "HOLD_NOT_REQUESTED", RULE, "grace ends", act_at=hold.start)
+    if not _too_short(ctx, part, hold.start):
+        d = active[0]
+        wants = " and ".join(sorted(ASKS[r] for r in d.requests)) or "nothing"
+        out.finding(
+            "HOLD_NOT_REQUESTED",
+            f"{RULE}.not_requested",
+            kind="violation",
+            severity="high",
+            at=hold.start,
+            ended_at=part.end,
+            detainer_id=d.detainer_id,
+            anchor=hold.span.event_id,
+            citation=f"DHS Form {d.form} (no request to maintain custody); 8 C.F.R. §287.7(d)",
+            explanation=(
+                f"The person was eligible for release at {ctx.local(hold.span.at)} "
+                f"({hold.span.reason.replace('_', ' ')}), but the jail kept custody "
+                f"{_held_text(ctx, part, hold.start)}, though no detainer in force asked it "
+                f"to: detainer {d.detainer_id} ({d.form}) asks only for {wants}. A hold no "
+                "one requested rests on nothing, and no state duty to honor a detainer can "
+                "require more than the detainer asks."
+            ),
+            evidence=hold.evidence,
+            act_at=hold.start,
+        )
+    return None if asked is None else replace(hold, start=asked)
 
 
 def _governing(ctx: Context, active: list[Detainer], re: datetime) -> tuple[Detainer, HoldDeadline]:
-    """The active detainer that allows the longest hold, and its deadline."""
+    """The active detainer asking for custody that allows the longest hold, and its deadline."""
     zone, st = ctx.zone, ctx.profile.state
     options = [(d, deadline_for(re, window_for(d), zone, st)) for d in active]
     return max(options, key=lambda o: o[1].at)
 
 
 def _capped(ctx: Context, deadline: HoldDeadline, re: datetime) -> HoldDeadline:
-    """The form's deadline, or the jurisdiction's own limit where that comes first."""
-    limit = ctx.criteria
-    if not isinstance(limit, HoldLimit):
+    """The form's deadline, or the jurisdiction's own limit where that comes first; the
+    window's words say which one bound."""
+    limit: HoldLimit | None = ctx.criteria if isinstance(ctx.criteria, HoldLimit) else None
+    cap = ctx.limit
+    if cap is not None and ctx.profile.version >= cap.valid_from:
+        limit = cap
+    if limit is None:
         return deadline
     at, why = limit.limit(re, ctx.zone)
     if at >= deadline.at:
-        return deadline
+        then = "the same instant" if at == deadline.at else ctx.local(at)
+        bound = f"{deadline.window.why}, the binding limit ({why}: {then})"
+        return replace(deadline, window=replace(deadline.window, why=bound))
     window = HoldWindow("elapsed", limit.limit_citation, f"{why} (before the form's window)")
     return HoldDeadline(at, window, ())
 
 
+def binding_deadline(ctx: Context, d: Detainer, re: datetime) -> HoldDeadline:
+    """When a hold on `d` from `re` must end: the form's window, or the state's limit."""
+    return _capped(ctx, deadline_for(re, window_for(d), ctx.zone, ctx.profile.state), re)
+
+
 def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
-    active = [d for d in hold.detainers if d.active_at(hold.start)]
+    active = [d for d in hold.detainers if d.active_at(hold.start) and asks_custody(d)]
     if not active:
         _after_cancel(ctx, out, hold, hold.start)
         return
@@ -292,9 +385,19 @@ def _scheduled(ctx: Context, out: Out) -> None:
     active = [d for d in state.detainers if d.active_at(ctx.as_of)]
     if not active:
         return
-    if ctx.profile.hold_regime == "zero":
-        out.deadline(at, "HOLD_BARRED", f"{RULE}.scheduled", "scheduled release", hold=True)
+    forbidden: dict[str, Code] = {
+        "zero": "HOLD_BARRED",
+        "no_state_authority": "HOLD_NO_STATE_AUTHORITY",
+    }
+    code = forbidden.get(ctx.profile.hold_regime)
+    if code is not None:
+        out.deadline(at, code, f"{RULE}.scheduled", "scheduled release", hold=True)
         return
+    if not any(asks_custody(d) for d in active):
+        why = "scheduled release: no detainer in force asks the jail to keep custody"
+        out.deadline(at, "HOLD_NOT_REQUESTED", f"{RULE}.scheduled", why, hold=True)
+        return
+    active = [d for d in active if asks_custody(d)]
     d, deadline = _governing(ctx, active, at)
     deadline = _capped(ctx, deadline, at)
     out.deadline(
@@ -308,8 +411,21 @@ def _scheduled(ctx: Context, out: Out) -> None:
     )
 
 
+REGIMES: dict[str, Callable[[Context, Out, Hold], None]] = {
+    "zero": _barred,
+    "no_state_authority": _no_state_authority,
+    "window": _windowed,
+    "criteria": _criteria,
+}
+
+
 def hold_rule(ctx: Context, out: Out) -> None:
-    regime = {"zero": _barred, "window": _windowed, "criteria": _criteria}[ctx.profile.hold_regime]
+    regime = ctx.profile.hold_regime
+    judge = REGIMES[regime]
     for hold in holds(ctx):
-        regime(ctx, out, hold)
+        left: Hold | None = hold
+        if regime in ("window", "criteria"):
+            left = _unrequested(ctx, out, hold)
+        if left is not None:
+            judge(ctx, out, left)
     _scheduled(ctx, out)

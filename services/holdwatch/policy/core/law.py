@@ -52,7 +52,7 @@ RULES: dict[str, frozenset[str]] = {
     "release_notice": frozenset({"required"}),
     "agreement_287g": frozenset({"banned", "allowed", "required"}),
     "civil_warrant_arrest": frozenset({"banned"}),
-    "reporting": frozenset({"annual", "quarterly", "monthly"}),
+    "reporting": frozenset({"annual", "quarterly", "monthly", "per_refusal"}),
     "advisory": frozenset({"flag"}),
     "release_timing": frozenset({"no_immigration_delay", "time_limit"}),
     "status_check": frozenset({"required"}),
@@ -62,6 +62,7 @@ _HOLD_REGIME: dict[str, HoldRegime] = {
     "barred": "zero",
     "criteria": "criteria",
     "window": "window",
+    "no_state_authority": "no_state_authority",
 }
 _FROZEN = ConfigDict(frozen=True, extra="forbid", strict=True)
 

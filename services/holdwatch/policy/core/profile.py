@@ -14,8 +14,10 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 #: zero: no hold at all; window: the detainer's window; criteria: only when the
-#: jurisdiction's criteria are met (`policy.core.criteria.HoldCriteria`), then its window.
-HoldRegime = Literal["zero", "window", "criteria"]
+#: jurisdiction's criteria are met (`policy.core.criteria.HoldCriteria`), then its window;
+#: no_state_authority: the state's highest court held officers have no power to arrest on a
+#: civil detainer (Massachusetts, Lunn), so only a judge's warrant can hold.
+HoldRegime = Literal["zero", "window", "criteria", "no_state_authority"]
 #: How sure we are of the rule a finding applies: read in the text, a secondary source, ours.
 Evidence = Literal["verified", "secondary", "inferred"]
 #: What an agency runs, as far as a state's agency-level duties turn on it (Texas SB 8 binds
@@ -83,6 +85,18 @@ class Params:
     #: until the Ninth Circuit vacated it on Sept. 11, 2020.
     gonzalez_from: date = date(2019, 9, 27)
     gonzalez_to: date = date(2020, 9, 11)
+    #: the Gonzalez class settlement: in effect Mar. 4, 2025, for five years (end exclusive);
+    #: covered offices may issue only the notification-only I-247G.
+    gonzalez_settlement_from: date = date(2025, 3, 4)
+    gonzalez_settlement_to: date = date(2030, 3, 4)
+    #: offices the settlement covers, matched as words in a detainer's issuing office. The
+    #: coverage list (its Exhibit B) is unread: the default is the class's own reach, ICE
+    #: officers in the Central District of California (PERC and Los Angeles). REVIEW.
+    gonzalez_settlement_offices: tuple[str, ...] = (
+        "Pacific Enforcement Response Center",
+        "PERC",
+        "Los Angeles",
+    )
     #: a detainer issued this long before the booking was lodged for an earlier episode.
     stale_detainer_age: timedelta = timedelta(days=30)
     #: events for a booking whose booking.created has not arrived after this long.

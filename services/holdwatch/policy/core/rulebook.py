@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from holdwatch.policy.core import advisories, data_quality
 from holdwatch.policy.core.context import Context, Out
-from holdwatch.policy.core.criteria import HoldCriteria
+from holdwatch.policy.core.criteria import HoldCriteria, StateCap
 from holdwatch.policy.core.profile import Profile
 
 Rule = Callable[[Context, Out], None]
@@ -38,6 +38,8 @@ class Rulebook:
     #: rules run on every record, whether or not immigration authorities touched it: the
     #: agency's own standing duties (a 287(g) agreement), a check owed on every booking
     always: tuple[Rule, ...] = ()
+    #: a state cap on every hold, below the form's window (`HoldLimit`), in any regime
+    limit: StateCap | None = None
 
     def __post_init__(self) -> None:
         if (self.profile.hold_regime == "criteria") != (self.criteria is not None):

@@ -34,7 +34,9 @@ HONOR = Duty(
     rule="required",
     text="The jail must comply with every request in the detainer (keep custody "
     "within the window, notify ICE before release) unless the person proved "
-    "citizenship or lawful status (art. 2.251(b)). Release without honoring it "
+    "citizenship or lawful status (art. 2.251(b)). The duty is to do what the form asks: "
+    "a notification-only request (I-247G, I-247N) asks for no hold, and a hold on it is "
+    "HOLD_NOT_REQUESTED. Release without honoring it "
     "is a state-law compliance finding, not a federal violation; oversight may "
     "turn these findings off.",
     citation="Tex. Code Crim. Proc. art. 2.251(a)(1)",

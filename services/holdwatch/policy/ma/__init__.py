@@ -1,0 +1,2 @@
+"""Massachusetts: Lunn v. Commonwealth (2017), under which officers have no state-law
+authority to hold anyone on a civil immigration detainer."""
