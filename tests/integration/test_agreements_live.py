@@ -29,7 +29,7 @@ from holdwatch.app.audit import audit
 from holdwatch.app.horizon import horizon
 from holdwatch.app.report import Period
 from holdwatch.app.report_sources import from_redis
-from holdwatch.bootstrap import Service, build
+from holdwatch.bootstrap import Service, booking_store, build
 from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
@@ -138,7 +138,7 @@ async def test_the_monitor_raises_the_missing_agreement_at_the_instant(
     r = service.redis
     try:
         await feed(service, lines_of(fixture), random.Random(fixture))
-        timers = await r.zrange(service.monitor.store.keys.timers, 0, -1, withscores=True)
+        timers = await r.zrange(service.keys.timers, 0, -1, withscores=True)
         armed = [score for member, score in timers if b"/}" in member]  # the agency's record
         assert armed == [due.timestamp() * 1000]
 
@@ -158,8 +158,8 @@ async def test_the_monitor_raises_the_missing_agreement_at_the_instant(
 
         # the live report counts it, on the agency's row, though the record holds no event
         period = Period(due - timedelta(days=1), due + timedelta(days=1))
-        store = service.monitor.store
-        report = await from_redis(store, store.keys, settings.dlq_stream, clock.t, period)
+        store = booking_store(r, settings)
+        report = await from_redis(store, service.keys, settings.dlq_stream, clock.t, period)
         row = report.rows[(finding["agency"], "(no booking record)")]
         assert row.findings_by_code["AGREEMENT_287G_MISSING"] == 1
     finally:
