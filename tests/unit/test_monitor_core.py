@@ -300,6 +300,7 @@ async def test_an_event_in_time_order_is_applied_alone(
 ) -> None:
     """However long the booking, the next event in time order parses one event (itself)
     and folds nothing again; an event out of order folds the history once."""
+    import holdwatch.app.compaction as compaction_module  # noqa: PLC0415
     import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
     import holdwatch.domain.contract as contract  # noqa: PLC0415
 
@@ -317,7 +318,11 @@ async def test_an_event_in_time_order_is_applied_alone(
     monkeypatch.setattr(
         monitor_module, "parse_event", lambda raw: parsed.append(1) or real_parse(raw)
     )
-    monkeypatch.setattr(monitor_module, "folded", lambda *a: folds.append(1) or real_fold(*a))
+    for module in (monitor_module, compaction_module):  # a fold, and a fold again
+        monkeypatch.setattr(module, "folded", lambda *a: folds.append(1) or real_fold(*a))
+    monkeypatch.setattr(
+        compaction_module, "parse_event", lambda raw: parsed.append(1) or real_parse(raw)
+    )
     nxt = (T0 + 6 * H + timedelta(minutes=length + 1)).isoformat()
     story.add("release.scheduled", nxt, {"expected_at": (T0 + 601 * H).isoformat()}, id="next")
     await w.monitor.on_events(w.entries(story.events[-1:]))

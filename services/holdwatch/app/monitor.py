@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +25,7 @@ import structlog
 from holdwatch.adapters.keys import booking_tag, event_field
 from holdwatch.app.agencies import AgencyMap
 from holdwatch.app.booking_cache import BookingCache, Cached, Stored
+from holdwatch.app.compaction import compact, refold
 from holdwatch.app.horizon import horizon
 from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
 from holdwatch.app.judge import Custody, Judgement, Wake, judge_fold
@@ -39,9 +40,8 @@ from holdwatch.app.ports import (
     Observer,
 )
 from holdwatch.domain.contract import ContractError, parse_event
-from holdwatch.domain.custody import Folded, History, extend, folded
+from holdwatch.domain.custody import extend, folded
 from holdwatch.domain.events import Event
-from holdwatch.policy.core.rulebook import Rulebook
 
 log = structlog.get_logger("holdwatch.monitor")
 
@@ -56,18 +56,6 @@ class Plan:
     applied: tuple[Event, ...]
     #: events dated before what a compacted record keeps: acked, never applied
     expired: tuple[Event, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Compaction:
-    """What compacting a record drops, and what it keeps."""
-
-    stored: Stored
-    ledger: dict[str, str]
-    fold: Folded
-    events: list[str]  # history fields dropped
-    findings: list[str]  # finding ids dropped from the ledger
-    before: datetime  # nothing dated earlier is kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +309,7 @@ class Monitor:
             return Plan(self._confirm(tag, item, cached), kept, None, (), tuple(expired))
         stored = _stored(cached).with_(new)
         if not in_order:  # an event before one already applied: fold it all again
-            fold = self._refold(item, stored)
+            fold = refold(item.agency, item.booking_id, stored)
         profile = self.agencies.profile_for(item.agency)
         as_of = max(t for t in (horizon or now, cached.as_of, item.due) if t is not None)
         j = judge_fold(fold, profile, as_of, cached.ledger, now=now)
@@ -329,7 +317,9 @@ class Monitor:
         ledger.update((c.finding.finding_id, c.record) for c in j.changes)
         compaction = None
         if item.booking_id is None:  # an agency's own record: it never ends, so compact it
-            compaction = self._compact(item, stored, ledger, j, profile, as_of, now)
+            compaction = compact(
+                item.agency, stored, ledger, j, profile, as_of, now, self.retention
+            )
         if compaction is not None:
             stored, ledger, fold = compaction.stored, compaction.ledger, compaction.fold
         rev = f"{self._revisions.getrandbits(64):016x}"
@@ -363,56 +353,6 @@ class Monitor:
         before = compaction.before if compaction else cached.compacted_before
         kept = Cached(0, as_of, stored, ledger, rev, fold, before)
         return Plan(commit, kept, j, tuple(applied), tuple(expired))
-
-    def _compact(
-        self,
-        item: Work,
-        stored: Stored,
-        ledger: dict[str, str],
-        j: Judgement,
-        profile: Rulebook,
-        as_of: datetime,
-        now: datetime,
-    ) -> Compaction | None:
-        """Drop what is past the retention period from a record that never ends (an
-        agency's own, not a booking's): findings over before it (the alerts stream
-        carried each), and the events no remaining finding cites. Only when the record
-        reaches an eighth of the period further back, so the cost is paid rarely; and only
-        if the record left judges exactly as the whole did (nothing to emit, the same
-        timers), so compacting can never raise, change or withdraw a finding."""
-        first = j.state.first_event_at
-        cutoff = as_of - self.retention
-        if first is None or first >= cutoff - self.retention / 8:
-            return None
-        over: list[str] = []
-        cited: set[str] = set()
-        for fid, record in ledger.items():
-            f = json.loads(record)
-            end = f["ended_at"] or (f["violation_at"] if f["status"] == "superseded" else None)
-            if end is not None and datetime.fromisoformat(end) < cutoff:
-                over.append(fid)
-            else:
-                cited.update(f["evidence"])
-        dropped = {
-            name
-            for name, raw in stored.items()
-            if (e := parse_event(raw)).time < cutoff and e.id not in cited
-        }
-        if not dropped and not over:
-            return None
-        kept = Stored({n: raw for n, raw in stored.items() if n not in dropped})
-        left = {fid: r for fid, r in ledger.items() if fid not in set(over)}
-        fold = self._refold(item, kept)
-        check = judge_fold(fold, profile, as_of, left, now=now)
-        if check.changes or check.wake != j.wake or check.custody != j.custody:
-            log.warning("compaction_skipped", agency=item.agency, changes=len(check.changes))
-            return None
-        return Compaction(kept, left, fold, sorted(dropped), over, cutoff)
-
-    @staticmethod
-    def _refold(item: Work, stored: Mapping[str, bytes]) -> Folded:
-        history = History.of(parse_event(raw) for raw in stored.values())
-        return folded(item.agency, item.booking_id, history)
 
     @staticmethod
     def _confirm(tag: str, item: Work, cached: Cached) -> Commit:
