@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from holdwatch.app.audit import Skipped, audit, audit_isolated
-from holdwatch.entrypoints import cli
+from holdwatch.entrypoints import audit_cmd, cli
 from holdwatch.policy.core.context import Context, Out
 from holdwatch.policy.core.rulebook import Rulebook
 from holdwatch.policy.registry import resolve
@@ -63,10 +63,10 @@ def test_cli_prints_the_others_findings_names_the_booking_and_exits_3(
 ) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(_history()) + "\n")
-    monkeypatch.setattr(cli, "registry_for", lambda _dir: SimpleNamespace(resolve=_failing))
+    monkeypatch.setattr(audit_cmd, "registry_for", lambda _dir: SimpleNamespace(resolve=_failing))
     code = cli.main(["audit", str(path), "--profile", "ca-sb54", "--as-of", AS_OF])
     out, err = capsys.readouterr()
-    assert code == cli.EXIT_SKIPPED == 3
+    assert code == audit_cmd.EXIT_SKIPPED == 3
     findings = json.loads(out)
     assert findings and {f["booking_id"] for f in findings} == {"S01"}
     assert err == "holdwatch audit: booking lasd/BAD not judged (OverflowError)\n"

@@ -17,7 +17,7 @@ import pytest
 from holdwatch.app.audit import Audit, AuditInputError, audit_each, read_events
 from holdwatch.app.audit_jobs import audit_each_jobs, split_lines
 from holdwatch.app.simulate import JAILS, Knobs, simulate
-from holdwatch.entrypoints import cli
+from holdwatch.entrypoints import audit_cmd, cli
 from holdwatch.policy.core.context import Context, Out
 from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.registry import resolve
@@ -148,9 +148,9 @@ def test_jobs_must_be_a_count_or_auto(text: str, capsys: pytest.CaptureFixture[s
 
 
 def test_auto_and_0_use_every_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "cores", lambda: 4)
-    assert cli._jobs("auto") == cli._jobs("0") == 4
-    assert cli._jobs("3") == 3
+    monkeypatch.setattr(audit_cmd, "cores", lambda: 4)
+    assert audit_cmd.jobs("auto") == audit_cmd.jobs("0") == 4
+    assert audit_cmd.jobs("3") == 3
 
 
 def test_the_cli_reads_stdin_with_jobs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,10 +8,9 @@ import argparse
 import asyncio
 import csv
 import json
-import multiprocessing
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,15 +20,9 @@ from rich.console import Console
 from rich.progress import Progress
 
 from holdwatch.adapters.embedded import connected
-from holdwatch.app.agencies import load_agency_facts
-from holdwatch.app.audit import Audit, AuditInputError, audit_each
-from holdwatch.app.audit_jobs import MAX_JOBS, audit_each_jobs, cores, split_lines
-from holdwatch.app.compare import Comparison, compare
-from holdwatch.app.config_file import ConfigError
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
-from holdwatch.app.local_overlays import registry_for
 from holdwatch.app.publish import acknowledge, publish_lines
 from holdwatch.app.report import Period, Report
 from holdwatch.app.report_compare import RENDERERS as COMPARE_RENDERERS
@@ -39,45 +32,12 @@ from holdwatch.app.report_render import RENDERERS
 from holdwatch.app.report_sources import agency_profiles, from_lines, from_redis
 from holdwatch.app.schemas import export
 from holdwatch.app.simulate import JAILS, LIVE_INTERVAL, Knobs, simulate
-from holdwatch.domain.findings import Finding
-from holdwatch.entrypoints import law
-from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED, run_command
-from holdwatch.entrypoints.table import render_comparison, render_table
-from holdwatch.policy.core.profile import Agency
-from holdwatch.policy.core.rulebook import Rulebook
+from holdwatch.entrypoints import audit_cmd, law
+from holdwatch.entrypoints.args import day as _day
+from holdwatch.entrypoints.args import instant as _instant
+from holdwatch.entrypoints.args import settings_of as _settings
+from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, run_command
 from holdwatch.settings import Settings
-
-
-def _instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("--as-of: not an RFC 3339 timestamp") from exc
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(
-            "--as-of: needs a UTC offset, e.g. 2025-04-10T00:00:00-07:00"
-        )
-    return value
-
-
-def _day(text: str) -> datetime:
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r}: not a date as YYYY-MM-DD") from exc
-
-
-def _jobs(text: str) -> int:
-    """`--jobs`: a count, or 0 / `auto` for every core this process may use."""
-    if text.strip().lower() == "auto":
-        return cores()
-    try:
-        value = int(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError("--jobs: a number of processes, or auto") from exc
-    if value < 0:
-        raise argparse.ArgumentTypeError("--jobs: 0 (every core) or more")
-    return min(value or cores(), MAX_JOBS)
 
 
 def _import_parser(im: argparse.ArgumentParser) -> None:
@@ -88,33 +48,10 @@ def _import_parser(im: argparse.ArgumentParser) -> None:
     )
 
 
-def _audit_parser(a: argparse.ArgumentParser) -> None:
-    a.add_argument("file", type=Path, help="CloudEvents, one per line (- for stdin)")
-    a.add_argument("--profile", required=True, help="e.g. ca-sb54, ca-sb54+lasd-2020, us-federal")
-    a.add_argument("--as-of", type=_instant, default=None, help="evaluation instant (default: now)")
-    a.add_argument("--format", choices=("json", "table"), default="json")
-    a.add_argument(
-        "--compare", metavar="PROFILE", help="what-if: judge under PROFILE too, print differences"
-    )
-    a.add_argument(
-        "--agencies",
-        type=Path,
-        help="agencies TOML: each agency's kind and timezone (its profile is --profile's)",
-    )
-    a.add_argument(
-        "--jobs",
-        type=_jobs,
-        default=1,
-        metavar="N",
-        help="processes, bookings partitioned among them (0 or auto: every core); same output",
-    )
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="holdwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    audit_help = "evaluate a JSONL history offline and print findings"
-    _audit_parser(sub.add_parser("audit", help=audit_help))
+    audit_cmd.add_parser(sub)
     m = sub.add_parser("monitor", help="judge the live event stream (settings: HOLDWATCH_*)")
     m.add_argument("--agencies", type=Path, help="agency → profile TOML (HOLDWATCH_AGENCIES_FILE)")
     m.add_argument("--port", type=int, help="HTTP port for /metrics (HOLDWATCH_HTTP_PORT)")
@@ -176,95 +113,6 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("schemas"))
     law.add_parser(sub)
     return parser
-
-
-def _print_findings(findings: list[Finding], fmt: str) -> None:
-    if fmt == "json":
-        json.dump([f.model_dump(mode="json") for f in findings], sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_table(findings))
-
-
-def _profiles(args: argparse.Namespace) -> list[Rulebook]:
-    """`--profile`, then `--compare` if given; an unknown `--compare` raises naming it.
-    Both may name the deployment's local overlays (HOLDWATCH_OVERLAYS_DIR)."""
-    registry = registry_for(_settings(args).overlays_dir)
-    out = [registry.resolve(args.profile)]
-    if args.compare is not None:
-        try:
-            out.append(registry.resolve(args.compare))
-        except ValueError as exc:
-            raise ValueError(f"--compare: {exc}") from exc
-    return out
-
-
-def _audit(args: argparse.Namespace) -> int:
-    try:
-        profiles = _profiles(args)
-    except ValueError as exc:
-        print(f"holdwatch audit: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    as_of = args.as_of or datetime.now(UTC)
-    try:
-        facts = None if args.agencies is None else load_agency_facts(args.agencies)
-    except ConfigError as exc:
-        print(f"holdwatch audit: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        results = _audit_results(args.file, profiles, as_of, args.jobs, facts)
-    except OSError as exc:
-        print(f"holdwatch audit: {args.file}: {exc.strerror}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except AuditInputError as exc:
-        print(f"holdwatch audit: {args.file}: unreadable input\n{exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.compare is None:
-        _print_findings(results[0].findings, args.format)
-    else:
-        a, b = results
-        specs = (args.profile.strip(), args.compare.strip())
-        _print_comparison(compare(a.findings, b.findings, *specs, as_of), args.format)
-    skipped = list(dict.fromkeys(str(s) for r in results for s in r.skipped))
-    for line in skipped:
-        print(f"holdwatch audit: {line}", file=sys.stderr)
-    return EXIT_SKIPPED if skipped else 0
-
-
-def _audit_results(
-    file: Path,
-    profiles: list[Rulebook],
-    as_of: datetime,
-    jobs: int,
-    facts: Mapping[str, Agency] | None,
-) -> list[Audit]:
-    """One process reads as it goes; several need the whole history first (they share it)."""
-    stdin = str(file) == "-"
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        data = sys.stdin.buffer.read() if stdin else file.read_bytes()
-        return audit_each_jobs(split_lines(data), profiles, as_of, jobs, facts)
-    if stdin:
-        return audit_each(sys.stdin.buffer, profiles, as_of, facts)
-    with file.open("rb") as handle:
-        return audit_each(handle, profiles, as_of, facts)
-
-
-def _print_comparison(comparison: Comparison, fmt: str) -> None:
-    if fmt == "json":
-        json.dump(comparison.model_dump(mode="json"), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_comparison(comparison))
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {
-        "agencies_file": getattr(args, "agencies", None),
-        "http_port": getattr(args, "port", None),
-        "routing_file": getattr(args, "routing", None),
-        "api_tokens_file": getattr(args, "tokens", None),
-    }
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -396,7 +244,7 @@ def _report(args: argparse.Namespace) -> int:
             print("holdwatch report: --events needs --profile", file=sys.stderr)
             return EXIT_BAD_INPUT
         try:
-            profiles = _profiles(args)
+            profiles = audit_cmd.profiles_of(args)
         except ValueError as exc:
             print(f"holdwatch report: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -454,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "audit":
-        return _audit(args)
+        return audit_cmd.run(args)
     if args.command == "monitor":
         from holdwatch.entrypoints.monitor import run  # noqa: PLC0415  (FastStream, uvicorn)
 
