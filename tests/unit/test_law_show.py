@@ -321,3 +321,8 @@ def test_no_file_points_at_documents_outside_the_repository() -> None:
                 continue
             found += [f"{path.relative_to(ROOT)}: {doc}" for doc in outside if doc in text]
     assert not found
+
+
+def test_law_list_names_oregon_as_counsel_writes_it_not_as_its_package() -> None:
+    (oregon,) = [e for e in entries() if e.id == "or-sanctuary"]
+    assert oregon.jurisdiction == "or"

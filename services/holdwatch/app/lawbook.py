@@ -163,7 +163,8 @@ def entries(
     owner: dict[str, str] = {}
     data: dict[str, Law | Overlay] = {}
     for j in jurisdictions:
-        owner |= {rb.profile.id: j.code for rb in j.rulebooks} | dict.fromkeys(j.overlays, j.code)
+        name = j.code.rstrip("_")  # Oregon's package is `or_`: `or` is a Python keyword
+        owner |= {rb.profile.id: name for rb in j.rulebooks} | dict.fromkeys(j.overlays, name)
         data |= _law_data(j.code)
     given = {law.id: law for law in laws}
     data |= given
