@@ -22,8 +22,8 @@ from .streams import GROUP, read_stream
 async def run_timers(
     url: str, prefix: str, n: int, pollers: int, spread_s: float, lead_s: float, interval: float
 ) -> dict[str, Any]:
-    keys = Keys(prefix)
     fired_stream = f"{prefix}:timers:fired"
+    keys = Keys(prefix, timers_stream=fired_stream)
     r = Redis.from_url(url)
     seconds, micros = await r.time()
     base = seconds * 1000 + micros // 1000 + int(lead_s * 1000)
@@ -51,7 +51,6 @@ async def run_timers(
         TimerPoller(
             c,
             keys,
-            fired_stream,
             RedisFrontier(c, events_stream, GROUP, keys.frontier),
             interval=interval,
             maxlen=max(1_000_000, 2 * n),

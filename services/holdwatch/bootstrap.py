@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,14 +18,15 @@ from redis.exceptions import RedisError, ResponseError
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.dead_letter import RedisDeadLetters
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
-from holdwatch.adapters.embedded import EmbeddedRedis, connected, redis_for
+from holdwatch.adapters.embedded import EmbeddedRedis
 from holdwatch.adapters.frontier import RedisFrontier
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.mail import MailSender, SmtpConfig
 from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateCollector
-from holdwatch.adapters.reclaim import Reclaimer
+from holdwatch.adapters.reclaim import Handler, Reclaimer
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
+from holdwatch.adapters.topology import connected_to, open_redis
 from holdwatch.adapters.webhook import WebhookSender
 from holdwatch.app.access import TokenTable
 from holdwatch.app.agencies import AgencyMap
@@ -59,8 +61,9 @@ class Service:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
-    def streams(self) -> tuple[str, str]:
-        return self.settings.events_stream, self.settings.timers_stream
+    def streams(self) -> tuple[str, ...]:
+        """The streams the monitor's group reads: events, and each partition's fired timers."""
+        return (self.settings.events_stream, *(p.fired for p in self.keys.parts))
 
     async def ensure_groups(self) -> None:
         """Create the consumer groups at id 0 before any subscriber starts (NOTES §2)."""
@@ -110,6 +113,18 @@ class Service:
             self.embedded.close()
 
 
+def keys_for(s: Settings) -> Keys:
+    """The key layout: slot-tagged on a cluster, split into `s.partitions`."""
+    return Keys(
+        s.key_prefix,
+        partitions=s.partitions,
+        tagged=s.redis_cluster,
+        alerts_stream=s.alerts_stream,
+        timers_stream=s.timers_stream,
+        events_stream=s.events_stream,
+    )
+
+
 def dead_letters(redis: Redis, s: Settings, stream: str, group: str) -> RedisDeadLetters:
     return RedisDeadLetters(
         redis,
@@ -118,23 +133,19 @@ def dead_letters(redis: Redis, s: Settings, stream: str, group: str) -> RedisDea
         s.dlq_maxlen,
         payload_max_bytes=s.dlq_payload_max_bytes,
         retention_days=s.dlq_retention_days,
+        one_slot=not s.redis_cluster,
     )
 
 
 def booking_store(redis: Redis, s: Settings) -> BookingStore:
     """The bookings' repository (`BookingRepository`) on `redis`."""
-    return BookingStore(
-        redis,
-        Keys(s.key_prefix),
-        alerts_stream=s.alerts_stream,
-        group=s.group,
-        alerts_maxlen=s.alerts_maxlen,
-    )
+    return BookingStore(redis, keys_for(s), group=s.group, alerts_maxlen=s.alerts_maxlen)
 
 
 def delivery_store(redis: Redis, s: Settings) -> DeliveryStore:
     """The notifier's store (`Deliveries`) on `redis`."""
-    return DeliveryStore(redis, NotifyKeys(s.key_prefix), s.notify_group, s.alerts_stream)
+    keys = NotifyKeys(s.key_prefix, tagged=s.redis_cluster)
+    return DeliveryStore(redis, keys, s.notify_group, s.alerts_stream)
 
 
 @dataclass(frozen=True)
@@ -150,19 +161,19 @@ class Stores:
 @contextlib.asynccontextmanager
 async def stores(settings: Settings) -> AsyncIterator[Stores]:
     """Connect for one command, and let go after."""
-    async with connected(settings.redis_url, settings.data_dir) as redis:
+    async with connected_to(settings) as redis:
         yield Stores(
             redis,
-            Keys(settings.key_prefix),
+            keys_for(settings),
             booking_store(redis, settings),
             delivery_store(redis, settings),
         )
 
 
 def build(settings: Settings, clock: Clock = system_clock) -> Service:
-    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
+    redis, embedded = open_redis(settings)
     url = settings.redis_url or (embedded.url if embedded else "")
-    keys = Keys(settings.key_prefix)
+    keys = keys_for(settings)
     registry = CollectorRegistry()
     observer = PromObserver(registry)
     agencies = AgencyMap.load(
@@ -173,6 +184,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     )
     dead = dead_letters(redis, settings, settings.dlq_stream, settings.group)
     frontier = RedisFrontier(redis, settings.events_stream, settings.group, keys.frontier)
+    timer_streams = [p.fired for p in keys.parts]
     monitor = Monitor(
         Storage(booking_store(redis, settings), dead, frontier),
         agencies,
@@ -184,6 +196,8 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
             retention=timedelta(days=settings.retention_days),
         ),
     )
+    handlers: list[tuple[str, Handler]] = [(settings.events_stream, monitor.on_events)]
+    handlers += [(f, functools.partial(monitor.on_timers, stream=f)) for f in timer_streams]
     reclaimers = tuple(
         Reclaimer(
             redis,
@@ -197,15 +211,11 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
             dead_after=settings.dead_letter_after,
             batch=settings.batch_size,
         )
-        for stream, handler in (
-            (settings.events_stream, monitor.on_events),
-            (settings.timers_stream, monitor.on_timers),
-        )
+        for stream, handler in handlers
     )
     poller = TimerPoller(
         redis,
         keys,
-        settings.timers_stream,
         frontier,
         interval=settings.poll_interval,
         maxlen=settings.alerts_maxlen,
@@ -213,7 +223,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     state = StateCollector(
         redis,
         keys,
-        (settings.events_stream, settings.timers_stream),
+        (settings.events_stream, *timer_streams),
         settings.dlq_stream,
         settings.group,
         place=agencies.places,
@@ -233,32 +243,42 @@ class NotifyService:
     redis: Redis
     registry: CollectorRegistry
     notifier: Notifier
-    reclaimer: Reclaimer
+    reclaimers: tuple[Reclaimer, ...]  # one per alerts partition
     http: httpx.AsyncClient
     embedded: EmbeddedRedis | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
+    @property
+    def streams(self) -> tuple[str, ...]:
+        """The alerts partitions the notifier's group reads."""
+        return tuple(r.stream for r in self.reclaimers)
+
     async def ensure_group(self) -> None:
-        try:
-            await self.redis.xgroup_create(
-                self.settings.alerts_stream, self.settings.notify_group, id="0", mkstream=True
-            )
-        except ResponseError as exc:
-            if "BUSYGROUP" not in str(exc):
-                raise
+        for stream in self.streams:
+            try:
+                await self.redis.xgroup_create(
+                    stream, self.settings.notify_group, id="0", mkstream=True
+                )
+            except ResponseError as exc:
+                if "BUSYGROUP" not in str(exc):
+                    raise
 
     async def drain_own(self) -> None:
-        drained = await self.reclaimer.drain_own()
-        if drained:
-            log.info("pending_drained", stream=self.reclaimer.stream, entries=drained)
+        for reclaimer in self.reclaimers:
+            drained = await reclaimer.drain_own()
+            if drained:
+                log.info("pending_drained", stream=reclaimer.stream, entries=drained)
 
     async def start_background(self) -> None:
         interval = self.settings.poll_interval
         self.tasks = [
             asyncio.create_task(_every(interval, self.notifier.deliver_due, self.stop)),
             asyncio.create_task(_every(interval, self.notifier.escalate_due, self.stop)),
-            asyncio.create_task(self.reclaimer.run(self.stop, self.settings.reclaim_interval)),
+            *(
+                asyncio.create_task(r.run(self.stop, self.settings.reclaim_interval))
+                for r in self.reclaimers
+            ),
         ]
 
     async def close(self) -> None:
@@ -291,7 +311,7 @@ def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifySer
     if settings.routing_file is None:
         raise ConfigError("HOLDWATCH_ROUTING_FILE (or --routing) unset: notify needs its routes")
     routing = RoutingTable.load(settings.routing_file)
-    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
+    redis, embedded = open_redis(settings)
     url = settings.redis_url or (embedded.url if embedded else "")
     registry = CollectorRegistry()
     s = settings
@@ -321,19 +341,23 @@ def build_notifier(settings: Settings, clock: Clock = system_clock) -> NotifySer
         alerts_stream=s.alerts_stream,
         retry=Retry(s.notify_backoff_base, s.notify_backoff_cap, s.notify_give_up_after),
     )
-    reclaimer = Reclaimer(
-        redis,
-        s.alerts_stream,
-        s.notify_group,
-        s.consumer,
-        notifier.on_alerts,
-        dead,
-        PromObserver(registry),  # alerts dead-lettered: holdwatch_events{outcome=reason}
-        min_idle_seconds=s.reclaim_idle,
-        dead_after=s.dead_letter_after,
-        batch=s.batch_size,
+    observer = PromObserver(registry)  # alerts dead-lettered: holdwatch_events{outcome=reason}
+    reclaimers = tuple(
+        Reclaimer(
+            redis,
+            part.alerts,
+            s.notify_group,
+            s.consumer,
+            functools.partial(notifier.on_alerts, stream=part.alerts),
+            dead,
+            observer,
+            min_idle_seconds=s.reclaim_idle,
+            dead_after=s.dead_letter_after,
+            batch=s.batch_size,
+        )
+        for part in keys_for(s).parts
     )
-    return NotifyService(s, url, redis, registry, notifier, reclaimer, http, embedded=embedded)
+    return NotifyService(s, url, redis, registry, notifier, reclaimers, http, embedded=embedded)
 
 
 @dataclass(frozen=True)
@@ -349,10 +373,10 @@ def build_api_parts(settings: Settings) -> ApiParts:
     if settings.api_tokens_file is None:
         raise ConfigError("HOLDWATCH_API_TOKENS_FILE (or --tokens) unset: api needs a tokens file")
     tokens = TokenTable.load(settings.api_tokens_file)
-    redis, embedded = redis_for(settings.redis_url, settings.data_dir)
+    redis, embedded = open_redis(settings)
     s = settings
     store = ApiStore(
-        redis, Keys(s.key_prefix), booking_store(redis, s), delivery_store(redis, s), s.dlq_stream
+        redis, keys_for(s), booking_store(redis, s), delivery_store(redis, s), s.dlq_stream
     )
 
     async def close() -> None:

@@ -6,6 +6,7 @@ unset, holdwatch starts its own embedded Redis under `HOLDWATCH_DATA_DIR`.
 
 from __future__ import annotations
 
+import re
 import socket
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +26,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".holdwatch")
     #: prefix of every key holdwatch owns besides the streams below
     key_prefix: str = "holdwatch"
+    #: REDIS_URL names one node of a Redis Cluster; every key then carries a slot tag
+    redis_cluster: bool = False
+    #: Sentinels to ask for the master, `host:port,host:port` (REDIS_URL is then unused)
+    redis_sentinels: str = ""
+    redis_sentinel_master: str = "holdwatch"
+    #: the bookings' shared keys (alerts, timers, custody) in this many partitions, each
+    #: its own slot: on a cluster they spread over the masters
+    partitions: int = Field(default=1, ge=1, le=1024)
     events_stream: str = "holdwatch:events"
     alerts_stream: str = "holdwatch:alerts"
     dlq_stream: str = "holdwatch:events:dlq"
@@ -78,6 +87,22 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _topology(self) -> Settings:
+        """One way to reach Redis; on a cluster every name must be free to carry a tag."""
+        if self.redis_cluster and self.redis_sentinels:
+            raise ValueError("redis_cluster: a cluster is not reached through sentinels")
+        if self.redis_cluster and not self.redis_url:
+            raise ValueError("redis_cluster: REDIS_URL must name one of the cluster's nodes")
+        if self.redis_sentinels and not re.fullmatch(
+            r"\s*[^,:\s]+:\d+\s*(,\s*[^,:\s]+:\d+\s*)*", self.redis_sentinels
+        ):
+            raise ValueError("redis_sentinels: expected host:port[,host:port...]")
+        names = (self.key_prefix, self.events_stream, self.alerts_stream, self.timers_stream)
+        if any(c in n for n in names for c in "{}"):
+            raise ValueError("key_prefix: key and stream names may not contain { or }")
+        return self
 
     @model_validator(mode="after")
     def _streams_apart(self) -> Settings:

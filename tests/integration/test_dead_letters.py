@@ -198,7 +198,7 @@ async def test_the_settings_reach_every_dead_letter_stream(redis_url: str, tmp_p
     )
     service, notify = build(s), build_notifier(s)
     dead = [service.monitor.dead_letters, *(rc.dead_letters for rc in service.reclaimers)]
-    dead += [notify.notifier.dead_letters, notify.reclaimer.dead_letters]
+    dead += [notify.notifier.dead_letters, *(r.dead_letters for r in notify.reclaimers)]
     for letters in dead:
         assert isinstance(letters, RedisDeadLetters)
         assert (letters.maxlen, letters.retention_ms, letters.payload_max_bytes) == (

@@ -7,6 +7,7 @@ own, the audit log of personal-data reads (a stream: who, what, when).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -20,6 +21,26 @@ from holdwatch.adapters.redis_store import BookingStore, Snapshot
 from holdwatch.domain.contract import parse_event
 from holdwatch.domain.events import BookingCreated, BookingCreatedData
 from holdwatch.domain.findings import Finding
+
+#: A live page's cursor names one entry id per partition, in partition order.
+CURSOR_SEPARATOR = "~"
+#: How often a cluster's alerts streams are read while a live page waits.
+POLL_MS = 250
+
+
+def cursor_ids(cursor: str, partitions: int) -> list[str] | None:
+    """The entry ids of a cursor; None for one made for another count of partitions."""
+    ids = cursor.split(CURSOR_SEPARATOR)
+    return ids if len(ids) == partitions else None
+
+
+def is_cursor(value: str) -> bool:
+    """Whether `value` is a cursor: entry ids (`ms` or `ms-seq`) joined by `~`."""
+    for part in value.split(CURSOR_SEPARATOR):
+        first, _dash, second = part.partition("-")
+        if not (first.isdigit() and (second == "" or second.isdigit())):
+            return False
+    return True
 
 
 class ApiStore:
@@ -42,21 +63,32 @@ class ApiStore:
     def audit_stream(self) -> str:
         return f"{self.keys.prefix}:api:audit"
 
+    async def _each(self, key: str) -> list[dict[bytes, bytes]]:
+        """HGETALL of one shared key in every partition (one slot each on a cluster)."""
+        parts = self.keys.parts
+        rows: list[Any] = await asyncio.gather(
+            *(self.redis.hgetall(getattr(p, key)) for p in parts)
+        )
+        return rows
+
     async def open_findings(self) -> list[Finding]:
-        rows: Any = await self.redis.hgetall(self.keys.open_findings)
-        return [Finding.model_validate_json(v) for v in rows.values()]
+        rows = await self._each("open_findings")
+        return [Finding.model_validate_json(v) for part in rows for v in part.values()]
 
     async def in_custody(self) -> dict[str, dict[str, Any]]:
         """Booking tag → custody summary, for people held with a detainer in force."""
-        rows: Any = await self.redis.hgetall(self.keys.custody)
-        return {k.decode(): json.loads(v) for k, v in rows.items()}
+        rows = await self._each("custody")
+        return {k.decode(): json.loads(v) for part in rows for k, v in part.items()}
 
     async def booking(self, tag: str) -> Snapshot:
         return (await self.bookings.load([tag]))[0]
 
     async def booking_of(self, finding_id: str) -> str | None:
-        tag: Any = await self.redis.hget(self.keys.finding_bookings, finding_id)
-        return None if tag is None else str(tag.decode())
+        """The finding's booking: the id does not tell its partition, so each is asked."""
+        tags: list[Any] = await asyncio.gather(
+            *(self.redis.hget(p.finding_bookings, finding_id) for p in self.keys.parts)
+        )
+        return next((str(t.decode()) for t in tags if t is not None), None)
 
     async def acknowledgements(self, finding_ids: list[str]) -> dict[str, dict[str, Any]]:
         if not finding_ids:
@@ -115,24 +147,54 @@ class ApiStore:
         return found
 
     async def last_alert_id(self) -> str:
-        """The alerts stream's newest entry id ("0-0" when empty): where a live page's
-        updates begin, so nothing between rendering and subscribing is lost."""
-        rows: Any = await self.redis.xrevrange(self.bookings.alerts_stream, count=1)
-        return str(rows[0][0].decode()) if rows else "0-0"
+        """The alerts streams' newest entry ids ("0-0" for an empty one) as one cursor
+        (`cursor`): where a live page's updates begin, so nothing between rendering and
+        subscribing is lost."""
+        newest: list[Any] = await asyncio.gather(
+            *(self.redis.xrevrange(p.alerts, count=1) for p in self.keys.parts)
+        )
+        return CURSOR_SEPARATOR.join(str(r[0][0].decode()) if r else "0-0" for r in newest)
 
     async def alerts_after(
         self, after: str, block_ms: int, count: int = 100
     ) -> list[tuple[str, Finding, str]]:
-        """Alerts after entry `after` (waiting up to `block_ms` for one): entry id, the
-        finding as it now stands, and the change ("new", "changed", "resolved", ...)."""
-        reply: Any = await self.redis.xread(
-            {self.bookings.alerts_stream: after}, count=count, block=block_ms
-        )
+        """Alerts after the cursor `after` (waiting up to `block_ms` for one): the cursor
+        just past the entry, the finding as it now stands, and the change ("new",
+        "changed", "resolved", ...).
+
+        One partition is one blocking XREAD. Several are read together where one XREAD
+        may name them all (one Redis); on a cluster each is its own slot, so they are
+        read at once without blocking, again every `POLL_MS` until `block_ms` passed.
+        """
+        ids = cursor_ids(after, len(self.keys.parts))
+        if ids is None:  # the partitions changed since: go on from now
+            ids = (await self.last_alert_id()).split(CURSOR_SEPARATOR)
+        streams: dict[Any, Any] = {p.alerts: i for p, i in zip(self.keys.parts, ids, strict=True)}
+        loop = asyncio.get_running_loop()
+        ends = loop.time() + block_ms / 1000
+        while True:
+            if not self.keys.tagged:
+                replies = [await self.redis.xread(streams, count=count, block=block_ms)]
+            else:
+                replies = await asyncio.gather(
+                    *(self.redis.xread({s: i}, count=count) for s, i in streams.items())
+                )
+            out = self._after(ids, replies)
+            if out or not self.keys.tagged or loop.time() >= ends:
+                return out
+            await asyncio.sleep(min(POLL_MS / 1000, max(0.0, ends - loop.time())))
+
+    def _after(self, ids: list[str], replies: list[Any]) -> list[tuple[str, Finding, str]]:
+        where = {p.alerts: k for k, p in enumerate(self.keys.parts)}
         out: list[tuple[str, Finding, str]] = []
-        for _stream, entries in reply or []:
-            for entry_id, fields in entries:
-                finding = Finding.model_validate_json(fields[b"finding"])
-                out.append((entry_id.decode(), finding, fields.get(b"change", b"").decode()))
+        for reply in replies:
+            for stream, entries in reply or []:
+                k = where[stream.decode() if isinstance(stream, bytes) else stream]
+                for entry_id, fields in entries:
+                    ids[k] = entry_id.decode()
+                    finding = Finding.model_validate_json(fields[b"finding"])
+                    change = fields.get(b"change", b"").decode()
+                    out.append((CURSOR_SEPARATOR.join(ids), finding, change))
         return out
 
     async def audit_log(self, count: int) -> list[dict[str, str]]:

@@ -22,7 +22,7 @@ def _digest(text: str) -> str:
 class CalendarSecrets:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
-        self.prefix = f"{prefix}:api:calendar"
+        self.prefix = prefix  # Keys.calendar
 
     def _by_secret(self, secret_digest: str) -> str:
         return f"{self.prefix}:secret:{secret_digest}"

@@ -57,7 +57,12 @@ class RedisDeadLetters:
         *,
         payload_max_bytes: int = PAYLOAD_MAX_BYTES,
         retention_days: int = RETENTION_DAYS,
+        one_slot: bool = True,
     ) -> None:
+        #: One Redis: the letters and the ack are one transaction. On a cluster the two
+        #: streams are in different slots: the letters are written first, then the ack,
+        #: so a crash between can only write a letter twice, never lose one.
+        self.one_slot = one_slot
         self.redis = redis
         self.dlq_stream = dlq_stream
         self.group = group
@@ -68,7 +73,7 @@ class RedisDeadLetters:
     async def send(self, stream: str, letters: Sequence[DeadLetter]) -> None:
         if not letters:
             return
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=self.one_slot) as pipe:
             for letter in letters:
                 pipe.xadd(
                     self.dlq_stream,
@@ -84,8 +89,12 @@ class RedisDeadLetters:
                     maxlen=self.maxlen,
                     approximate=True,
                 )
-            pipe.xack(stream, self.group, *(letter.entry_id for letter in letters))
-            *ids, _acked = await pipe.execute()
+            if self.one_slot:
+                pipe.xack(stream, self.group, *(letter.entry_id for letter in letters))
+            replies = await pipe.execute()
+        if not self.one_slot:
+            await self.redis.xack(stream, self.group, *(letter.entry_id for letter in letters))
+        ids = replies[: len(letters)]
         newest = ids[-1].decode() if isinstance(ids[-1], bytes) else str(ids[-1])
         newest_ms = int(newest.split("-")[0])
         await self.redis.xtrim(

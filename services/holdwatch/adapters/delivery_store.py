@@ -74,45 +74,53 @@ return 1
 
 @dataclass(frozen=True, slots=True)
 class NotifyKeys:
+    """The notifier's keys; on a cluster (`tagged`) they share the slot tag `{notify}`,
+    since each script touches several of them."""
+
     prefix: str
+    tagged: bool = False
+
+    @property
+    def base(self) -> str:
+        return f"{self.prefix}:{{notify}}:notify" if self.tagged else f"{self.prefix}:notify"
 
     @property
     def jobs(self) -> str:
         """HASH job id → the job (JSON) while it waits."""
-        return f"{self.prefix}:notify:jobs"
+        return f"{self.base}:jobs"
 
     @property
     def queue(self) -> str:
         """ZSET job id → when it is due (epoch ms)."""
-        return f"{self.prefix}:notify:queue"
+        return f"{self.base}:queue"
 
     @property
     def delivered(self) -> str:
         """HASH job id → its delivery record: the at-most-once memory."""
-        return f"{self.prefix}:notify:delivered"
+        return f"{self.base}:delivered"
 
     @property
     def escalations(self) -> str:
-        return f"{self.prefix}:notify:escalations"
+        return f"{self.base}:escalations"
 
     @property
     def escalation_data(self) -> str:
-        return f"{self.prefix}:notify:escalation_data"
+        return f"{self.base}:escalation_data"
 
     @property
     def findings(self) -> str:
         """HASH finding id → the finding as last seen on the alerts stream."""
-        return f"{self.prefix}:notify:findings"
+        return f"{self.base}:findings"
 
     @property
     def log(self) -> str:
         """STREAM: one entry per delivery attempt."""
-        return f"{self.prefix}:notify:log"
+        return f"{self.base}:log"
 
     @property
     def acks(self) -> str:
         """HASH finding id → who acknowledged it, when, with what note (JSON)."""
-        return f"{self.prefix}:acks"
+        return f"{self.prefix}:{{notify}}:acks" if self.tagged else f"{self.prefix}:acks"
 
 
 class DeliveryStore:
@@ -130,8 +138,12 @@ class DeliveryStore:
         self._retry = redis.register_script(RETRY)
 
     async def enqueue(self, e: Enqueue, now_ms: int) -> None:
-        """Store the batch and ack its entries, all or nothing."""
+        """Store the batch and ack its entries, all or nothing; on a cluster the alerts
+        partition is in another slot, so its entries are acked after the script (a crash
+        between leaves them pending, and enqueueing them again changes nothing)."""
         k = self.keys
+        stream = e.stream or self.alerts_stream
+        in_script = not k.tagged
         args: list[Any] = [self.group, now_ms, len(e.findings)]
         for pair in e.findings:
             args += pair
@@ -141,7 +153,8 @@ class DeliveryStore:
         args.append(len(e.escalations))
         for triple in e.escalations:
             args += triple
-        args += list(e.acks)
+        if in_script:
+            args += list(e.acks)
         keys = [
             k.jobs,
             k.queue,
@@ -149,9 +162,11 @@ class DeliveryStore:
             k.escalations,
             k.escalation_data,
             k.findings,
-            self.alerts_stream,
+            stream if in_script else k.findings,
         ]
         await self._enqueue(keys=keys, args=args)
+        if not in_script and e.acks:
+            await self.redis.xack(stream, self.group, *e.acks)
 
     async def claim_jobs(self, lease_ms: int, limit: int) -> list[tuple[str, dict[str, Any]]]:
         return await self._claim_from(self.keys.queue, self.keys.jobs, lease_ms, limit)

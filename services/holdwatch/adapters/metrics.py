@@ -11,6 +11,7 @@ import time
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -149,15 +150,18 @@ class StateCollector(Collector):
     async def _read(self) -> StateSnapshot:
         snap = StateSnapshot(ok=True)
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.time()
-            pipe.hvals(self.keys.custody)
-            pipe.zcard(self.keys.timers)
-            pipe.zrange(self.keys.timers, 0, 0, withscores=True)
+            for part in self.keys.parts:  # a cluster's pipeline sends each to its slot's node
+                pipe.hvals(part.custody)
+                pipe.zcard(part.timers)
+                pipe.zrange(part.timers, 0, 0, withscores=True)
             pipe.xlen(self.dlq)
-            now_pair, custody, snap.timers, first, snap.dlq_length = await pipe.execute()
-        now_ms = now_pair[0] * 1000 + now_pair[1] // 1000
-        if first:
-            snap.oldest_overdue = max(0.0, (now_ms - first[0][1]) / 1000)
+            *rows, snap.dlq_length = await pipe.execute()
+        now_ms = redis_ms(await self.redis.time())
+        custody = [raw for i in range(0, len(rows), 3) for raw in rows[i]]
+        snap.timers = sum(rows[i + 1] for i in range(0, len(rows), 3))
+        firsts = [rows[i + 2][0][1] for i in range(0, len(rows), 3) if rows[i + 2]]
+        if firsts:
+            snap.oldest_overdue = max(0.0, (now_ms - min(firsts)) / 1000)
         for raw in custody:
             c = json.loads(raw)
             where = (*self.place(c["agency"], c["facility"]), c["profile"])
@@ -262,3 +266,11 @@ async def render(registry: CollectorRegistry, state: StateCollector) -> bytes:
 
 def monotonic() -> float:
     return time.monotonic()
+
+
+def redis_ms(reply: Any) -> int:
+    """TIME's (seconds, microseconds) in epoch ms; a cluster client answers per node."""
+    if isinstance(reply, dict):
+        reply = next(iter(reply.values()))
+    seconds, micros = reply
+    return int(seconds) * 1000 + int(micros) // 1000

@@ -100,18 +100,12 @@ return v + 1
 
 
 class BookingStore:
-    def __init__(
-        self,
-        redis: Redis,
-        keys: Keys,
-        *,
-        alerts_stream: str,
-        group: str,
-        alerts_maxlen: int,
-    ) -> None:
+    def __init__(self, redis: Redis, keys: Keys, *, group: str, alerts_maxlen: int) -> None:
         self.redis = redis
         self.keys = keys
-        self.alerts_stream = alerts_stream
+        #: On a cluster the events stream lives in another slot than the booking, so the
+        #: script cannot ack it: the entries are acked after the commit (`_ack_after`).
+        self.acks_in_script = not keys.tagged
         self.group = group
         self.alerts_maxlen = alerts_maxlen
         self._commit = redis.register_script(COMMIT)
@@ -159,12 +153,27 @@ class BookingStore:
                         raise
                     await self.load_scripts()
                     continue
-            return [None if r == -1 else int(r) for r in results]
+            versions = [None if r == -1 else int(r) for r in results]
+            if not self.acks_in_script:
+                await self._ack_after(ack_stream, commits, versions)
+            return versions
         raise AssertionError("unreachable")
+
+    async def _ack_after(
+        self, ack_stream: str, commits: Sequence[Commit], versions: Sequence[int | None]
+    ) -> None:
+        """Ack what the commits applied (a conflict's entries stay pending, as in the
+        script). A crash before this leaves them pending: read again, they only repeat
+        stored events, and are acked then (CONFIRM)."""
+        ids = [i for c, v in zip(commits, versions, strict=True) if v is not None for i in c.acks]
+        if ids:
+            await self.redis.xack(ack_stream, self.group, *ids)
 
     def queue(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
         """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict."""
         history, ledger, meta = self.keys.booking(c.tag)
+        part = self.keys.partition(c.tag)
+        acks = c.acks if self.acks_in_script else ()
         timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
         args: list[Any] = [
             self.group,
@@ -180,7 +189,7 @@ class BookingStore:
             timer_data,
             len(c.events),
             len(c.alerts),
-            len(c.acks),
+            len(acks),
             c.late,
             c.out_of_order,
             c.expected_rev,
@@ -195,18 +204,19 @@ class BookingStore:
         for fid, record, change, is_open in c.alerts:
             args += [fid, record, change, c.trigger, late, "1" if is_open else ""]
         args += [*c.forget_events, *c.forget_findings]
-        args += list(c.acks)
+        args += list(acks)
         keys = [
             history,
             ledger,
             meta,
-            ack_stream,
-            self.alerts_stream,
-            self.keys.timers,
-            self.keys.timer_data,
-            self.keys.custody,
-            self.keys.open_findings,
-            self.keys.finding_bookings,
+            # the ack stream is declared only where the script acks it (one slot on a cluster)
+            ack_stream if self.acks_in_script else part.alerts,
+            part.alerts,
+            part.timers,
+            part.timer_data,
+            part.custody,
+            part.open_findings,
+            part.finding_bookings,
         ]
         script = self._confirm if c.confirms_only else self._commit
         pipe.evalsha(script.sha, len(keys), *keys, *args)

@@ -54,7 +54,6 @@ class TimerPoller:
         self,
         redis: Redis,
         keys: Keys,
-        fired_stream: str,
         frontier: Frontier,
         *,
         interval: float,
@@ -63,7 +62,6 @@ class TimerPoller:
     ) -> None:
         self.redis = redis
         self.keys = keys
-        self.fired_stream = fired_stream
         self.frontier = frontier
         self.interval = interval
         self.limit = limit
@@ -72,15 +70,20 @@ class TimerPoller:
 
     async def fire_due(self, until: datetime | None = None) -> int:
         """Fire what is due on the Redis clock, up to the frontier (and `until`, for a
-        replay or a test whose clock is not the Redis clock)."""
+        replay or a test whose clock is not the Redis clock), in every partition: each
+        partition's timers go to its own fired-timers stream, in its slot. Returns the
+        most fired in one partition, which tells whether a backlog is left."""
         outstanding = await self.frontier.settled()
         limit = horizon(until or _NEVER, outstanding, outstanding.read)
         upto = "" if limit == _NEVER else int(limit.timestamp() * 1000)  # '': the Redis clock
-        fired = await self._fire(
-            keys=[self.keys.timers, self.keys.timer_data, self.fired_stream],
-            args=[self.limit, self.maxlen, upto],
-        )
-        return int(fired)
+        fired = 0
+        for part in self.keys.parts:
+            n = await self._fire(
+                keys=[part.timers, part.timer_data, part.fired],
+                args=[self.limit, self.maxlen, upto],
+            )
+            fired = max(fired, int(n))
+        return fired
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

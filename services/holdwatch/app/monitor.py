@@ -140,17 +140,19 @@ class Monitor:
                 work[tag] = Work(agency, None, standing=True)
         return work, letters
 
-    async def on_timers(self, entries: Sequence[Entry]) -> None:
-        """Judge each booking whose timer fired, as of (at least) the instant it fell due."""
+    async def on_timers(self, entries: Sequence[Entry], stream: str | None = None) -> None:
+        """Judge each booking whose timer fired, as of (at least) the instant it fell due;
+        `stream` is the partition's fired-timers stream the entries came from."""
+        stream = stream or self.timers_stream
         work, letters, lateness = gather_timers(entries)
         for seconds in lateness:
             self.observer.timer_fired(seconds)
-        await self._dead_letter(self.timers_stream, letters)
+        await self._dead_letter(stream, letters)
         if work:
             outstanding = await self.frontier.settled()
             await self._settle(
                 work,
-                self.timers_stream,
+                stream,
                 "timer",
                 horizon(self.clock(), outstanding, outstanding.read),
             )

@@ -106,8 +106,10 @@ class Notifier:
         self.batch = batch
         self.rng = rng or random.Random()  # noqa: S311  (jitter, not a secret; tests seed it)
 
-    async def on_alerts(self, entries: Sequence[Entry]) -> None:
-        """Queue the deliveries a batch of alerts calls for, and ack the batch."""
+    async def on_alerts(self, entries: Sequence[Entry], stream: str | None = None) -> None:
+        """Queue the deliveries a batch of alerts calls for, and ack the batch on `stream`
+        (one alerts partition; by default the alerts stream)."""
+        stream = stream or self.alerts_stream
         now = self.clock()
         findings: list[tuple[str, str]] = []
         jobs: list[tuple[str, str]] = []
@@ -144,9 +146,9 @@ class Notifier:
                     for e in self.routing.escalations(finding)
                 ]
         if letters:
-            await self.dead_letters.send(self.alerts_stream, letters)
+            await self.dead_letters.send(stream, letters)
         if acks:
-            await self.store.enqueue(Enqueue(findings, jobs, escalations, acks), _ms(now))
+            await self.store.enqueue(Enqueue(findings, jobs, escalations, acks, stream), _ms(now))
 
     def _job(
         self, finding: Finding, recipient: Recipient, notice: Notice, now: datetime

@@ -141,6 +141,7 @@ class Enqueue:
     jobs: Sequence[tuple[str, str]]  # job id, job JSON
     escalations: Sequence[tuple[str, int, str]]  # escalation id, due ms, JSON
     acks: Sequence[str]
+    stream: str = ""  # the alerts stream (partition) the acked entries are on
 
 
 class Deliveries(Protocol):

@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 
-from holdwatch.adapters.embedded import connected
+from holdwatch.adapters.topology import connected_to
 from holdwatch.app.ports import Clock, Deliveries
 from holdwatch.settings import Settings
 
@@ -35,7 +35,7 @@ async def publish_lines(
     chunk = CHUNK if rate is None else max(1, min(CHUNK, int(rate / 10)))
     started = monotonic()
     async with (
-        connected(settings.redis_url, settings.data_dir) as redis,
+        connected_to(settings) as redis,
         redis.pipeline(transaction=False) as pipe,
     ):
         for line in lines:

@@ -59,7 +59,7 @@ Caller = Annotated[tuple[Principal, str], Depends(_caller)]
 
 
 def add_calendar(app: FastAPI, store: ApiStore, clock: Clock) -> None:
-    secrets = CalendarSecrets(store.redis, store.keys.prefix)
+    secrets = CalendarSecrets(store.redis, store.keys.calendar)
 
     async def feed(who: Principal) -> Response:
         now = clock()

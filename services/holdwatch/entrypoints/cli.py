@@ -19,7 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
-from holdwatch.adapters.embedded import connected
+from holdwatch.adapters.topology import connected_to
 from holdwatch.app.importers import LAYOUTS
 from holdwatch.app.importers.outcome import Imported, Tally, checked
 from holdwatch.app.live_feed import emit_live
@@ -203,7 +203,7 @@ async def _live(settings: Settings, events: list[dict[str, Any]], speed: float) 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with connected(settings.redis_url, settings.data_dir) as redis:
+    async with connected_to(settings) as redis:
         return await emit_live(redis, settings.events_stream, events, stop, _now, speed=speed)
 
 

@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
+from holdwatch.adapters.topology import broker_for
 from holdwatch.bootstrap import Service, build
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
@@ -66,11 +67,23 @@ EVENTS_DESCRIPTION = (
 )
 
 
+def timers_handler(
+    stream: str, on_timers: Callable[[RedisBatchStreamMessage, str], Awaitable[None]]
+) -> Callable[[RedisBatchStreamMessage], Awaitable[None]]:
+    """The handler of one partition's fired timers: its batches are acked on `stream`."""
+
+    async def handler(msg: RedisBatchStreamMessage) -> None:
+        await on_timers(msg, stream)
+
+    return handler
+
+
 def declare(
     broker: RedisBroker,
     s: Settings,
     on_events: Callable[[RedisBatchStreamMessage], Awaitable[None]],
-    on_timers: Callable[[RedisBatchStreamMessage], Awaitable[None]],
+    on_timers: Callable[[RedisBatchStreamMessage, str], Awaitable[None]],
+    timer_streams: Sequence[str] = (),
 ) -> list[Any]:
     """The monitor's subscribers (and the alerts it writes) on `broker`: the running app
     and its AsyncAPI document (entrypoints/stream_doc.py) are declared by this one code."""
@@ -86,11 +99,14 @@ def declare(
     async def events_handler(events: list[Event], msg: RedisBatchStreamMessage) -> None:
         await on_events(msg)
 
+    reads: list[tuple[str, Callable[..., Awaitable[None]], str, str, bool]] = [
+        (s.events_stream, events_handler, "events", EVENTS_DESCRIPTION, True)
+    ]
+    for fired in timer_streams or (s.timers_stream,):
+        title = "timers" if fired == s.timers_stream else f"timers {fired}"
+        reads.append((fired, timers_handler(fired, on_timers), title, "fired timers", False))
     subscribers = []
-    for name, handler, title, description, listed in (
-        (s.events_stream, events_handler, "events", EVENTS_DESCRIPTION, True),
-        (s.timers_stream, on_timers, "timers", "fired timers (internal)", False),
-    ):
+    for name, handler, title, description, listed in reads:
         subscriber = broker.subscriber(
             stream=stream(name),
             ack_policy=AckPolicy.MANUAL,
@@ -103,13 +119,14 @@ def declare(
         subscribers.append(subscriber)
     broker.publisher(
         stream=s.alerts_stream, schema=Finding, title="alerts", description=ALERTS_DESCRIPTION
-    )
+    )  # partitioned, the alerts go to `<alerts stream>:{p<k>}` (adapters/keys.py)
     return subscribers
 
 
 def create_app(service: Service) -> AsgiFastStream:
     s = service.settings
-    broker = RedisBroker(
+    broker = broker_for(
+        s,
         service.url,
         logger=logging.getLogger("holdwatch.broker"),
         log_level=logging.DEBUG,  # per-batch lines only at DEBUG
@@ -120,10 +137,10 @@ def create_app(service: Service) -> AsgiFastStream:
     async def on_events(msg: RedisBatchStreamMessage) -> None:
         await service.monitor.on_events(entries(msg.raw_message))
 
-    async def on_timers(msg: RedisBatchStreamMessage) -> None:
-        await service.monitor.on_timers(entries(msg.raw_message))
+    async def on_timers(msg: RedisBatchStreamMessage, stream: str) -> None:
+        await service.monitor.on_timers(entries(msg.raw_message), stream)
 
-    subscribers = declare(broker, s, on_events, on_timers)
+    subscribers = declare(broker, s, on_events, on_timers, service.streams[1:])
     subscriptions = Subscriptions(subscribers, service.ensure_groups, s.reclaim_interval)
     return AsgiFastStream(
         broker,

@@ -1,10 +1,11 @@
 """`holdwatch notify`: the FastStream app that turns alerts into deliveries.
 
-One batch subscriber on the alerts stream in the notifier's own consumer group (created
-at id 0 first, so alerts written before the first start are read), manual ack: the
-enqueue script acks what it queued. Delivery and escalation loops run beside it on every
-replica. HTTP: /metrics, /healthz (503 while the subscriber is stopped: a vanished group
-is recreated and the subscriber started again, entrypoints/subscriptions.py).
+One batch subscriber on each alerts partition (one stream unless partitioned), in the
+notifier's own consumer group (created at id 0 first, so alerts written before the first
+start are read), manual ack: the enqueue script acks what it queued. Delivery and
+escalation loops run beside it on every replica. HTTP: /metrics, /healthz (503 while a
+subscriber is stopped: a vanished group is recreated and the subscriber started again,
+entrypoints/subscriptions.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from prometheus_client import generate_latest
 
 from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
+from holdwatch.adapters.topology import broker_for
 from holdwatch.bootstrap import NotifyService, build_notifier
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.monitor import (
@@ -35,36 +37,39 @@ from holdwatch.entrypoints.subscriptions import Subscriptions
 from holdwatch.settings import Settings
 
 
-def create_notify_app(service: NotifyService) -> AsgiFastStream:
-    s = service.settings
-    broker = RedisBroker(
-        service.url,
-        logger=logging.getLogger("holdwatch.broker"),
-        log_level=logging.DEBUG,
-        graceful_timeout=30.0,
-    )
+def subscribe(broker: RedisBroker, s: Settings, stream: str, service: NotifyService) -> Any:
+    """The batch subscriber of one alerts partition; its batches are acked on `stream`."""
     sub = StreamSub(
-        s.alerts_stream,
-        group=s.notify_group,
-        consumer=s.consumer,
-        batch=True,
-        max_records=s.batch_size,
+        stream, group=s.notify_group, consumer=s.consumer, batch=True, max_records=s.batch_size
     )
 
     # `findings` is the message type its AsyncAPI shows (as the monitor's `events`): always
     # empty, since `keep_raw` leaves FastStream nothing to decode; the entries are read raw.
     async def on_alerts(findings: list[Finding], msg: RedisBatchStreamMessage) -> None:
-        await service.notifier.on_alerts(entries(msg.raw_message))
+        await service.notifier.on_alerts(entries(msg.raw_message), stream)
 
     subscriber: Any = broker.subscriber(
         stream=sub,
         ack_policy=AckPolicy.MANUAL,
         parser=keep_raw,
-        title="alerts",
+        title="alerts" if stream == s.alerts_stream else f"alerts {stream}",
         description=ALERTS_DESCRIPTION,
     )
     subscriber(on_alerts)
-    subscriptions = Subscriptions([subscriber], service.ensure_group, s.reclaim_interval)
+    return subscriber
+
+
+def create_notify_app(service: NotifyService) -> AsgiFastStream:
+    s = service.settings
+    broker = broker_for(
+        s,
+        service.url,
+        logger=logging.getLogger("holdwatch.broker"),
+        log_level=logging.DEBUG,
+        graceful_timeout=30.0,
+    )
+    subscribers = [subscribe(broker, s, stream, service) for stream in service.streams]
+    subscriptions = Subscriptions(subscribers, service.ensure_group, s.reclaim_interval)
 
     async def metrics(scope: Scope, receive: Receive, send: Send) -> None:
         body = generate_latest(service.registry)

@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from holdwatch.adapters.api_store import ApiStore
+from holdwatch.adapters.api_store import ApiStore, is_cursor
 from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.access import Principal
 from holdwatch.app.messages import duration, local
@@ -306,7 +306,7 @@ def _add_live(app: FastAPI, pages: _Pages) -> None:
         if session is None:
             return Response(status_code=401)
         after = request.headers.get("last-event-id") or since
-        if after != "$" and not _entry_id(after):
+        if after != "$" and not is_cursor(after):
             after = "$"
         cookie = request.cookies.get(COOKIE)
         return StreamingResponse(
@@ -338,8 +338,3 @@ def _add_case_file(app: FastAPI, pages: _Pages) -> None:
             case=case,
             codes={v.finding.finding_id: v.finding.code for v in case.findings},
         )
-
-
-def _entry_id(value: str) -> bool:
-    first, _dash, second = value.partition("-")
-    return first.isdigit() and (second == "" or second.isdigit())

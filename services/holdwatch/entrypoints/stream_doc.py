@@ -62,7 +62,7 @@ def _lift(schema: dict[str, Any], name: str, into: dict[str, Any]) -> None:
             raise ValueError(f"two schemas named {key} differ")
 
 
-async def _ignore(msg: RedisBatchStreamMessage) -> None:
+async def _ignore(msg: RedisBatchStreamMessage, *stream: str) -> None:
     """The document's broker never runs: its handlers are never called."""
 
 

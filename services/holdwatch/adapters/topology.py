@@ -1,0 +1,80 @@
+"""Which Redis holdwatch talks to: one server, a Redis Cluster, or a master Sentinel names.
+
+Every client and every FastStream broker comes from here, so the rest of holdwatch is the
+same code on each: keys carry slot tags on a cluster (adapters/keys.py), and a script that
+would span two slots is split where that is safe (the acks after the commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, cast
+
+from faststream.redis import RedisBroker
+from faststream.redis.broker.cluster_broker import RedisClusterBroker
+from faststream.redis.broker.sentinel_broker import RedisSentinelBroker
+from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.sentinel import Sentinel
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+from holdwatch.adapters.embedded import EmbeddedRedis, redis_for
+from holdwatch.settings import Settings
+
+#: Through a failover (a replica takes over in about the cluster's node timeout, or the
+#: sentinels' down-after time) a command is retried for about 10 s, then fails.
+FAILOVER_RETRY = Retry(ExponentialBackoff(cap=1.0, base=0.05), 16)
+
+
+def sentinel_addresses(spec: str) -> list[tuple[str, int]]:
+    """`host:port,host:port` → [(host, port), ...]."""
+    out = []
+    for item in spec.split(","):
+        host, _colon, port = item.strip().rpartition(":")
+        out.append((host, int(port)))
+    return out
+
+
+def open_redis(settings: Settings) -> tuple[Redis, EmbeddedRedis | None]:
+    """A client for the configured Redis (an embedded one started now when none is set:
+    the caller stops it). A cluster's client answers the same commands as one server's;
+    it is typed as one, which is what the rest of holdwatch relies on."""
+    if settings.redis_cluster:
+        cluster = RedisCluster.from_url(str(settings.redis_url), retry=FAILOVER_RETRY)
+        return cast(Redis, cluster), None
+    if settings.redis_sentinels:
+        addresses = sentinel_addresses(settings.redis_sentinels)
+        sentinel = Sentinel(addresses, socket_timeout=5.0)  # type: ignore[no-untyped-call]
+        master = sentinel.master_for(settings.redis_sentinel_master, retry=FAILOVER_RETRY)
+        return master, None
+    return redis_for(settings.redis_url, settings.data_dir)
+
+
+@asynccontextmanager
+async def connected_to(settings: Settings) -> AsyncIterator[Redis]:
+    """A client for a short command, and the embedded Redis while it runs, if any."""
+    redis, embedded = open_redis(settings)
+    try:
+        yield redis
+    finally:
+        try:
+            await redis.aclose()
+        finally:
+            if embedded is not None:
+                embedded.close()
+
+
+def broker_for(settings: Settings, url: str, **options: Any) -> RedisBroker:
+    """The FastStream broker the subscribers read with, on the same Redis as `open_redis`."""
+    if settings.redis_cluster:
+        return RedisClusterBroker(url, **options)
+    if settings.redis_sentinels:
+        return RedisSentinelBroker(
+            url,
+            sentinels=sentinel_addresses(settings.redis_sentinels),
+            sentinel_master_name=settings.redis_sentinel_master,
+            **options,
+        )
+    return RedisBroker(url, **options)
