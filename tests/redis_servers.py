@@ -7,10 +7,12 @@ from __future__ import annotations
 import contextlib
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import redis
 from redis.backoff import NoBackoff
@@ -139,9 +141,45 @@ class Server:
             return "(no log)"
 
 
-def close_all(servers: Sequence[Server], root: Path) -> None:
-    """Kill every process, then remove their directories."""
-    for server in servers:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.kill()
-    shutil.rmtree(root, ignore_errors=True)
+class SharedTopology(AssertionError):
+    """A failover asked of a topology other tests share."""
+
+
+class Topology:
+    """The processes, their root dir and the context manager that closes them."""
+
+    def __init__(self, kind: str, shared: bool) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix=f"holdwatch-{kind}-"))
+        self.ports = Ports()
+        self.servers: list[Server] = []
+        self.shared = shared
+
+    def server(self, binary: str, name: str, args: list[str], port: int | None = None) -> Server:
+        port = port or self.ports.take()
+        node = Server(binary, self.root / name, port, args)
+        self.servers.append(node)
+        return node
+
+    def data_args(self, port: int) -> list[str]:
+        # no persistence; a replica's first sync at once, not after the default 5 s delay
+        args = ["--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
+        return [*args, "--repl-diskless-sync-delay", "0"]
+
+    def refuse_if_shared(self) -> None:
+        if self.shared:
+            raise SharedTopology("shared topology: use the make_redis_* factory to fail over")
+
+    def close(self) -> None:
+        """Kill every process, then remove their directories."""
+        for server in self.servers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

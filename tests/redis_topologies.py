@@ -10,13 +10,9 @@ promoted replica, so a test can assert what a client sees after it. A topology m
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from types import TracebackType
-from typing import Self
 
-from redis_servers import HOST, Ports, Server, close_all, wait_until
+from redis_servers import HOST, Server, Topology, wait_until
 
 SLOTS = 16384
 MASTER_NAME = "holdwatch"
@@ -56,46 +52,6 @@ class View:
             master_id=None if fields[3] == "-" else fields[3],
             slots=tuple(ranges),
         )
-
-
-class SharedTopology(AssertionError):
-    """A failover asked of a topology other tests share."""
-
-
-class Topology:
-    """The processes, their root dir and the context manager that closes them."""
-
-    def __init__(self, kind: str, shared: bool) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix=f"holdwatch-{kind}-"))
-        self.ports = Ports()
-        self.servers: list[Server] = []
-        self.shared = shared
-
-    def server(self, binary: str, name: str, args: list[str], port: int | None = None) -> Server:
-        port = port or self.ports.take()
-        node = Server(binary, self.root / name, port, args)
-        self.servers.append(node)
-        return node
-
-    def data_args(self, port: int) -> list[str]:
-        # no persistence; a replica's first sync at once, not after the default 5 s delay
-        args = ["--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
-        return [*args, "--repl-diskless-sync-delay", "0"]
-
-    def refuse_if_shared(self) -> None:
-        if self.shared:
-            raise SharedTopology("shared topology: use the make_redis_* factory to fail over")
-
-    def close(self) -> None:
-        close_all(self.servers, self.root)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 class RedisCluster(Topology):
@@ -229,7 +185,19 @@ class RedisCluster(Topology):
         replica = self.replica_of(master)
         replica.command("CLUSTER", "FAILOVER")
         self.wait_promoted(replica, timeout)
+        self.wait_follows(master, replica, timeout)
         return replica
+
+    def wait_follows(self, node: Server, master: Server, timeout: float = 20.0) -> float:
+        """Until every live node sees `node` as `master`'s replica, its link up."""
+        master_id = self.ids[master.port]
+
+        def follows() -> bool:
+            if any(self.views(n)[node.port].master_id != master_id for n in self.live()):
+                return False
+            return node.info("INFO", "replication").get("master_link_status") == "up"
+
+        return wait_until(f"{node} follows {master}", follows, timeout)
 
     def wait_promoted(self, replica: Server, timeout: float) -> float:
         def promoted() -> bool:
@@ -244,13 +212,16 @@ class RedisCluster(Topology):
         node.spawn()
         node.ready()
 
-        def rejoined() -> bool:
-            if "slave" not in self.views(node)[node.port].flags:
-                return False
-            return all(not self.views(n)[node.port].failed for n in self.live())
+        def replica() -> bool:
+            return "slave" in self.views(node)[node.port].flags
 
-        wait_until(f"{node} rejoined", rejoined, timeout)
+        wait_until(f"{node} back as a replica", replica, timeout)
+        master_id = self.views(node)[node.port].master_id
+        self.wait_follows(node, self.by_port(self.port_of(master_id)), timeout)
         self.wait_settled(f"{node} replicating", timeout)
+
+    def port_of(self, node_id: str | None) -> int:
+        return next(port for port, known in self.ids.items() if known == node_id)
 
 
 class RedisSentinel(Topology):
@@ -310,7 +281,7 @@ class RedisSentinel(Topology):
         return next(n for n in self.data if n.address == self.master_address())
 
     def linked(self, replica: Server) -> bool:
-        return replica.info("INFO", "replication")["master_link_status"] == "up"
+        return replica.info("INFO", "replication").get("master_link_status") == "up"
 
     def agreed(self, master: Server, replica: Server) -> bool:
         """Every sentinel names `master`, knows `replica` and the other sentinels."""
@@ -336,14 +307,21 @@ class RedisSentinel(Topology):
         return new
 
     def graceful_failover(self, timeout: float = 20.0) -> Server:
-        """SENTINEL FAILOVER: the replica is promoted, the old master follows it."""
+        """SENTINEL FAILOVER; return the replica once every sentinel names it master.
+
+        Not graceful for the old master: the sentinels demote it only about 10 s later, and
+        until then it stays a master and keeps what a client's open connection writes to
+        it, which its resync from the new master then drops. `wait_replicating(old)` waits
+        for the demotion."""
         self.refuse_if_shared()
         old = self.master()
         new = next(n for n in self.data if n is not old)
         self.sentinel_servers[0].command("SENTINEL", "FAILOVER", MASTER_NAME)
         self.wait_master(new, timeout)
-        wait_until("old master follows", lambda: self.linked(old), timeout)
         return new
+
+    def wait_replicating(self, node: Server, timeout: float = 20.0) -> float:
+        return wait_until(f"{node} replicating", lambda: self.linked(node), timeout)
 
     def wait_master(self, new: Server, timeout: float) -> float:
         def reported() -> bool:
