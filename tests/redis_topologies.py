@@ -74,12 +74,15 @@ class RedisCluster(Topology):
                 node.ready()
             addresses = [f"{HOST}:{n.port}" for n in self.servers]
             create = ["--cluster", "create", *addresses, "--cluster-replicas", str(replicas)]
-            subprocess.run(
+            made = subprocess.run(
                 [cli, *create, "--cluster-yes"],
-                check=True,
+                check=False,
                 capture_output=True,
+                text=True,
                 timeout=60,
             )
+            if made.returncode != 0:
+                raise AssertionError(f"redis-cli --cluster create: {made.stdout}{made.stderr}")
             self.ids = {n.port: n.command("CLUSTER", "MYID") for n in self.servers}
             self.wait_settled("cluster formed")
         except BaseException:
