@@ -37,7 +37,7 @@ def partitioned(redis_url: str, prefix: str, tmp_path: Path) -> Iterator[Any]:
     def make(**extra: object) -> Settings:
         return make_settings(redis_url, prefix, tmp_path, partitions=3, **extra)
 
-    yield make
+    return make
 
 
 async def drive(service: Service, lines: list[str], instant: datetime, seed: str) -> None:

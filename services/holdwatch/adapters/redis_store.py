@@ -16,19 +16,22 @@ period and records the instant they ended at (`compacted_before`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 from redis.exceptions import NoScriptError
 
 from holdwatch.adapters.keys import Keys
 from holdwatch.app.ports import Commit, Snapshot
 
 __all__ = ["BookingStore", "Commit", "Snapshot"]
+
+#: One script call: its SHA, its keys, its arguments.
+Call = tuple[str, list[str], list[Any]]
 
 LOAD = """
 return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev',
@@ -123,40 +126,39 @@ class BookingStore:
 
     async def load(self, tags: Sequence[str]) -> list[Snapshot]:
         """Full snapshots; each is read by one script, so history and version agree."""
-        for attempt in range(2):
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for tag in tags:
-                    pipe.evalsha(self._load.sha, 3, *self.keys.booking(tag))
-                try:
-                    rows = await pipe.execute()
-                except NoScriptError:
-                    if attempt:
-                        raise
-                    await self.load_scripts()
-                    continue
-            return [_snapshot(row) for row in rows]
-        raise AssertionError("unreachable")
+        rows = await self._run([(self._load.sha, list(self.keys.booking(tag)), []) for tag in tags])
+        return [_snapshot(row) for row in rows]
 
     async def commit(self, ack_stream: str, commits: Sequence[Commit]) -> list[int | None]:
-        """Every commit in one pipelined round trip (one script call each); a Redis that
-        lost the scripts (restarted, flushed) gets them again and the batch is sent once
-        more: the version check makes that safe, since a commit that did apply before the
-        NOSCRIPT comes back as a conflict."""
+        """Every commit in one round trip (one script call each); a Redis that lost the
+        scripts (restarted, flushed, a promoted replica) gets them again and the calls are
+        sent once more: the version check makes that safe, since a commit that did apply
+        before the NOSCRIPT comes back as a conflict."""
+        results = await self._run([self.call(ack_stream, c) for c in commits])
+        versions = [None if r == -1 else int(r) for r in results]
+        if not self.acks_in_script:
+            await self._ack_after(ack_stream, commits, versions)
+        return versions
+
+    async def _run(self, calls: Sequence[Call]) -> list[Any]:
+        """The script calls, pipelined on one Redis. A cluster refuses scripts in a
+        pipeline, so there each call goes to its slot's node, all at once."""
         for attempt in range(2):
-            async with self.redis.pipeline(transaction=False) as pipe:
-                for c in commits:
-                    self.queue(pipe, ack_stream, c)
-                try:
-                    results = await pipe.execute()
-                except NoScriptError:
-                    if attempt:
-                        raise
-                    await self.load_scripts()
-                    continue
-            versions = [None if r == -1 else int(r) for r in results]
-            if not self.acks_in_script:
-                await self._ack_after(ack_stream, commits, versions)
-            return versions
+            try:
+                if self.acks_in_script:
+                    async with self.redis.pipeline(transaction=False) as pipe:
+                        for sha, keys, args in calls:
+                            pipe.evalsha(sha, len(keys), *keys, *args)
+                        return list(await pipe.execute())
+                return list(
+                    await asyncio.gather(
+                        *(self.redis.evalsha(sha, len(k), *k, *a) for sha, k, a in calls)
+                    )
+                )
+            except NoScriptError:
+                if attempt:
+                    raise
+                await self.load_scripts()
         raise AssertionError("unreachable")
 
     async def _ack_after(
@@ -169,8 +171,8 @@ class BookingStore:
         if ids:
             await self.redis.xack(ack_stream, self.group, *ids)
 
-    def queue(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
-        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict."""
+    def call(self, ack_stream: str, c: Commit) -> Call:
+        """The commit's script call; its result is the new version, or -1 on a conflict."""
         history, ledger, meta = self.keys.booking(c.tag)
         part = self.keys.partition(c.tag)
         acks = c.acks if self.acks_in_script else ()
@@ -219,7 +221,7 @@ class BookingStore:
             part.finding_bookings,
         ]
         script = self._confirm if c.confirms_only else self._commit
-        pipe.evalsha(script.sha, len(keys), *keys, *args)
+        return script.sha, keys, args
 
 
 def _snapshot(row: list[Any]) -> Snapshot:
