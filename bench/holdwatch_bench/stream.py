@@ -36,9 +36,10 @@ detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54)
   last events of one booking of that length fed one at a time to the live app, each timed
   until acknowledged, as ratios to a booking of normal length in the same run
   (booking_length.py).
-- (h) throughput against replicas (`--replicas`, default 1,2): the events of (b) consumed
-  by that many monitor processes in one group, as ratios to the first count's
-  (replicas.py; `--partitions` is the axis partitioned keys will add: only 1 for now).
+- (h) throughput against replicas (`--replicas`, default 1,2) and key partitions
+  (`--partitions`, default 1,3): the events of (b) consumed by that many monitor processes
+  in one group, as ratios to one replica with one partition; `--cluster` runs them again
+  on a 3-master Redis Cluster of the bench's own (replicas.py, cluster.py).
 
 - (p) producer: one client XADDing the events one at a time, each waiting for its reply,
   as a jail system's feed does: XADD/s and the time each XADD took.
@@ -86,12 +87,13 @@ from holdwatch.settings import Settings
 
 from .baseline import run_baseline
 from .booking_length import LENGTHS, core_booking_length, run_booking_length
+from .cluster import cluster_client, own_cluster
 from .core import run_core
 from .latency import run_latency
 from .memory import measure_memory
 from .monitor import run_monitor
 from .producer import run_producer
-from .replicas import check_partitions, run_replicas
+from .replicas import run_replicas, with_ratios
 from .report import compare, ms, print_comparison, profile_report
 from .streams import (
     DEFAULT_POLL_INTERVAL,
@@ -158,8 +160,9 @@ def args_parser() -> argparse.ArgumentParser:
     p.add_argument("--lengths", type=_counts, default=LENGTHS, help="(g) booking lengths")
     p.add_argument("--length-timed", type=int, default=20, help="(g) events timed per length")
     p.add_argument("--replicas", type=_counts, default=(1, 2), help="(h) monitor processes")
+    p.add_argument("--partitions", type=_counts, default=(1, 3), help="(h) key partitions")
     p.add_argument(
-        "--partitions", type=_counts, default=(1,), help="(h) key partitions (only 1 for now)"
+        "--cluster", action="store_true", help="(h) also on a 3-master Redis Cluster of its own"
     )
     p.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None)
     p.add_argument(
@@ -380,30 +383,38 @@ class Bench:
     async def part_h(self) -> None:
         a = self.args
         self.agencies  # noqa: B018  (written before the replicas read it)
-        h = await run_replicas(
-            self.r,
-            self.url,
-            self.run,
-            self.work,
-            self.payloads,
-            a.replicas,
-            log_level=a.log_level,
-            settle=not a.gc_defaults,
-        )
+        shape = {"log_level": a.log_level, "settle": not a.gc_defaults}
+        work = (self.url, self.run, self.work, self.payloads, a.replicas, a.partitions)
+        rows = await run_replicas(self.r, *work, **shape)
+        base = next(iter(rows.values()))["eps"]
+        h: dict[str, Any] = {"standalone": with_ratios(rows, base)}
+        if a.cluster:
+            with own_cluster() as url:
+                r = cluster_client(url)
+                try:
+                    cluster = await run_replicas(
+                        r,
+                        url,
+                        *work[1:],
+                        cluster=True,
+                        **shape,
+                    )
+                finally:
+                    await r.aclose()
+            h["cluster"] = with_ratios(cluster, base)
         self.summary["h_replicas"] = h
-        first = a.replicas[0]
-        for count, row in h["standalone"].items():
-            self.row(
-                f"(h) {count} replica(s), 1 Redis",
-                f"{row['eps']:>10,} events/s  ({row['seconds']} s, drained={row['drained']})  "
-                f"x{row[f'ratio_to_{first}']} of {first}",
-            )
+        for where, found in h.items():
+            place = "1 Redis" if where == "standalone" else "cluster of 3 masters"
+            for row in found.values():
+                self.row(
+                    f"(h) {row['replicas']} replica(s), {row['partitions']} partition(s), {place}",
+                    f"{row['eps']:>10,} events/s  ({row['seconds']} s, drained={row['drained']})  "
+                    f"x{row['ratio']} of 1 replica, 1 partition, 1 Redis",
+                )
 
 
 async def main_async(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
     skip = parse_skip(args.skip)
-    if "h" not in skip:
-        check_partitions(args.partitions)
     bench = Bench(args, url, work, Redis.from_url(url))
     try:
         await bench.header()

@@ -15,7 +15,8 @@ from typing import Any
 import redis
 from redis.asyncio import Redis
 
-from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.metrics import redis_ms
+from holdwatch.bootstrap import keys_for
 from holdwatch.settings import Settings
 
 GROUP = "holdwatch"
@@ -107,21 +108,26 @@ async def timers_settled(r: Redis, settings: Settings, timeout: float) -> bool:
     """Every timer due by now fired and judged: judging in event time leaves a backlog's
     deadlines (and events dated past a batch's frontier) to timers, and that is work (b)
     must include."""
-    keys, stream = Keys(settings.key_prefix), settings.timers_stream
+    parts = keys_for(settings).parts
     deadline = time.perf_counter() + timeout
     while True:
-        seconds, micros = await r.time()
-        due = await r.zcount(keys.timers, "-inf", seconds * 1000 + micros // 1000)
-        g = await group_info(r, stream, settings.group) if await r.exists(stream) else None
-        last = await r.xrevrange(stream, count=1) if g is not None else []
-        idle = g is None or (
-            g["pending"] == 0 and (not last or text(g["last-delivered-id"]) == last[0][0].decode())
-        )
+        now_ms = redis_ms(await r.time())
+        due = sum([await r.zcount(p.timers, "-inf", now_ms) for p in parts])
+        idle = all([await fired_idle(r, p.fired, settings.group) for p in parts])
         if due == 0 and idle:
             return True
         if time.perf_counter() > deadline:
             return False
         await asyncio.sleep(0.01)
+
+
+async def fired_idle(r: Redis, stream: str, group: str) -> bool:
+    """Every fired timer of the stream read and acked (or none fired yet)."""
+    g = await group_info(r, stream, group) if await r.exists(stream) else None
+    last = await r.xrevrange(stream, count=1) if g is not None else []
+    return g is None or (
+        g["pending"] == 0 and (not last or text(g["last-delivered-id"]) == last[0][0].decode())
+    )
 
 
 async def used_memory(r: Redis) -> int:

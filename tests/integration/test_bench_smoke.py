@@ -20,6 +20,7 @@ def test_stream_bench_runs_and_cleans_up(redis_url: str) -> None:
         [
             *(sys.executable, "-m", "bench", "stream", "--events", "1500", "--skip", "c,d"),
             *("--lengths", "5,50", "--length-timed", "3", "--redis-url", redis_url),
+            *("--partitions", "1"),
         ],
         capture_output=True,
         text=True,
@@ -40,20 +41,29 @@ def test_stream_bench_runs_and_cleans_up(redis_url: str) -> None:
     core = summary["g_booking_length"]["core"]["lengths"]
     assert set(core) == set(g) and all(row["cpu_ms"]["mean"] > 0 for row in core.values())
     h = summary["h_replicas"]["standalone"]
-    assert set(h) == {"1", "2"} and all(r["drained"] and r["dead_letters"] == 0 for r in h.values())
-    assert h["1"]["alerts"] > 0 and h["2"]["alerts"] > 0  # (how many depends on batching)
+    assert set(h) == {"1p x1", "1p x2"}
+    assert all(r["drained"] and r["dead_letters"] == 0 for r in h.values())
+    assert h["1p x1"]["alerts"] > 0 and h["1p x2"]["alerts"] > 0  # (how many: batching)
     assert summary["keys_left_deleted"] == 0  # every part deleted its own keys
 
 
-def test_partitions_beyond_one_are_refused_not_faked(redis_url: str) -> None:
+@pytest.mark.cluster
+def test_replicas_bench_runs_on_partitions_and_on_a_cluster(redis_url: str) -> None:
     done = subprocess.run(
-        [sys.executable, str(BENCH), "--partitions", "1,4", "--redis-url", redis_url],
+        [
+            *(sys.executable, str(BENCH), "--events", "800", "--skip", "a,b,c,d,e,f,g,p"),
+            *("--replicas", "1", "--partitions", "1,3", "--cluster", "--redis-url", redis_url),
+        ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
-    assert done.returncode != 0 and "--partitions 4" in done.stderr
+    assert done.returncode == 0, done.stderr[-3000:]
+    h = json.loads(done.stdout[done.stdout.index("\n{") :])["h_replicas"]
+    assert set(h["standalone"]) == set(h["cluster"]) == {"1p x1", "3p x1"}
+    rows = [*h["standalone"].values(), *h["cluster"].values()]
+    assert all(r["drained"] and r["dead_letters"] == 0 and r["alerts"] > 0 for r in rows)
 
 
 def test_audit_bench_times_the_command_per_jobs_value() -> None:
