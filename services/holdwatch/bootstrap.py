@@ -8,6 +8,7 @@ import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import structlog
@@ -66,7 +67,9 @@ class Service:
         return (self.settings.events_stream, *(p.fired for p in self.keys.parts))
 
     async def ensure_groups(self) -> None:
-        """Create the consumer groups at id 0 before any subscriber starts (NOTES §2)."""
+        """Create the consumer groups at id 0 before any subscriber starts (NOTES §2),
+        once the stored key layout is known to be this one."""
+        await check_layout(self.redis, self.keys)
         for stream in self.streams:
             try:
                 await self.redis.xgroup_create(stream, self.settings.group, id="0", mkstream=True)
@@ -123,6 +126,23 @@ def keys_for(s: Settings) -> Keys:
         timers_stream=s.timers_stream,
         events_stream=s.events_stream,
     )
+
+
+async def check_layout(redis: Redis, keys: Keys) -> None:
+    """Refuse to run on bookings stored under another partition count: a booking would
+    be looked for in the wrong partition and judged as if it had no history. The first
+    monitor records the layout; a later one with another gets a ConfigError."""
+    layout = f"partitions={keys.partitions}"
+    if await redis.set(keys.layout, layout, nx=True):
+        return
+    raw: Any = await redis.get(keys.layout)
+    stored = raw.decode() if isinstance(raw, bytes) else raw
+    if stored is not None and stored != layout:
+        raise ConfigError(
+            f"HOLDWATCH_PARTITIONS={keys.partitions}: the bookings under key prefix "
+            f"{keys.prefix!r} are stored with {stored}; drain and start afresh, "
+            "or keep the partitions they were stored with"
+        )
 
 
 def dead_letters(redis: Redis, s: Settings, stream: str, group: str) -> RedisDeadLetters:

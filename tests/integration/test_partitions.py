@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from holdwatch.app.audit import audit
+from holdwatch.app.config_file import ConfigError
 from holdwatch.bootstrap import Service, build, build_api_parts, keys_for
 from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
@@ -35,7 +36,7 @@ SAMPLE = RUNS[::4] + RUNS[-2:]
 @pytest.fixture
 def partitioned(redis_url: str, prefix: str, tmp_path: Path) -> Iterator[Any]:
     def make(**extra: object) -> Settings:
-        return make_settings(redis_url, prefix, tmp_path, partitions=3, **extra)
+        return make_settings(redis_url, prefix, tmp_path, **({"partitions": 3} | extra))
 
     return make
 
@@ -130,3 +131,17 @@ async def test_the_bookings_spread_and_every_reader_merges_them(partitioned: Any
     assert snapshot.timers == 3
     assert snapshot.oldest_overdue is not None and snapshot.oldest_overdue > 0
     await r.aclose()
+
+
+async def test_a_monitor_with_another_partition_count_refuses_to_start(
+    partitioned: Any,
+) -> None:
+    first = build(partitioned())
+    await first.ensure_groups()
+    again = build(partitioned())  # the same count: starts
+    await again.ensure_groups()
+    other = build(partitioned(partitions=2))
+    with pytest.raises(ConfigError, match=r"HOLDWATCH_PARTITIONS=2.*partitions=3"):
+        await other.ensure_groups()
+    for service in (first, again, other):
+        await service.redis.aclose()

@@ -170,6 +170,11 @@ class Keys:
         return f"{self.prefix}:frontier:latest"
 
     @property
+    def layout(self) -> str:
+        """STRING: the partition count the bookings are stored with (bootstrap checks it)."""
+        return f"{self.prefix}:layout"
+
+    @property
     def calendar(self) -> str:
         """The prefix of the calendar secrets, whose two keys change in one transaction."""
         return f"{self.prefix}:{{api}}:calendar" if self.tagged else f"{self.prefix}:api:calendar"
