@@ -21,11 +21,12 @@ import pytest
 from redis.asyncio import Redis
 
 from holdwatch.adapters.keys import booking_tag
-from holdwatch.bootstrap import Service, build, build_notifier, keys_for
+from holdwatch.bootstrap import Service, build, build_api_parts, build_notifier, keys_for
 from holdwatch.entrypoints.notify import create_notify_app
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from integration.api_world import _tokens_file
 from integration.conftest import make_settings, running, until
 from integration.test_notify import SECRET, Receiver
 from redis_topologies import RedisCluster, RedisSentinel
@@ -180,6 +181,17 @@ async def check_deadlines_fire_from_every_partition(
         sent = delivered(receiver, "HOLD_OVER_WINDOW")
         assert sorted(sent) == sorted(ids)  # once each: no duplicate, nothing lost
 
+        # the API lists every partition's open findings, and follows the alerts from here
+        tokens = _tokens_file(Path(settings.data_dir).parent / "tokens.toml")
+        api = build_api_parts(settings.model_copy(update={"api_tokens_file": tokens}))
+        try:
+            listed = {f.finding_id for f in await api.store.open_findings()}
+            assert ids <= listed
+            cursor = await api.store.last_alert_id()
+        except BaseException:
+            await api.close()
+            raise
+
         # releases after the deadline end every hold: read and judged after the failover too
         released = now() + timedelta(seconds=1)
         await publish(
@@ -205,6 +217,14 @@ async def check_deadlines_fire_from_every_partition(
             )
 
         await until(resolved, timeout=30)
+        try:
+            followed: list[str] = []
+            while batch := await api.store.alerts_after(cursor, 500):
+                cursor = batch[-1][0]
+                followed += [f.finding_id for _c, f, change in batch if change == "changed"]
+            assert ids <= set(followed)  # the live desk's feed saw every partition's change
+        finally:
+            await api.close()
         dead = await r.xlen(settings.dlq_stream) if await r.exists(settings.dlq_stream) else 0
         assert dead == 0
 
