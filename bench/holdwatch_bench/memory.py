@@ -15,11 +15,20 @@ from .monitor import MonitorRun
 from .streams import used_memory
 
 
+def _tag(name: str) -> str:
+    """`{agency/booking}` of a booking key: the packed one, or one of the previous layout."""
+    return name if name.endswith("}") else name.rsplit(":", 1)[0]
+
+
+def _kind(name: str) -> str:
+    return "booking" if name.endswith("}") else name.rsplit(":", 1)[1]
+
+
 async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> dict[str, Any]:
     s = run.settings
     after = await used_memory(r)
     keys = [k async for k in r.scan_iter(match=f"{s.key_prefix}:b:*", count=1_000)]
-    tags = {k.decode().split(":b:", 1)[1].rsplit(":", 1)[0] for k in keys}
+    tags = {_tag(k.decode().split(":b:", 1)[1]) for k in keys}
     bookings = len(tags)
     picked = random.Random(seed).sample(keys, min(sample, len(keys)))
     async with r.pipeline(transaction=False) as pipe:
@@ -29,7 +38,7 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
     per_key = sum(sizes) / len(sizes) if sizes else math.nan
     by_kind: dict[str, list[int]] = defaultdict(list)
     for key, size in zip(picked, sizes, strict=True):
-        by_kind[key.decode().rsplit(":", 1)[1]].append(size)
+        by_kind[_kind(key.decode().split(":b:", 1)[1])].append(size)
     k = Keys(s.key_prefix)
     shared = {}
     for name in (s.alerts_stream, s.timers_stream, k.timers, k.timer_data, k.custody):

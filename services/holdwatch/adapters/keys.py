@@ -1,5 +1,6 @@
-"""Key names. A booking's keys share one hash tag, so one Lua script may touch them all
-(and the layout can move to Redis Cluster with partitioned streams)."""
+"""Key names. A booking's key carries its hash tag, so one Lua script may touch it and the
+keys of its previous layout (and the layout can move to Redis Cluster with partitioned
+streams)."""
 
 from __future__ import annotations
 
@@ -34,17 +35,17 @@ def event_field(event: Event) -> str:
 class Keys:
     prefix: str
 
-    def history(self, tag: str) -> str:
-        return f"{self.prefix}:b:{tag}:events"
+    def booking(self, tag: str) -> str:
+        """STRING: the booking packed whole (adapters/booking_codec.py)."""
+        return f"{self.prefix}:b:{tag}"
 
-    def ledger(self, tag: str) -> str:
-        return f"{self.prefix}:b:{tag}:findings"
-
-    def meta(self, tag: str) -> str:
-        return f"{self.prefix}:b:{tag}:meta"
-
-    def booking(self, tag: str) -> tuple[str, str, str]:
-        return self.history(tag), self.ledger(tag), self.meta(tag)
+    def legacy_booking(self, tag: str) -> tuple[str, str, str]:
+        """The previous layout's hashes: events, findings, meta (adapters/legacy_bookings.py)."""
+        return (
+            f"{self.prefix}:b:{tag}:events",
+            f"{self.prefix}:b:{tag}:findings",
+            f"{self.prefix}:b:{tag}:meta",
+        )
 
     @property
     def timers(self) -> str:

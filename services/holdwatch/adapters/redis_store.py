@@ -18,82 +18,91 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import NoScriptError
 
+from holdwatch.adapters.booking_codec import decode, encode, pack_events, pack_ledger
 from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.legacy_bookings import MIGRATE, legacy_snapshot
 from holdwatch.app.ports import Commit, Snapshot
 
 __all__ = ["BookingStore", "Commit", "Snapshot"]
 
+# The booking's string (adapters/booking_codec.py), or when there is none, what the
+# previous layout (three hashes) holds: `load` moves such a booking to the string.
 LOAD = """
-return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev',
-                   'compacted_before'),
-        redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+local blob = redis.call('GET', KEYS[1])
+if blob then return {blob} end
+return {false, redis.call('HMGET', KEYS[4], 'version', 'as_of', 'late', 'out_of_order', 'rev',
+                          'compacted_before'),
+        redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
 """
 
-# The check both scripts begin with: the version and revision the caller read.
+# Both scripts begin by reading the header and checking the version and revision the
+# caller read; `pos` is where the events begin.
 CHECK = """
-local meta = redis.call('HMGET', KEYS[3], 'version', 'rev')
-local v = tonumber(meta[1] or '0')
-if v ~= tonumber(ARGV[2]) or (meta[2] or '') ~= ARGV[17] then return -1 end
+local blob = redis.call('GET', KEYS[1]) or ''
+local v, late, disorder, events_len, rev, compacted, pos = 0, 0, 0, 0, '', '', 1
+if blob ~= '' then
+  v, late, disorder, events_len, pos = struct.unpack('>I4I4I4I4', blob, 2)
+  local n = string.byte(blob, pos); rev = string.sub(blob, pos + 1, pos + n); pos = pos + 1 + n
+  pos = pos + 1 + string.byte(blob, pos)
+  n = string.byte(blob, pos); compacted = string.sub(blob, pos + 1, pos + n); pos = pos + 1 + n
+end
+if v ~= tonumber(ARGV[2]) or rev ~= ARGV[17] then return -1 end
 """
 
 CONFIRM = (
     CHECK
     + """
-if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 22)) end
+if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, 23)) end
 return v
 """
 )
 
+# ARGV[12]: event records to append, or (flag 'E' in ARGV[19]) the whole events instead;
+# ARGV[22]: with flag 'L', the whole ledger.
 COMMIT = (
     CHECK
     + """
-local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
-local n_late, n_disorder = tonumber(ARGV[15]), tonumber(ARGV[16])
-local n_forget_events, n_forget_findings = tonumber(ARGV[19]), tonumber(ARGV[20])
-local i = 22
-for _ = 1, n_events do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
-end
+local n_changes, n_acks = tonumber(ARGV[13]), tonumber(ARGV[14])
+local n_forget_findings = tonumber(ARGV[20])
+local events = string.sub(blob, pos, pos + events_len - 1)
+local ledger = string.sub(blob, pos + events_len)
+if string.find(ARGV[19], 'E', 1, true) then events = ARGV[12] else events = events .. ARGV[12] end
+if string.find(ARGV[19], 'L', 1, true) then ledger = ARGV[22] end
+if ARGV[21] ~= '' then compacted = ARGV[21] end
+local i = 23
 for _ = 1, n_changes do
-  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
              'change', ARGV[i + 2], 'trigger', ARGV[i + 3], 'late_ms', ARGV[i + 4])
-  if ARGV[i + 5] == '1' then redis.call('HSET', KEYS[9], ARGV[i], ARGV[i + 1])
-  else redis.call('HDEL', KEYS[9], ARGV[i]) end
-  redis.call('HSET', KEYS[10], ARGV[i], ARGV[5])
+  if ARGV[i + 5] == '1' then redis.call('HSET', KEYS[7], ARGV[i], ARGV[i + 1])
+  else redis.call('HDEL', KEYS[7], ARGV[i]) end
+  redis.call('HSET', KEYS[8], ARGV[i], ARGV[5])
   i = i + 6
 end
-for _ = 1, n_forget_events do redis.call('HDEL', KEYS[1], ARGV[i]); i = i + 1 end
-for _ = 1, n_forget_findings do
-  redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('HDEL', KEYS[10], ARGV[i]); i = i + 1
-end
+for _ = 1, n_forget_findings do redis.call('HDEL', KEYS[8], ARGV[i]); i = i + 1 end
 local function arm(member, score, data)
   if score == '' then
-    redis.call('ZREM', KEYS[6], member); redis.call('HDEL', KEYS[7], member)
+    redis.call('ZREM', KEYS[4], member); redis.call('HDEL', KEYS[5], member)
   else
-    redis.call('ZADD', KEYS[6], score, member); redis.call('HSET', KEYS[7], member, data)
+    redis.call('ZADD', KEYS[4], score, member); redis.call('HSET', KEYS[5], member, data)
   end
 end
 arm(ARGV[5] .. '|deadline', ARGV[8], ARGV[9])
 arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
-if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
-else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
-redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6], 'rev', ARGV[18])
-if ARGV[21] ~= '' then redis.call('HSET', KEYS[3], 'compacted_before', ARGV[21]) end
-if n_late > 0 then redis.call('HINCRBY', KEYS[3], 'late', n_late) end
-if n_disorder > 0 then redis.call('HINCRBY', KEYS[3], 'out_of_order', n_disorder) end
-for k = 1, 3 do
-  if ARGV[3] == '' then redis.call('PERSIST', KEYS[k])
-  else redis.call('PEXPIRE', KEYS[k], ARGV[3]) end
-end
-if n_acks > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
+if ARGV[7] == '' then redis.call('HDEL', KEYS[6], ARGV[5])
+else redis.call('HSET', KEYS[6], ARGV[5], ARGV[7]) end
+local header = 'B' .. struct.pack('>I4I4I4I4', v + 1, late + tonumber(ARGV[15]),
+                                  disorder + tonumber(ARGV[16]), #events)
+  .. string.char(#ARGV[18]) .. ARGV[18] .. string.char(#ARGV[6]) .. ARGV[6]
+  .. string.char(#compacted) .. compacted
+redis.call('SET', KEYS[1], header .. events .. ledger)
+if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+if n_acks > 0 then redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
 return v + 1
 """
 )
@@ -117,6 +126,7 @@ class BookingStore:
         self._commit = redis.register_script(COMMIT)
         self._confirm = redis.register_script(CONFIRM)
         self._load = redis.register_script(LOAD)
+        self._migrate = redis.register_script(MIGRATE)
 
     async def load_scripts(self) -> None:
         """(Re)load the scripts; after NOSCRIPT (a restarted or flushed Redis) callers retry.
@@ -124,15 +134,18 @@ class BookingStore:
         Scripts are called by EVALSHA directly: redis-py's `Script` on a pipeline would ask
         SCRIPT EXISTS first, one more round trip for every batch.
         """
-        for script in (self._load, self._commit, self._confirm):
+        for script in (self._load, self._commit, self._confirm, self._migrate):
             await self.redis.script_load(script.script)
+
+    def _keys(self, tag: str) -> list[str]:
+        return [self.keys.booking(tag), *self.keys.legacy_booking(tag)]
 
     async def load(self, tags: Sequence[str]) -> list[Snapshot]:
         """Full snapshots; each is read by one script, so history and version agree."""
         for attempt in range(2):
             async with self.redis.pipeline(transaction=False) as pipe:
                 for tag in tags:
-                    pipe.evalsha(self._load.sha, 3, *self.keys.booking(tag))
+                    pipe.evalsha(self._load.sha, 4, *self._keys(tag))
                 try:
                     rows = await pipe.execute()
                 except NoScriptError:
@@ -140,8 +153,30 @@ class BookingStore:
                         raise
                     await self.load_scripts()
                     continue
-            return [_snapshot(row) for row in rows]
+            snaps: list[Snapshot] = []
+            moving: dict[str, Snapshot] = {}
+            for tag, row in zip(tags, rows, strict=True):
+                snaps.append(decode(tag, row[0]) if row[0] else legacy_snapshot(*row[1:]))
+                if not row[0] and snaps[-1].version:
+                    moving[tag] = snaps[-1]
+            if moving:
+                await self._move(moving)
+            return snaps
         raise AssertionError("unreachable")
+
+    async def _move(self, snaps: dict[str, Snapshot]) -> None:
+        """Bookings of the previous layout to the packed string (adapters/legacy_bookings.py)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for tag, snap in snaps.items():
+                pipe.evalsha(
+                    self._migrate.sha,
+                    4,
+                    *self._keys(tag),
+                    snap.version,
+                    snap.rev,
+                    encode(tag, snap),
+                )
+            await pipe.execute()
 
     async def commit(self, ack_stream: str, commits: Sequence[Commit]) -> list[int | None]:
         """Every commit in one pipelined round trip (one script call each); a Redis that
@@ -163,9 +198,16 @@ class BookingStore:
         raise AssertionError("unreachable")
 
     def queue(self, pipe: Pipeline, ack_stream: str, c: Commit) -> None:
-        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict."""
-        history, ledger, meta = self.keys.booking(c.tag)
+        """Queue the commit on `pipe`; its result is the new version, or -1 on a conflict.
+
+        New events are packed and appended; compaction, which drops events, sends them
+        all; the ledger is sent whole when a finding changed or was dropped."""
         timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
+        whole_history = bool(c.forget_events)
+        whole_ledger = bool(c.alerts or c.forget_findings)
+        if (whole_history and c.history is None) or (whole_ledger and c.ledger is None):
+            raise ValueError("a commit that changes findings or forgets events carries them")
+        events = c.history.items() if whole_history and c.history is not None else c.events
         args: list[Any] = [
             self.group,
             c.expected_version,
@@ -178,28 +220,25 @@ class BookingStore:
             timer_data,
             "" if c.warning_ms is None else c.warning_ms,
             timer_data,
-            len(c.events),
+            pack_events(c.tag, events) if not c.confirms_only else "",
             len(c.alerts),
             len(c.acks),
             c.late,
             c.out_of_order,
             c.expected_rev,
             c.rev,
-            len(c.forget_events),
+            ("E" if whole_history else "") + ("L" if whole_ledger else ""),
             len(c.forget_findings),
             "" if c.compacted_before is None else c.compacted_before.isoformat(),
+            pack_ledger(c.tag, c.ledger) if whole_ledger and c.ledger is not None else "",
         ]
-        for name, raw in c.events:
-            args += [name, raw]
         late = "" if c.late_ms is None else str(c.late_ms)
         for fid, record, change, is_open in c.alerts:
             args += [fid, record, change, c.trigger, late, "1" if is_open else ""]
-        args += [*c.forget_events, *c.forget_findings]
-        args += list(c.acks)
+        args += c.forget_findings
+        args += c.acks
         keys = [
-            history,
-            ledger,
-            meta,
+            self.keys.booking(c.tag),
             ack_stream,
             self.alerts_stream,
             self.keys.timers,
@@ -210,17 +249,3 @@ class BookingStore:
         ]
         script = self._confirm if c.confirms_only else self._commit
         pipe.evalsha(script.sha, len(keys), *keys, *args)
-
-
-def _snapshot(row: list[Any]) -> Snapshot:
-    (version, as_of, late, disorder, rev, compacted), history, ledger = row
-    return Snapshot(
-        int(version) if version else 0,
-        datetime.fromisoformat(as_of.decode()) if as_of else None,
-        {history[i].decode(): history[i + 1] for i in range(0, len(history), 2)},
-        {ledger[i].decode(): ledger[i + 1].decode() for i in range(0, len(ledger), 2)},
-        int(late or 0),
-        int(disorder or 0),
-        rev.decode() if rev else "",
-        datetime.fromisoformat(compacted.decode()) if compacted else None,
-    )
