@@ -46,6 +46,7 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
             await r.memory_usage(name, samples=0) or 0
         )
     delta = after - run.memory_before
+    alerts = shared[s.alerts_stream.removeprefix(s.key_prefix + ":")]
     return {
         "bookings": bookings,
         "booking_keys": len(keys),
@@ -57,4 +58,8 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
         "shared_keys_bytes": shared,
         "used_memory_delta": delta,
         "used_memory_delta_per_booking": round(delta / bookings) if bookings else 0,
+        # the alerts stream is the notifier's input, not the bookings' own state
+        "used_memory_delta_per_booking_without_alerts": (
+            round((delta - alerts) / bookings) if bookings else 0
+        ),
     }

@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import NoScriptError
 
-from holdwatch.adapters.booking_codec import decode, encode, pack_events, pack_ledger
+from holdwatch.adapters.booking_codec import encode, pack_events, pack_ledger, read
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.legacy_bookings import MIGRATE, legacy_snapshot
 from holdwatch.app.ports import Commit, Snapshot
@@ -156,7 +156,7 @@ class BookingStore:
             snaps: list[Snapshot] = []
             moving: dict[str, Snapshot] = {}
             for tag, row in zip(tags, rows, strict=True):
-                snaps.append(decode(tag, row[0]) if row[0] else legacy_snapshot(*row[1:]))
+                snaps.append(read(tag, row[0]) if row[0] else legacy_snapshot(*row[1:]))
                 if not row[0] and snaps[-1].version:
                     moving[tag] = snaps[-1]
             if moving:
