@@ -12,6 +12,12 @@ that is over (released, nothing left to time) expires after the retention period
 event makes it persist again. An agency's own record (events with no booking) never ends,
 so a commit may also compact it: it drops the events and findings past the retention
 period and records the instant they ended at (`compacted_before`).
+
+A booking is one string (adapters/booking_codec.py): Python packs and deflates, the
+scripts only read the header and splice bytes. A commit sends its new events, appended
+as they are; the whole ledger when a finding changed (it is one deflated stream); all the
+events when compaction dropped some. A booking still in the previous layout is read from
+it and moved (adapters/legacy_bookings.py).
 """
 
 from __future__ import annotations
