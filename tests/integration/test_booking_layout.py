@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from holdwatch.app.ports import Commit
 from holdwatch.bootstrap import Service, booking_store, build
 from holdwatch.settings import Settings
 
@@ -131,3 +132,54 @@ async def test_a_booking_of_the_previous_layout_is_read_moved_and_committed(
     assert (await booking(r, service.keys, tag)).version == after.version
     pending = await r.xpending(service.settings.events_stream, service.settings.group)
     assert pending["pending"] == 0
+
+
+async def test_a_long_booking_is_extended_in_place_and_reads_back_whole(
+    service: Service,
+) -> None:
+    """Past 16 KB a commit that keeps the ledger rewrites the header in place and appends
+    its events; one that changes the ledger writes the string whole again. Either way the
+    booking reads back as committed."""
+    r: Redis = service.redis
+    store = booking_store(r, service.settings)
+    tag = "{pierce/LONG1}"
+    t = datetime(2025, 1, 1, tzinfo=UTC)
+    acts = [
+        (f"urn:jms:pierce\x1fe{i}", json.dumps({"id": f"e{i}", "n": i, "pad": "x" * 40}).encode())
+        for i in range(400)
+    ]
+
+    def commit(version: int, rev: str, new: str, events: Any, ledger: Any = None) -> Commit:
+        alerts = [(fid, record, "new", True) for fid, record in (ledger or {}).items()]
+        return Commit(
+            tag,
+            "pierce",
+            "LONG1",
+            version,
+            t,
+            events,
+            alerts,
+            "event",
+            None,
+            None,
+            None,
+            None,
+            None,
+            [],
+            expected_rev=rev,
+            rev=new,
+            ledger=ledger,
+            late=1,
+        )
+
+    assert await store.commit("s", [commit(0, "", "r1", acts[:398])]) == [1]
+    size = await r.strlen(service.keys.booking(tag))
+    assert size > 16_384
+    assert await store.commit("s", [commit(1, "r1", "r2", acts[398:399])]) == [2]
+    assert await r.strlen(service.keys.booking(tag)) > size  # appended
+    ledger = {"F1": '{"finding_id":"F1"}'}
+    assert await store.commit("s", [commit(2, "r2", "r3", acts[399:], ledger)]) == [3]
+    assert await store.commit("s", [commit(2, "r2", "r4", [])]) == [None]  # a stale read
+    snap = await booking(r, service.keys, tag)
+    assert (snap.version, snap.rev, snap.late, snap.as_of) == (3, "r3", 3, t)
+    assert list(snap.history.items()) == acts and snap.ledger == ledger

@@ -1,17 +1,21 @@
-"""One booking as one Redis string: a small header, its events, its findings ledger.
+"""One booking as one Redis string: a small header, its findings ledger, its events.
 
 Why one string: a Redis hash keeps the compact listpack encoding only while every value is
 at most 64 bytes, and an event's JSON is some 340; as three hashes (history, ledger, meta)
 a typical booking took about 2 KB, a third of it per-entry overhead. Packed here it takes
 about a third of that.
 
-    header   'B' | version, late, out_of_order, events length (4-byte big-endian each)
-             | rev, as_of (ISO 8601), compacted_before: each a length byte and its text
-    events   records, each varint(length) + raw deflate of varint(len(field)) field JSON
-    ledger   '' or one raw deflate of [varint(len(id)) id varint(len(record)) record]...
+    header    'B' | version, late, out_of_order, ledger length (4-byte big-endian each)
+              | rev (16), as_of (32): each a length byte and its text, padded to its width
+    compacted a length byte and compacted_before (ISO 8601), or none
+    ledger    '' or one raw deflate of [varint(len(id)) id varint(len(record)) record]...
+    events    to the end: records, each varint(length) + raw deflate of
+              varint(len(field)) field JSON
 
 The scripts (adapters/redis_store.py) read and rewrite the header, append event records
-and replace the ledger whole; only Python compresses. Each event record is compressed
+and replace the ledger whole; only Python compresses. The header has a fixed size and the
+events come last so that a long booking's commit is the header rewritten in place and its
+new events appended, whatever the booking's length. Each event record is compressed
 alone, so a commit sends only its new events; the ledger, rewritten only when a finding
 changes, is compressed as one stream, since a booking's findings share most of their text.
 Both use a preset dictionary (the contract's and the findings' recurring text) followed by
@@ -31,6 +35,11 @@ from holdwatch.app.ports import Snapshot
 
 FORMAT = b"B"
 _COUNTS = struct.Struct(">IIII")
+REV_WIDTH = 16  # the monitor's revisions are 16 hex digits
+AS_OF_WIDTH = 32  # an ISO 8601 instant with microseconds and a ±HH:MM offset
+_REV_AT = 1 + _COUNTS.size
+_AS_OF_AT = _REV_AT + 1 + REV_WIDTH
+HEADER = _AS_OF_AT + 1 + AS_OF_WIDTH  # the fixed part, rewritten in place by a commit
 _WBITS = -15  # raw deflate (no zlib header or checksum), the whole window for the dictionary
 
 EVENT_DICTIONARY = (
@@ -160,24 +169,39 @@ def unpack_ledger(tag: str, packed: bytes) -> dict[str, str]:
     return dict(zip(parts[::2], parts[1::2], strict=True))
 
 
-def _short(text: str) -> bytes:
+def _slot(text: str, width: int) -> bytes:
     raw = text.encode()
-    if len(raw) > 255:
-        raise ValueError("a header field is longer than 255 bytes")
-    return bytes((len(raw),)) + raw
+    if len(raw) > width:
+        raise ValueError(f"a header field is longer than {width} bytes: {text!r}")
+    return bytes((len(raw),)) + raw + b" " * (width - len(raw))
+
+
+def _unslot(blob: bytes, pos: int) -> str:
+    return blob[pos + 1 : pos + 1 + blob[pos]].decode()
+
+
+def header(version: int, late: int, disorder: int, ledger_len: int, rev: str, as_of: str) -> bytes:
+    """The fixed part, `HEADER` bytes, as the commit script writes it."""
+    return (
+        FORMAT
+        + _COUNTS.pack(version, late, disorder, ledger_len)
+        + _slot(rev, REV_WIDTH)
+        + _slot(as_of, AS_OF_WIDTH)
+    )
 
 
 def encode(tag: str, snap: Snapshot) -> bytes:
     """The whole string for `snap`, as the commit script writes it (the migration's)."""
-    events = pack_events(tag, snap.history.items())
-    header = (
-        FORMAT
-        + _COUNTS.pack(snap.version, snap.late, snap.out_of_order, len(events))
-        + _short(snap.rev)
-        + _short(snap.as_of.isoformat() if snap.as_of else "")
-        + _short(snap.compacted_before.isoformat() if snap.compacted_before else "")
+    ledger = pack_ledger(tag, snap.ledger)
+    compacted = snap.compacted_before.isoformat().encode() if snap.compacted_before else b""
+    as_of = snap.as_of.isoformat() if snap.as_of else ""
+    return (
+        header(snap.version, snap.late, snap.out_of_order, len(ledger), snap.rev, as_of)
+        + bytes((len(compacted),))
+        + compacted
+        + ledger
+        + pack_events(tag, snap.history.items())
     )
-    return header + events + pack_ledger(tag, snap.ledger)
 
 
 #: A booking whose string does not decode (edited by hand, a defect) is given as this one
@@ -206,20 +230,16 @@ def decode(tag: str, blob: bytes | None) -> Snapshot:
         return Snapshot(0, None)
     if blob[:1] != FORMAT:
         raise ValueError(f"not a packed booking (format {blob[:1]!r})")
-    version, late, disorder, events_len = _COUNTS.unpack_from(blob, 1)
-    pos = 1 + _COUNTS.size
-    texts: list[str] = []
-    for _ in range(3):
-        n = blob[pos]
-        texts.append(blob[pos + 1 : pos + 1 + n].decode())
-        pos += 1 + n
-    rev, as_of, compacted = texts
-    events = blob[pos : pos + events_len]
+    version, late, disorder, ledger_len = _COUNTS.unpack_from(blob, 1)
+    rev = _unslot(blob, _REV_AT)
+    as_of = _unslot(blob, _AS_OF_AT)
+    compacted = _unslot(blob, HEADER)
+    pos = HEADER + 1 + blob[HEADER]
     return Snapshot(
         version,
         datetime.fromisoformat(as_of) if as_of else None,
-        dict(unpack_events(tag, events)),
-        unpack_ledger(tag, blob[pos + events_len :]),
+        dict(unpack_events(tag, blob[pos + ledger_len :])),
+        unpack_ledger(tag, blob[pos : pos + ledger_len]),
         late,
         disorder,
         rev,

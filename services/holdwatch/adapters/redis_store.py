@@ -30,7 +30,15 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.exceptions import NoScriptError
 
-from holdwatch.adapters.booking_codec import encode, pack_events, pack_ledger, read
+from holdwatch.adapters.booking_codec import (
+    AS_OF_WIDTH,
+    HEADER,
+    REV_WIDTH,
+    encode,
+    pack_events,
+    pack_ledger,
+    read,
+)
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.legacy_bookings import MIGRATE, legacy_snapshot
 from holdwatch.app.ports import Commit, Snapshot
@@ -47,19 +55,17 @@ return {false, redis.call('HMGET', KEYS[4], 'version', 'as_of', 'late', 'out_of_
         redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
 """
 
-# Both scripts begin by reading the header and checking the version and revision the
-# caller read; `pos` is where the events begin.
+# Both scripts begin by reading the header (its fixed part: adapters/booking_codec.py) and
+# checking the version and revision the caller read.
 CHECK = """
-local blob = redis.call('GET', KEYS[1]) or ''
-local v, late, disorder, events_len, rev, compacted, pos = 0, 0, 0, 0, '', '', 1
-if blob ~= '' then
-  v, late, disorder, events_len, pos = struct.unpack('>I4I4I4I4', blob, 2)
-  local n = string.byte(blob, pos); rev = string.sub(blob, pos + 1, pos + n); pos = pos + 1 + n
-  pos = pos + 1 + string.byte(blob, pos)
-  n = string.byte(blob, pos); compacted = string.sub(blob, pos + 1, pos + n); pos = pos + 1 + n
+local head = redis.call('GETRANGE', KEYS[1], 0, HEADER - 1)
+local v, late, disorder, ledger_len, rev = 0, 0, 0, 0, ''
+if head ~= '' then
+  v, late, disorder, ledger_len = struct.unpack('>I4I4I4I4', head, 2)
+  rev = string.sub(head, 19, 18 + string.byte(head, 18))
 end
 if v ~= tonumber(ARGV[2]) or rev ~= ARGV[17] then return -1 end
-"""
+""".replace("HEADER", str(HEADER))
 
 CONFIRM = (
     CHECK
@@ -70,17 +76,19 @@ return v
 )
 
 # ARGV[12]: event records to append, or (flag 'E' in ARGV[19]) the whole events instead;
-# ARGV[22]: with flag 'L', the whole ledger.
+# ARGV[22]: with flag 'L', the whole ledger. A booking past APPEND_AFTER bytes whose
+# ledger stays is changed in place (its header) and at its end (its new events), so a
+# commit costs the same however long the booking; a smaller one is written whole, which
+# leaves no spare room behind (APPEND reserves as much again as the string holds).
 COMMIT = (
     CHECK
     + """
+local APPEND_AFTER = 16384
+local HEADER = """
+    + str(HEADER)
+    + """
 local n_changes, n_acks = tonumber(ARGV[13]), tonumber(ARGV[14])
 local n_forget_findings = tonumber(ARGV[20])
-local events = string.sub(blob, pos, pos + events_len - 1)
-local ledger = string.sub(blob, pos + events_len)
-if string.find(ARGV[19], 'E', 1, true) then events = ARGV[12] else events = events .. ARGV[12] end
-if string.find(ARGV[19], 'L', 1, true) then ledger = ARGV[22] end
-if ARGV[21] ~= '' then compacted = ARGV[21] end
 local i = 23
 for _ = 1, n_changes do
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
@@ -102,12 +110,41 @@ arm(ARGV[5] .. '|deadline', ARGV[8], ARGV[9])
 arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
 if ARGV[7] == '' then redis.call('HDEL', KEYS[6], ARGV[5])
 else redis.call('HSET', KEYS[6], ARGV[5], ARGV[7]) end
-local header = 'B' .. struct.pack('>I4I4I4I4', v + 1, late + tonumber(ARGV[15]),
-                                  disorder + tonumber(ARGV[16]), #events)
-  .. string.char(#ARGV[18]) .. ARGV[18] .. string.char(#ARGV[6]) .. ARGV[6]
-  .. string.char(#compacted) .. compacted
-redis.call('SET', KEYS[1], header .. events .. ledger)
-if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+local function slot(text, width)
+  return string.char(#text) .. text .. string.rep(' ', width - #text)
+end
+local function header(ledger_bytes)
+  return 'B' .. struct.pack('>I4I4I4I4', v + 1, late + tonumber(ARGV[15]),
+                            disorder + tonumber(ARGV[16]), ledger_bytes)
+    .. slot(ARGV[18], """
+    + str(REV_WIDTH)
+    + """) .. slot(ARGV[6], """
+    + str(AS_OF_WIDTH)
+    + """)
+end
+local whole_events = string.find(ARGV[19], 'E', 1, true)
+local new_ledger = string.find(ARGV[19], 'L', 1, true)
+if head ~= '' and not whole_events and not new_ledger and ARGV[21] == ''
+   and redis.call('STRLEN', KEYS[1]) > APPEND_AFTER then
+  redis.call('SETRANGE', KEYS[1], 0, header(ledger_len))
+  if ARGV[12] ~= '' then redis.call('APPEND', KEYS[1], ARGV[12]) end
+else
+  local compacted, ledger, events = '', '', ''
+  if head ~= '' then
+    local rest = redis.call('GETRANGE', KEYS[1], HEADER, -1)
+    local n = string.byte(rest, 1)
+    compacted = string.sub(rest, 2, 1 + n)
+    ledger = string.sub(rest, 2 + n, 1 + n + ledger_len)
+    events = string.sub(rest, 2 + n + ledger_len)
+  end
+  if ARGV[21] ~= '' then compacted = ARGV[21] end
+  if new_ledger then ledger = ARGV[22] end
+  if whole_events then events = ARGV[12] else events = events .. ARGV[12] end
+  redis.call('SET', KEYS[1],
+             header(#ledger) .. string.char(#compacted) .. compacted .. ledger .. events)
+end
+if ARGV[3] == '' then redis.call('PERSIST', KEYS[1])
+else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 if n_acks > 0 then redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
 return v + 1
 """
@@ -214,13 +251,16 @@ class BookingStore:
         if (whole_history and c.history is None) or (whole_ledger and c.ledger is None):
             raise ValueError("a commit that changes findings or forgets events carries them")
         events = c.history.items() if whole_history and c.history is not None else c.events
+        as_of = c.as_of.isoformat()
+        if len(c.rev.encode()) > REV_WIDTH or len(as_of) > AS_OF_WIDTH:
+            raise ValueError(f"a revision or instant too long for the header: {c.rev}, {as_of}")
         args: list[Any] = [
             self.group,
             c.expected_version,
             "" if c.retain_ms is None else c.retain_ms,
             self.alerts_maxlen,
             c.tag,
-            c.as_of.isoformat(),
+            as_of,
             c.custody or "",
             "" if c.deadline_ms is None else c.deadline_ms,
             timer_data,
