@@ -15,11 +15,20 @@ from .monitor import MonitorRun
 from .streams import used_memory
 
 
+def _tag(name: str) -> str:
+    """`{agency/booking}` of a booking key: the packed one, or one of the previous layout."""
+    return name if name.endswith("}") else name.rsplit(":", 1)[0]
+
+
+def _kind(name: str) -> str:
+    return "booking" if name.endswith("}") else name.rsplit(":", 1)[1]
+
+
 async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> dict[str, Any]:
     s = run.settings
     after = await used_memory(r)
     keys = [k async for k in r.scan_iter(match=f"{s.key_prefix}:b:*", count=1_000)]
-    tags = {k.decode().split(":b:", 1)[1].rsplit(":", 1)[0] for k in keys}
+    tags = {_tag(k.decode().split(":b:", 1)[1]) for k in keys}
     bookings = len(tags)
     picked = random.Random(seed).sample(keys, min(sample, len(keys)))
     async with r.pipeline(transaction=False) as pipe:
@@ -29,7 +38,7 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
     per_key = sum(sizes) / len(sizes) if sizes else math.nan
     by_kind: dict[str, list[int]] = defaultdict(list)
     for key, size in zip(picked, sizes, strict=True):
-        by_kind[key.decode().rsplit(":", 1)[1]].append(size)
+        by_kind[_kind(key.decode().split(":b:", 1)[1])].append(size)
     k = Keys(s.key_prefix)
     shared = {}
     for name in (s.alerts_stream, s.timers_stream, k.timers, k.timer_data, k.custody):
@@ -37,6 +46,7 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
             await r.memory_usage(name, samples=0) or 0
         )
     delta = after - run.memory_before
+    alerts = shared[s.alerts_stream.removeprefix(s.key_prefix + ":")]
     return {
         "bookings": bookings,
         "booking_keys": len(keys),
@@ -48,4 +58,8 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
         "shared_keys_bytes": shared,
         "used_memory_delta": delta,
         "used_memory_delta_per_booking": round(delta / bookings) if bookings else 0,
+        # the alerts stream is the notifier's input, not the bookings' own state
+        "used_memory_delta_per_booking_without_alerts": (
+            round((delta - alerts) / bookings) if bookings else 0
+        ),
     }

@@ -28,7 +28,8 @@ detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54)
 - (e) Redis memory per booking after (b): MEMORY USAGE summed over a sample of the
   booking keys (`{prefix}:b:*`) scaled to all of them, and the INFO used_memory delta across
   (b) (booking keys + alerts + timers + custody; the events stream was filled before),
-  each divided by the number of bookings.
+  each divided by the number of bookings; the delta also without the alerts stream. The
+  delta is the whole server's: on a Redis other work shares, only a run of its own tells.
 - (f) the core alone: the same events through the monitor's own Python work (parse, group
   by booking, `Monitor.plan`: fold, judge, build the commit) with no Redis at all. (b)
   cannot beat it whatever the storage costs, so f/a bounds the ratio b/a.
@@ -289,8 +290,9 @@ class Bench:
             self.row(
                 "(e) memory per booking",
                 f"{e['booking_keys_bytes_per_booking']:,} B in booking keys (sampled); "
-                f"{e['used_memory_delta_per_booking']:,} B used_memory delta "
-                f"({e['bookings']:,} bookings)",
+                f"{e['used_memory_delta_per_booking']:,} B used_memory delta, "
+                f"{e['used_memory_delta_per_booking_without_alerts']:,} B without the alerts "
+                f"stream ({e['bookings']:,} bookings)",
             )
         await delete_prefix(self.r, f"{self.run}-b")
 

@@ -15,6 +15,7 @@ from holdwatch.bootstrap import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
+from stored_bookings import booking
 from story import Story
 
 T0 = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
@@ -43,12 +44,13 @@ async def test_an_agency_record_stays_bounded(redis_url: str, prefix: str, tmp_p
 
     await feed(acts(range(0, 800, 2)))
     tag = booking_tag("pierce", None)
-    meta = await r.hgetall(service.keys.meta(tag))
-    kept_from = datetime.fromisoformat(meta[b"compacted_before"].decode())
+    snap = await booking(r, service.keys, tag)
+    assert snap.compacted_before is not None
+    kept_from = snap.compacted_before
     assert now - timedelta(days=450) <= kept_from <= now - timedelta(days=400)
-    history = await r.hlen(service.keys.history(tag))
+    history = len(snap.history)
     assert history <= 225 + 2  # 450 days of acts every other day, at most
-    ledger = [json.loads(v) for v in (await r.hgetall(service.keys.ledger(tag))).values()]
+    ledger = [json.loads(v) for v in snap.ledger.values()]
     assert ledger
     assert all(datetime.fromisoformat(f["ended_at"]) >= kept_from for f in ledger)
     alerts = [json.loads(f[b"finding"]) for _i, f in await r.xrange(s.alerts_stream)]
@@ -58,5 +60,5 @@ async def test_an_agency_record_stays_bounded(redis_url: str, prefix: str, tmp_p
     await feed(acts(range(0, 10)))  # a producer replays old acts
     assert await r.xlen(s.alerts_stream) == len(alerts)
     assert (await r.xpending(s.events_stream, s.group))["pending"] == 0
-    assert await r.hlen(service.keys.history(tag)) == history
+    assert len((await booking(r, service.keys, tag)).history) == history
     await r.aclose()

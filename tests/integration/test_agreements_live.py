@@ -35,6 +35,7 @@ from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
+from stored_bookings import bookings
 from unit.test_scenarios_2026b import CASES, Agencies, facts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
@@ -200,9 +201,9 @@ async def test_live_ledger_equals_audit(
         await feed(service, shuffled, rng)
         await fire(service, instant)
         ledger = {}
-        async for key in r.scan_iter(match=f"{prefix}:b:*:findings"):
-            for fid, record in (await r.hgetall(key)).items():
-                ledger[fid.decode()] = json.loads(record)
+        async for _tag, snap in bookings(r, prefix):
+            for fid, record in snap.ledger.items():
+                ledger[fid] = json.loads(record)
         live = sorted(
             (f for f in ledger.values() if f["status"] != "superseded"),
             key=lambda f: f["finding_id"],

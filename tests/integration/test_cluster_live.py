@@ -152,7 +152,8 @@ async def check_deadlines_fire_from_every_partition(
         async def stored() -> bool:
             keys = keys_for(settings)
             metas = [
-                await r.exists(keys.meta(booking_tag("pierce", f"C{n}"))) for n in range(BOOKINGS)
+                await r.exists(keys.booking(booking_tag("pierce", f"C{n}")))
+                for n in range(BOOKINGS)
             ]
             return all(metas)
 

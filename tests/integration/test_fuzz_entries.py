@@ -21,6 +21,7 @@ from holdwatch.bootstrap import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings, running, until
+from stored_bookings import booking, bookings
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
 VALID = [
@@ -125,8 +126,8 @@ async def test_every_entry_is_applied_or_dead_lettered_with_a_reason(
         assert full and full[0].startswith(letter[b"payload"])
         assert int(letter[b"payload_bytes"]) == len(full[0])
     applied = 0
-    async for key in r.scan_iter(match=f"{mine}:b:*:events"):
-        applied += await r.hlen(key)
+    async for _tag, snap in bookings(r, mine):
+        applied += len(snap.history)
     # each distinct valid (source, id) stored once; every other entry dead-lettered
     assert len(letters) + applied <= len(payloads)
     assert len(letters) >= sum(1 for p in payloads if not _valid(p))
@@ -162,13 +163,13 @@ async def test_good_entries_of_a_read_full_of_bad_ones_are_applied_within_second
         if i % 4 == 0:
             event = json.loads(json.dumps(VALID[0]))
             event["id"], event["subject"] = f"good-{i}", f"GOOD-{i}"
-            good.append(f"{prefix}:b:{{lasd/GOOD-{i}}}:events")
+            good.append(f"{{lasd/GOOD-{i}}}")
             await r.xadd(s.events_stream, {"event": json.dumps(event)})
     async with running(service):
 
         async def settled() -> bool:
             info = await r.xinfo_groups(s.events_stream)
-            stored = [await r.hlen(key) for key in good]
+            stored = [(await booking(r, service.keys, tag)).history for tag in good]
             return info[0]["pending"] == 0 and info[0]["lag"] == 0 and all(stored)
 
         await until(settled, timeout=10)

@@ -23,6 +23,7 @@ from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
+from stored_bookings import bookings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 #: every scenario table (unit/test_scenarios*.py) of (fixture, profile, as_of, expected),
@@ -66,9 +67,9 @@ async def test_live_ledger_equals_audit(
             await service.monitor.on_timers([(i.decode(), f) for i, f in reply[0][1]])
 
     ledger = {}
-    async for key in r.scan_iter(match=f"{prefix}:b:*:findings"):
-        for fid, record in (await r.hgetall(key)).items():
-            ledger[fid.decode()] = json.loads(record)
+    async for _tag, snap in bookings(r, prefix):
+        for fid, record in snap.ledger.items():
+            ledger[fid] = json.loads(record)
     live = sorted(
         (f for f in ledger.values() if f["status"] != "superseded"),
         key=lambda f: f["finding_id"],

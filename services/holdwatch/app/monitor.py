@@ -351,6 +351,8 @@ class Monitor:
             forget_events=compaction.events if compaction else (),
             forget_findings=compaction.findings if compaction else (),
             compacted_before=compaction.before if compaction else None,
+            history=stored,
+            ledger=ledger,
         )
         before = compaction.before if compaction else cached.compacted_before
         kept = Cached(0, as_of, stored, ledger, rev, fold, before)

@@ -111,6 +111,10 @@ class Commit:
     forget_findings: Sequence[str] = ()
     compacted_before: datetime | None = None  # set when this commit compacts
     standing: bool = False  # an agency's own record judged with no new event
+    #: the booking's whole history and ledger after this commit, for a store that writes
+    #: them whole rather than apply `events`, `alerts` and the forgets (Redis packs them)
+    history: Mapping[str, bytes] | None = None
+    ledger: Mapping[str, str] | None = None
 
     @property
     def confirms_only(self) -> bool:

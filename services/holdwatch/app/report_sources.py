@@ -130,10 +130,17 @@ def agency_profiles(settings: Settings) -> Callable[[str], Rulebook | None]:
 
 
 async def _booking_tags(store: BookingStore, keys: Keys) -> AsyncIterator[list[str]]:
+    """Every booking's tag: its packed key `…:b:{tag}`, or (not read since the previous
+    layout) its `…:b:{tag}:meta`; a booking moved while the scan runs may be named twice."""
     batch: list[str] = []
     marker = f"{keys.prefix}:b:"
-    async for key in store.redis.scan_iter(match=f"{marker}*:meta", count=1000):
-        batch.append(key.decode()[len(marker) : -len(":meta")])
+    async for key in store.redis.scan_iter(match=f"{marker}*", count=1000):
+        name = key.decode()[len(marker) :]
+        if name.endswith(":meta"):
+            name = name.removesuffix(":meta")
+        elif not name.endswith("}"):
+            continue
+        batch.append(name)
         if len(batch) >= 500:
             yield batch
             batch = []
