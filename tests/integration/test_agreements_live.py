@@ -87,7 +87,8 @@ async def fire_due(service: Service, now: datetime) -> int:
     seconds = int(now.timestamp())
     micros = round((now.timestamp() - seconds) * 1_000_000)
     script = r.register_script(FIRE_AT)
-    keys = [poller.keys.timers, poller.keys.timer_data, poller.fired_stream]
+    part = poller.keys.only
+    keys = [part.timers, part.timer_data, part.fired]
     args = [poller.limit, poller.maxlen, int(limit.timestamp() * 1000), seconds, micros]
     return int(await script(keys=keys, args=args))
 
