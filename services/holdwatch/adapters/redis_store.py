@@ -35,6 +35,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from holdwatch.adapters.batched_script import batched, flatten
 from holdwatch.adapters.booking_codec import (
     AS_OF_WIDTH,
     HEADER,
@@ -179,6 +180,15 @@ class BookingStore:
         self._confirm = redis.register_script(CONFIRM)
         self._load = redis.register_script(LOAD)
         self._migrate = redis.register_script(MIGRATE)
+        #: each script's batched form: a partition's calls of it in one call
+        self._batched = {
+            script.sha: redis.register_script(batched(body))
+            for script, body in (
+                (self._commit, COMMIT),
+                (self._confirm, CONFIRM),
+                (self._load, LOAD),
+            )
+        }
 
     async def load_scripts(self) -> None:
         """(Re)load the scripts; after NOSCRIPT (a restarted or flushed Redis) callers retry.
@@ -188,13 +198,15 @@ class BookingStore:
         """
         for script in (self._load, self._commit, self._confirm, self._migrate):
             await self.redis.script_load(script.script)
+        for script in self._batched.values():
+            await self.redis.script_load(script.script)
 
     def _keys(self, tag: str) -> list[str]:
         return [self.keys.booking(tag), *self.keys.legacy_booking(tag)]
 
     async def load(self, tags: Sequence[str]) -> list[Snapshot]:
         """Full snapshots; each is read by one script, so history and version agree."""
-        rows = await self._run([(self._load.sha, self._keys(tag), []) for tag in tags])
+        rows = await self._grouped([(self._load.sha, self._keys(tag), []) for tag in tags])
         snaps: list[Snapshot] = []
         moving: dict[str, Snapshot] = {}
         for tag, row in zip(tags, rows, strict=True):
@@ -220,11 +232,35 @@ class BookingStore:
         scripts (restarted, flushed, a promoted replica) gets them again and the calls are
         sent once more: the version check makes that safe, since a commit that did apply
         before the NOSCRIPT comes back as a conflict."""
-        results = await self._run([self.call(ack_stream, c) for c in commits])
+        results = await self._grouped([self.call(ack_stream, c) for c in commits])
         versions = [None if r == -1 else int(r) for r in results]
         if not self.acks_in_script:
             await self._ack_after(ack_stream, commits, versions)
         return versions
+
+    async def _grouped(self, calls: Sequence[Call]) -> list[Any]:
+        """The calls, those of one script and one partition (one slot) made one call
+        (adapters/batched_script.py): Redis pays a script call's fixed cost once per
+        partition and script, not once per booking. Results come back in call order."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, (sha, keys, _args) in enumerate(calls):
+            # a booking's key begins with its partition's slot tag on a cluster; one
+            # Redis takes any keys in one script
+            slot = keys[0].partition("}")[0] if self.keys.tagged else ""
+            groups.setdefault((sha, slot), []).append(i)
+        merged: list[Call] = []
+        for (sha, _slot), members in groups.items():
+            if len(members) == 1:
+                merged.append(calls[members[0]])
+                continue
+            keys, args = flatten([(calls[i][1], calls[i][2]) for i in members])
+            merged.append((self._batched[sha].sha, keys, args))
+        replies = await self._run(merged)
+        out: list[Any] = [None] * len(calls)
+        for ((_sha, _slot), members), reply in zip(groups.items(), replies, strict=True):
+            for i, one in zip(members, reply if len(members) > 1 else [reply], strict=True):
+                out[i] = one
+        return out
 
     async def _run(self, calls: Sequence[Call]) -> list[Any]:
         """The script calls, pipelined on one Redis. A cluster refuses scripts in a
