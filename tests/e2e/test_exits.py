@@ -232,6 +232,22 @@ def test_an_unreachable_redis_is_one_line_and_exit_69(home: Path, args: list[str
     assert_one_line(proc, EXIT_UNAVAILABLE, "Redis unreachable", "127.0.0.1")
 
 
+@pytest.mark.parametrize("command", ["monitor", "notify"])
+def test_sentinels_that_do_not_answer_are_one_line_and_exit_69(home: Path, command: str) -> None:
+    """Behind Sentinel the address comes from the sentinels: none answering is the same
+    one-line error as a Redis that does not."""
+    routing = home / "routing.toml"
+    routing.write_text('[[routes]]\nname = "r"\nagencies = ["pierce"]\nemails = ["a@b.example"]\n')
+    env = clean_env(
+        HOLDWATCH_REDIS_SENTINELS=f"127.0.0.1:{closed_port()}",
+        HOLDWATCH_ROUTING_FILE=str(routing),
+        HOLDWATCH_SMTP_HOST="127.0.0.1",
+    )
+    proc = run([command], home, env | {"HOLDWATCH_HTTP_PORT": "0"})
+    assert_one_line(proc, EXIT_UNAVAILABLE, "Redis unreachable")
+    assert redis_servers_under(home) == []  # no embedded Redis was started either
+
+
 @pytest.mark.parametrize(
     ("profile", "reason"),
     [

@@ -19,8 +19,9 @@ from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.sentinel import Sentinel
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
+from redis.sentinel import Sentinel as SyncSentinel
 
-from holdwatch.adapters.embedded import EmbeddedRedis, redis_for
+from holdwatch.adapters.embedded import EmbeddedRedis, check_reachable, redis_for
 from holdwatch.settings import Settings
 
 #: Through a failover (a replica takes over in about the cluster's node timeout, or the
@@ -66,13 +67,25 @@ async def connected_to(settings: Settings) -> AsyncIterator[Redis]:
                 embedded.close()
 
 
+def reachable(settings: Settings, url: str, timeout: float = 5.0) -> None:
+    """Raise redis' ConnectionError (MasterNotFoundError behind Sentinel) or TimeoutError
+    unless the configured Redis answers: before a service starts, so that a wrong address
+    is one clear error and not a failed startup inside the app."""
+    if settings.redis_sentinels:
+        addresses = sentinel_addresses(settings.redis_sentinels)
+        sentinel = SyncSentinel(addresses, socket_timeout=timeout)  # type: ignore[no-untyped-call]
+        sentinel.discover_master(settings.redis_sentinel_master)  # type: ignore[no-untyped-call]
+        return
+    check_reachable(url, timeout)
+
+
 def broker_for(settings: Settings, url: str, **options: Any) -> RedisBroker:
     """The FastStream broker the subscribers read with, on the same Redis as `open_redis`."""
     if settings.redis_cluster:
         return RedisClusterBroker(url, **options)
     if settings.redis_sentinels:
         return RedisSentinelBroker(
-            url,
+            url or "redis://",  # the sentinels give the address; the URL only options
             sentinels=sentinel_addresses(settings.redis_sentinels),
             sentinel_master_name=settings.redis_sentinel_master,
             **options,

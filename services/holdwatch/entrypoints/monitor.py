@@ -22,10 +22,9 @@ from faststream.redis.annotations import RedisBatchStreamMessage
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from redis.exceptions import RedisError
 
-from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
-from holdwatch.adapters.topology import broker_for
+from holdwatch.adapters.topology import broker_for, reachable
 from holdwatch.bootstrap import Service, build
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
@@ -225,7 +224,7 @@ def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is finished and acked first."""
     configure_logging(settings.log_level)
     service = build(settings)
-    check_reachable(service.url)  # else the app's startup fails inside uvicorn, logged only
+    reachable(settings, service.url)  # else the app's startup fails inside uvicorn, logged only
     return serve(create_app(service), settings.http_host, settings.http_port)
 
 

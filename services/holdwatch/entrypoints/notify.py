@@ -20,9 +20,8 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
 from prometheus_client import generate_latest
 
-from holdwatch.adapters.embedded import check_reachable
 from holdwatch.adapters.logging import configure_logging
-from holdwatch.adapters.topology import broker_for
+from holdwatch.adapters.topology import broker_for, reachable
 from holdwatch.bootstrap import NotifyService, build_notifier
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.monitor import (
@@ -89,5 +88,5 @@ def run(settings: Settings) -> int:
     """Serve until SIGTERM/SIGINT; the current batch is queued and acked first."""
     configure_logging(settings.log_level)
     service = build_notifier(settings)
-    check_reachable(service.url)
+    reachable(settings, service.url)
     return serve(create_notify_app(service), settings.http_host, settings.notify_http_port)
