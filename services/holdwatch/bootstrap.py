@@ -8,7 +8,6 @@ import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import structlog
@@ -22,6 +21,7 @@ from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import EmbeddedRedis
 from holdwatch.adapters.frontier import RedisFrontier
 from holdwatch.adapters.keys import Keys
+from holdwatch.adapters.layout import check_layout
 from holdwatch.adapters.mail import MailSender, SmtpConfig
 from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateCollector
 from holdwatch.adapters.reclaim import Handler, Reclaimer
@@ -126,23 +126,6 @@ def keys_for(s: Settings) -> Keys:
         timers_stream=s.timers_stream,
         events_stream=s.events_stream,
     )
-
-
-async def check_layout(redis: Redis, keys: Keys) -> None:
-    """Refuse to run on bookings stored under another partition count: a booking would
-    be looked for in the wrong partition and judged as if it had no history. The first
-    monitor records the layout; a later one with another gets a ConfigError."""
-    layout = f"partitions={keys.partitions}"
-    if await redis.set(keys.layout, layout, nx=True):
-        return
-    raw: Any = await redis.get(keys.layout)
-    stored = raw.decode() if isinstance(raw, bytes) else raw
-    if stored is not None and stored != layout:
-        raise ConfigError(
-            f"HOLDWATCH_PARTITIONS={keys.partitions}: the bookings under key prefix "
-            f"{keys.prefix!r} are stored with {stored}; drain and start afresh, "
-            "or keep the partitions they were stored with"
-        )
 
 
 def dead_letters(redis: Redis, s: Settings, stream: str, group: str) -> RedisDeadLetters:
