@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from holdwatch.app.audit import audit
-from holdwatch.bootstrap import build
+from holdwatch.bootstrap import Service, build
 from holdwatch.policy.registry import resolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,6 +41,27 @@ RUNS = [(f"scenarios/{name}.jsonl", profile, as_of) for name, profile, as_of, _ 
 ]
 
 
+async def drive(service: Service, lines: list[str], instant: datetime, seed: str) -> None:
+    """Every event twice (repeats must change nothing), shuffled, in small batches; then
+    the timers up to `instant`: out of order, a batch is judged as of the oldest event
+    still unread, and what it stored for later instants is judged when its timer fires,
+    up to the fixed clock. Each partition's fired timers are read from its own stream."""
+    r, s = service.redis, service.settings
+    rng = random.Random(seed)
+    shuffled = lines * 2
+    rng.shuffle(shuffled)
+    for line in shuffled:
+        await r.xadd(s.events_stream, {"event": line})
+    while reply := await r.xreadgroup(
+        s.group, s.consumer, {s.events_stream: ">"}, count=rng.randint(1, 7)
+    ):
+        await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
+    while await service.poller.fire_due(until=instant):
+        for fired in service.streams[1:]:
+            while reply := await r.xreadgroup(s.group, s.consumer, {fired: ">"}):
+                await service.monitor.on_timers([(i.decode(), f) for i, f in reply[0][1]], fired)
+
+
 @pytest.mark.parametrize(("fixture", "profile", "as_of"), RUNS, ids=lambda v: str(v)[:32])
 async def test_live_ledger_equals_audit(
     fixture: str, profile: str, as_of: str, redis_url: str, prefix: str, tmp_path: Path
@@ -50,21 +71,8 @@ async def test_live_ledger_equals_audit(
     settings = make_settings(redis_url, prefix, tmp_path, default_profile=profile)
     service = build(settings, clock=lambda: instant)
     await service.ensure_groups()
-    r, s = service.redis, settings
-    rng = random.Random(fixture + profile)
-    shuffled = lines * 2  # every event twice: repeats must change nothing
-    rng.shuffle(shuffled)
-    for line in shuffled:
-        await r.xadd(s.events_stream, {"event": line})
-    while reply := await r.xreadgroup(
-        s.group, s.consumer, {s.events_stream: ">"}, count=rng.randint(1, 7)
-    ):
-        await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
-    # Out of order, a batch is judged as of the oldest event still unread; what it stored
-    # for later instants is judged when its timer fires, up to the fixed clock.
-    while await service.poller.fire_due(until=instant):
-        while reply := await r.xreadgroup(s.group, s.consumer, {s.timers_stream: ">"}):
-            await service.monitor.on_timers([(i.decode(), f) for i, f in reply[0][1]])
+    r = service.redis
+    await drive(service, lines, instant, fixture + profile)
 
     ledger = {}
     async for _tag, snap in bookings(r, prefix):
@@ -79,5 +87,5 @@ async def test_live_ledger_equals_audit(
         key=lambda f: f["finding_id"],
     )
     assert live == offline
-    assert (await r.xinfo_groups(s.events_stream))[0]["pending"] == 0
+    assert (await r.xinfo_groups(settings.events_stream))[0]["pending"] == 0
     await r.aclose()

@@ -8,7 +8,6 @@ reader (the API's lists, the gauges) must see all partitions merged.
 from __future__ import annotations
 
 import json
-import random
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,7 +25,7 @@ from holdwatch.settings import Settings
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.api_world import _tokens_file
 from integration.conftest import make_settings
-from integration.test_live_equals_audit import RUNS
+from integration.test_live_equals_audit import RUNS, drive
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 #: a spread of the scenario tables: every jurisdiction's regimes, a minute of runtime
@@ -39,24 +38,6 @@ def partitioned(redis_url: str, prefix: str, tmp_path: Path) -> Iterator[Any]:
         return make_settings(redis_url, prefix, tmp_path, **({"partitions": 3} | extra))
 
     return make
-
-
-async def drive(service: Service, lines: list[str], instant: datetime, seed: str) -> None:
-    """Every event twice, shuffled, in small batches; then the timers up to `instant`."""
-    r, s = service.redis, service.settings
-    rng = random.Random(seed)
-    shuffled = lines * 2
-    rng.shuffle(shuffled)
-    for line in shuffled:
-        await r.xadd(s.events_stream, {"event": line})
-    while reply := await r.xreadgroup(
-        s.group, s.consumer, {s.events_stream: ">"}, count=rng.randint(1, 7)
-    ):
-        await service.monitor.on_events([(i.decode(), f) for i, f in reply[0][1]])
-    while await service.poller.fire_due(until=instant):
-        for fired in service.streams[1:]:
-            while reply := await r.xreadgroup(s.group, s.consumer, {fired: ">"}):
-                await service.monitor.on_timers([(i.decode(), f) for i, f in reply[0][1]], fired)
 
 
 async def alerted(service: Service) -> list[dict[str, Any]]:

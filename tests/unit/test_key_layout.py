@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from redis.asyncio import Redis
 from redis.crc import key_slot
 
 from holdwatch.adapters.delivery_store import NotifyKeys
 from holdwatch.adapters.keys import Keys, booking_tag
+from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.settings import Settings
 
 TAGS = [booking_tag("ca-alameda", f"B{i:05d}") for i in range(400)] + [
@@ -16,18 +18,10 @@ TAGS = [booking_tag("ca-alameda", f"B{i:05d}") for i in range(400)] + [
 
 
 def commit_keys(keys: Keys, tag: str) -> list[str]:
-    """Every key the booking commit script declares (adapters/redis_store.py)."""
-    part = keys.partition(tag)
-    return [
-        keys.booking(tag),
-        *keys.legacy_booking(tag),
-        part.alerts,
-        part.timers,
-        part.timer_data,
-        part.custody,
-        part.open_findings,
-        part.finding_bookings,
-    ]
+    """Every key the booking commit script declares (adapters/redis_store.py), and the
+    previous layout's, which the load script reads."""
+    store = BookingStore(Redis(), keys, group="holdwatch", alerts_maxlen=1)
+    return [*store.commit_keys(tag, "holdwatch:events"), *keys.legacy_booking(tag)]
 
 
 @pytest.mark.parametrize("partitions", [1, 2, 3, 8])

@@ -21,8 +21,6 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,20 +133,6 @@ def check_reachable(url: str, timeout: float = 5.0) -> None:
         probe.ping()
     finally:
         probe.close()
-
-
-@asynccontextmanager
-async def connected(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
-    """A client for a short command: `url`'s Redis, else the embedded one while it runs."""
-    redis, embedded = redis_for(url, data_dir)
-    try:
-        yield redis
-    finally:
-        try:
-            await redis.aclose()
-        finally:
-            if embedded is not None:
-                embedded.close()
 
 
 def _clients(server: Any) -> int:

@@ -293,13 +293,27 @@ class BookingStore:
         if ids:
             await self.redis.xack(ack_stream, self.group, *ids)
 
+    def commit_keys(self, tag: str, ack_stream: str) -> list[str]:
+        """The keys a commit of the booking declares: its own and its partition's, and
+        the ack stream only where the script acks it (on a cluster it is another slot)."""
+        part = self.keys.partition(tag)
+        return [
+            self.keys.booking(tag),
+            ack_stream if self.acks_in_script else part.alerts,
+            part.alerts,
+            part.timers,
+            part.timer_data,
+            part.custody,
+            part.open_findings,
+            part.finding_bookings,
+        ]
+
     def call(self, ack_stream: str, c: Commit) -> Call:
         """The commit's script call; its result is the new version, or -1 on a conflict.
 
         New events are packed and appended; compaction, which drops events, sends them
         all; the ledger is sent whole when a finding changed or was dropped."""
         timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
-        part = self.keys.partition(c.tag)
         acks = c.acks if self.acks_in_script else ()
         whole_history = bool(c.forget_events)
         whole_ledger = bool(c.alerts or c.forget_findings)
@@ -338,16 +352,6 @@ class BookingStore:
             args += [fid, record, change, c.trigger, late, "1" if is_open else ""]
         args += c.forget_findings
         args += acks
-        keys = [
-            self.keys.booking(c.tag),
-            # the ack stream is declared only where the script acks it (one slot on a cluster)
-            ack_stream if self.acks_in_script else part.alerts,
-            part.alerts,
-            part.timers,
-            part.timer_data,
-            part.custody,
-            part.open_findings,
-            part.finding_bookings,
-        ]
+        keys = self.commit_keys(c.tag, ack_stream)
         script = self._confirm if c.confirms_only else self._commit
         return script.sha, keys, args
