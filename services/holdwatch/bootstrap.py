@@ -16,12 +16,14 @@ from redis.exceptions import RedisError, ResponseError
 
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.dead_letter import RedisDeadLetters
+from holdwatch.adapters.deadline import BoundedBookings, BoundedFrontier
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import EmbeddedRedis, connected, redis_for
 from holdwatch.adapters.frontier import RedisFrontier
 from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.mail import MailSender, SmtpConfig
 from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateCollector
+from holdwatch.adapters.packing import client
 from holdwatch.adapters.reclaim import Reclaimer
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
@@ -55,6 +57,8 @@ class Service:
     reclaimers: tuple[Reclaimer, ...]
     state: StateCollector
     embedded: EmbeddedRedis | None = None
+    #: the monitor's own client: bookings and frontier, without per-reply timers
+    hot: Redis | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -106,6 +110,8 @@ class Service:
         except RedisError as exc:
             log.warning("final_drain_failed", error=type(exc).__name__)
         await self.redis.aclose()
+        if self.hot is not None:
+            await self.hot.aclose()
         if self.embedded is not None:
             self.embedded.close()
 
@@ -172,9 +178,13 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         registry_for(settings.overlays_dir),
     )
     dead = dead_letters(redis, settings, settings.dlq_stream, settings.group)
-    frontier = RedisFrontier(redis, settings.events_stream, settings.group, keys.frontier)
+    # the live path's round trips, each bounded as a whole (adapters/deadline.py)
+    hot = client(url, per_reply_timeout=False)
+    frontier = BoundedFrontier(
+        RedisFrontier(hot, settings.events_stream, settings.group, keys.frontier)
+    )
     monitor = Monitor(
-        Storage(booking_store(redis, settings), dead, frontier),
+        Storage(BoundedBookings(booking_store(hot, settings)), dead, frontier),
         agencies,
         clock,
         observer,
@@ -220,7 +230,17 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     )
     registry.register(state)
     return Service(
-        settings, url, redis, registry, keys, monitor, poller, reclaimers, state, embedded=embedded
+        settings,
+        url,
+        redis,
+        registry,
+        keys,
+        monitor,
+        poller,
+        reclaimers,
+        state,
+        embedded=embedded,
+        hot=hot,
     )
 
 

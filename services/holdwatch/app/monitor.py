@@ -24,7 +24,7 @@ import structlog
 
 from holdwatch.adapters.keys import booking_tag, event_field
 from holdwatch.app.agencies import AgencyMap
-from holdwatch.app.booking_cache import BookingCache, Cached, Stored
+from holdwatch.app.booking_cache import EMPTY, BookingCache, Cached, Guesses, Stored
 from holdwatch.app.compaction import compact, refold
 from holdwatch.app.horizon import horizon
 from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
@@ -106,6 +106,7 @@ class Monitor:
         self.late_after = config.late_after
         self.max_attempts = config.max_attempts
         self.cache = BookingCache(config.cache_size)
+        self.guesses = Guesses()
 
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
@@ -158,16 +159,21 @@ class Monitor:
     async def _settle(
         self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
     ) -> None:
-        for _attempt in range(self.max_attempts):
-            plans = await self._plan_all(work, stream, trigger, horizon)
+        for attempt in range(self.max_attempts):
+            guess = attempt == 0 and trigger == "event" and self.guesses.worthwhile
+            plans, guessed = await self._plan_all(work, stream, trigger, horizon, guess)
             if not plans:
+                if any(tag in work for tag in guessed):
+                    continue  # a guess failed to plan: judged again on what Redis holds
                 return
             results = await self.bookings.commit(stream, [p.commit for p in plans.values()])
             for (tag, plan), result in zip(plans.items(), results, strict=True):
+                if tag in guessed:
+                    self.guesses.record(new=result is not None)
                 if result is None:
                     self.cache.drop(tag)  # moved on by another replica, or lost: read again
                     continue
-                self.cache.put(tag, replace(plan.cached, version=result))
+                self.cache.put(tag, plan.cached.at(result))
                 item = work.pop(tag)
                 try:
                     events = [e for e, _ in item.events]
@@ -180,21 +186,28 @@ class Monitor:
             )
 
     async def _plan_all(
-        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
-    ) -> dict[str, Plan]:
+        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime, guess: bool
+    ) -> tuple[dict[str, Plan], set[str]]:
+        """Each booking's plan, and the tags planned on a guess (`Guesses`)."""
         # A cached booking is used as it is: the commit checks its version, and a booking
         # another replica moved on comes back as a conflict, to be read again.
         cached: dict[str, Cached] = {}
         missing: list[str] = []
+        guessed: set[str] = set()
         for tag in work:
             hit = self.cache.get(tag)
-            if hit is None:
-                missing.append(tag)
-            else:
+            if hit is not None:
                 cached[tag] = hit
+            elif guess:
+                cached[tag] = EMPTY
+                guessed.add(tag)
+            else:
+                missing.append(tag)
         plans: dict[str, Plan] = {}
         snapshots = await self.bookings.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
+            if trigger == "event":
+                self.guesses.record(new=snap.version == 0)
             cached[tag] = Cached(
                 snap.version,
                 snap.as_of,
@@ -211,13 +224,15 @@ class Monitor:
                 log.exception("stored_history_unreadable", entries=work[tag].acks)
                 del work[tag]
             except Exception:
+                if tag in guessed:
+                    continue  # blame nothing on a guess: planned again on what Redis holds
                 plan = self._isolate(tag, work[tag], cached[tag], trigger, horizon, letters)
                 if plan is None:
                     del work[tag]
                 else:
                     plans[tag] = plan
         await self._dead_letter(stream, letters)
-        return plans
+        return plans, guessed
 
     def _isolate(
         self,
