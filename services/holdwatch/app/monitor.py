@@ -1,7 +1,8 @@
 """The live use cases: apply a batch of events, fire a batch of due timers.
 
 Both end the same way: group the work by booking, load (or reuse) each booking's history,
-fold and ledger, `judge` it as of the event-time frontier (the clock's instant once
+fold and ledger (an event's booking not seen before is taken for new, unread, while such
+guesses pay: app/booking_cache.py `Guesses`), `judge` it as of the event-time frontier (the clock's instant once
 nothing is outstanding, adapters/frontier.py), and commit every booking in one batch
 (`BookingRepository`, app/ports.py: atomic per booking). A commit that meets a newer
 version (another replica got there first, or Redis lost what was cached) is retried from
@@ -160,8 +161,7 @@ class Monitor:
         self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
     ) -> None:
         for attempt in range(self.max_attempts):
-            guess = attempt == 0 and trigger == "event" and self.guesses.worthwhile
-            plans, guessed = await self._plan_all(work, stream, trigger, horizon, guess)
+            plans, guessed = await self._plan_all(work, stream, trigger, horizon, attempt == 0)
             if not plans:
                 if any(tag in work for tag in guessed):
                     continue  # a guess failed to plan: judged again on what Redis holds
@@ -186,9 +186,13 @@ class Monitor:
             )
 
     async def _plan_all(
-        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime, guess: bool
+        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime, first: bool
     ) -> tuple[dict[str, Plan], set[str]]:
-        """Each booking's plan, and the tags planned on a guess (`Guesses`)."""
+        """Each booking's plan, and the tags planned on a guess (`Guesses`): on a batch's
+        `first` attempt, an event's booking that is not cached is unseen (new here, or
+        evicted); on a retry it is one a conflict dropped, to be read."""
+        unseen = first and trigger == "event"
+        guess = unseen and self.guesses.worthwhile
         # A cached booking is used as it is: the commit checks its version, and a booking
         # another replica moved on comes back as a conflict, to be read again.
         cached: dict[str, Cached] = {}
@@ -206,7 +210,7 @@ class Monitor:
         plans: dict[str, Plan] = {}
         snapshots = await self.bookings.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
-            if trigger == "event":
+            if unseen:
                 self.guesses.record(new=snap.version == 0)
             cached[tag] = Cached(
                 snap.version,
