@@ -2,12 +2,12 @@
 
 Both end the same way: group the work by booking, load (or reuse) each booking's history,
 fold and ledger (an event's booking not seen before is taken for new, unread, while such
-guesses pay: app/booking_cache.py `Guesses`), `judge` it as of the event-time frontier (the clock's instant once
-nothing is outstanding, adapters/frontier.py), and commit every booking in one batch
-(`BookingRepository`, app/ports.py: atomic per booking). A commit that meets a newer
-version (another replica got there first, or Redis lost what was cached) is retried from
-a fresh read; entries are acked only by a commit that checked the version, even when they
-only repeat stored events. An event the core cannot apply is
+guesses pay: app/booking_cache.py `Guesses`), `judge` it as of the event-time frontier
+(the clock's instant once nothing is outstanding, adapters/frontier.py), and commit every
+booking in one batch (`BookingRepository`, app/ports.py: atomic per booking). A commit
+that meets a newer version (another replica got there first, or Redis lost what was
+cached) is retried from a fresh read; entries are acked only by a commit that checked the
+version, even when they only repeat stored events. An event the core cannot apply is
 dead-lettered alone; a booking whose stored history fails stays pending for the
 reclaimer; the rest of the batch goes on.
 """
