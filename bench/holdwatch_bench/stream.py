@@ -12,7 +12,8 @@ detainers; agency `lasd` is judged under the audit benchmark's profile, ca-sb54)
   done, so this is the limit for a Python consumer of this stream on this machine.
 - (b) monitor: the same events, pre-filled into a fresh stream, consumed by the holdwatch
   app from `app.start()` until the group has nothing pending and its last-delivered id is
-  the stream's last id. Reported as events/s and as the ratio b/a (the goal is >= 0.5).
+  the stream's last id. Reported as events/s and as the ratio b/a (the goal is >= 0.25),
+  with the Lua scripts' server time a call (INFO commandstats, EVALSHA).
 - (c) event -> alert latency at a fixed producer rate (default 1,000 events/s for 10 s),
   the producer in its own process so it does not share the monitor's GIL. A share of the
   events (default 30%) are three-event bookings (us-federal, detainer on file, release
@@ -272,12 +273,19 @@ class Bench:
         )
         b = mon.result
         self.summary["b_monitor"] = b
-        self.rate_row("(b) holdwatch monitor", b, "ratio_b_over_a", "b/a = {:.3f} (goal >= 0.5)")
+        self.rate_row("(b) holdwatch monitor", b, "ratio_b_over_a", "b/a = {:.3f} (goal >= 0.25)")
         self.row(
             "    output",
             f"{b['alerts']:,} alerts, {b['timers_fired']:,} timers fired, "
             f"{b['dead_letters']:,} dead letters, drained={b['drained']}",
         )
+        scripts = b["redis_commands"].get("evalsha")
+        if scripts is not None:
+            self.row(
+                "    Lua scripts (EVALSHA)",
+                f"{scripts['calls']:,} calls, {scripts['usec_per_call']} usec a call, "
+                f"{scripts['usec'] / 1e6:.3f} s of Redis' time in them",
+            )
         gc_run = b["gc"]
         self.row(
             "    garbage collector",

@@ -151,14 +151,19 @@ async def delete_prefix(r: Redis, prefix: str) -> int:
 
 def server_time(
     before: Mapping[str, Any], after: Mapping[str, Any], top: int = 8
-) -> dict[str, dict[str, int]]:
-    """Per-command calls and server microseconds between two INFO commandstats."""
-    out: dict[str, dict[str, int]] = {}
+) -> dict[str, dict[str, float]]:
+    """Per-command calls, server microseconds and microseconds a call between two INFO
+    commandstats (a Lua script's commands count both in its EVALSHA and on their own)."""
+    out: dict[str, dict[str, float]] = {}
     for name, stat in after.items():
         prev = before.get(name, {"calls": 0, "usec": 0})
         calls, usec = stat["calls"] - prev["calls"], stat["usec"] - prev["usec"]
         if calls > 0:
-            out[name.removeprefix("cmdstat_")] = {"calls": calls, "usec": usec}
+            out[name.removeprefix("cmdstat_")] = {
+                "calls": calls,
+                "usec": usec,
+                "usec_per_call": round(usec / calls, 2),
+            }
     ranked = sorted(out.items(), key=lambda kv: -kv[1]["usec"])[:top]
     return dict(ranked)
 

@@ -17,6 +17,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from holdwatch.adapters.api_store import ApiStore
 from holdwatch.adapters.dead_letter import RedisDeadLetters
+from holdwatch.adapters.deadline import BoundedBookings, BoundedFrontier
 from holdwatch.adapters.delivery_store import DeliveryStore, NotifyKeys
 from holdwatch.adapters.embedded import EmbeddedRedis
 from holdwatch.adapters.frontier import RedisFrontier
@@ -27,7 +28,7 @@ from holdwatch.adapters.metrics import DeliveryCounter, PromObserver, StateColle
 from holdwatch.adapters.reclaim import Handler, Reclaimer
 from holdwatch.adapters.redis_store import BookingStore
 from holdwatch.adapters.timers import TimerPoller
-from holdwatch.adapters.topology import connected_to, open_redis
+from holdwatch.adapters.topology import connected_to, hot_client, open_redis
 from holdwatch.adapters.webhook import WebhookSender
 from holdwatch.app.access import TokenTable
 from holdwatch.app.agencies import AgencyMap
@@ -58,6 +59,8 @@ class Service:
     reclaimers: tuple[Reclaimer, ...]
     state: StateCollector
     embedded: EmbeddedRedis | None = None
+    #: the monitor's own client: bookings and frontier, without per-reply timers
+    hot: Redis | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -112,6 +115,8 @@ class Service:
         except RedisError as exc:
             log.warning("final_drain_failed", error=type(exc).__name__)
         await self.redis.aclose()
+        if self.hot is not None:
+            await self.hot.aclose()
         if self.embedded is not None:
             self.embedded.close()
 
@@ -186,10 +191,14 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         registry_for(settings.overlays_dir),
     )
     dead = dead_letters(redis, settings, settings.dlq_stream, settings.group)
-    frontier = RedisFrontier(redis, settings.events_stream, settings.group, keys.frontier)
+    # the live path's round trips, each bounded as a whole (adapters/deadline.py)
+    hot = hot_client(settings, url) or redis
+    frontier = BoundedFrontier(
+        RedisFrontier(hot, settings.events_stream, settings.group, keys.frontier)
+    )
     timer_streams = [p.fired for p in keys.parts]
     monitor = Monitor(
-        Storage(booking_store(redis, settings), dead, frontier),
+        Storage(BoundedBookings(booking_store(hot, settings)), dead, frontier),
         agencies,
         clock,
         observer,
@@ -233,7 +242,17 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
     )
     registry.register(state)
     return Service(
-        settings, url, redis, registry, keys, monitor, poller, reclaimers, state, embedded=embedded
+        settings,
+        url,
+        redis,
+        registry,
+        keys,
+        monitor,
+        poller,
+        reclaimers,
+        state,
+        embedded=embedded,
+        hot=hot if hot is not redis else None,
     )
 
 

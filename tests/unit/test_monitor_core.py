@@ -331,3 +331,57 @@ async def test_an_event_in_time_order_is_applied_alone(
     await w.monitor.on_events(w.entries(story.events[-1:]))
     assert len(folds) == 1
     assert len(parsed) == 1 + 1 + length + 5  # the entry, then the whole history once
+
+
+async def test_an_unseen_booking_is_planned_new_and_a_wrong_guess_read_and_retried() -> None:
+    """A booking this replica never saw is committed as new without a read; one another
+    replica wrote meets its version, is read, and the batch applies on top of it once."""
+    w = World()
+    story = held()
+    await w.monitor.on_events(w.entries(story.events[:1]))
+    assert w.bookings.loads == 0
+    fresh = w.replica()
+    await fresh.on_events(w.entries(story.events[1:]))
+    assert w.bookings.loads == 1  # the guess conflicted: read, then planned again
+    assert len(w.bookings.bookings[TAG].history) == 3
+    assert w.bookings.codes().count(("HOLD_OVER_WINDOW", "new")) == 1
+
+
+async def test_a_restart_over_stored_bookings_reads_them_first() -> None:
+    """Guesses that keep meeting stored bookings stop; reads that find none start them."""
+    w = World()
+    stories = [held(f"B{n}") for n in range(200)]
+    await w.monitor.on_events(w.entries([e for s in stories for e in s.events[:1]]))
+    restarted = w.replica()
+    for s in stories:
+        await restarted.on_events(w.entries(s.events[1:2]))
+    assert not restarted.guesses.worthwhile
+    commits = w.bookings.commit_calls
+    await restarted.on_events(w.entries(stories[0].events[2:]))
+    assert w.bookings.commit_calls == commits + 1  # read first: no conflict to retry
+    for n in range(200):
+        await restarted.on_events(w.entries(held(f"N{n}").events[:1]))
+    assert restarted.guesses.worthwhile
+
+
+async def test_a_guess_that_fails_to_plan_blames_nothing_on_the_event(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An event judged on the empty record a guess assumes may fail where the stored one
+    would not: it is planned again on what storage holds, never dead-lettered for it."""
+    import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
+
+    real = monitor_module.judge_fold
+
+    def needs_history(fold: Any, *args: Any, **kw: Any) -> Any:
+        if fold.state.event_ids == ("B1-e2",):
+            raise RuntimeError("judged without the booking")
+        return real(fold, *args, **kw)
+
+    monkeypatch.setattr(monitor_module, "judge_fold", needs_history)
+    w = World()
+    story = held()
+    await w.monitor.on_events(w.entries(story.events[:1]))
+    await w.replica().on_events(w.entries(story.events[1:2]))
+    assert EVENTS not in w.letters.letters
+    assert len(w.bookings.bookings[TAG].history) == 2

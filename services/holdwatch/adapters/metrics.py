@@ -11,6 +11,7 @@ import time
 from collections import Counter as Tally
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -23,6 +24,10 @@ from holdwatch.adapters.keys import Keys
 from holdwatch.adapters.stream_lag import LAG_CAP, StreamLag
 
 LATENESS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600)
+#: event outcomes that are not a dead letter's reason
+COUNTED_ONLY = frozenset({"applied", "duplicate", "expired"})
+#: label sets whose counter children are kept (past it, `labels()` is asked each time)
+MAX_KEPT_CHILDREN = 1_000
 RELEASE_BUCKETS = tuple(
     m * 60 for m in (1, 5, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 4320, 10080)
 )
@@ -44,9 +49,15 @@ class DeliveryCounter:
 
 
 class PromObserver:
-    """The `Observer` port, as Prometheus counters and histograms."""
+    """The `Observer` port, as Prometheus counters and histograms.
+
+    Each event is counted: `labels()` (a lock and a tuple of checked strings) cost more
+    than the count, so the children of the closed label sets are kept by their labels.
+    """
 
     def __init__(self, registry: CollectorRegistry) -> None:
+        self._event_children: dict[tuple[str, str], Callable[[], None]] = {}
+        self._release_children: dict[bool, Callable[[float], None]] = {}
         self.events = Counter(
             "holdwatch_events", "Stream entries handled", ["type", "outcome"], registry=registry
         )
@@ -83,9 +94,19 @@ class PromObserver:
         )
 
     def event(self, event_type: str, outcome: str) -> None:
-        self.events.labels(event_type, outcome).inc()
-        if outcome not in {"applied", "duplicate", "expired"}:
-            self.dead_letters.labels(outcome).inc()
+        count = self._event_children.get((event_type, outcome))
+        if count is None:
+            count = self._event_counter(event_type, outcome)
+        count()
+
+    def _event_counter(self, event_type: str, outcome: str) -> Callable[[], None]:
+        events = self.events.labels(event_type, outcome)
+        count: Callable[[], None] = events.inc
+        if outcome not in COUNTED_ONLY:
+            count = partial(_both, events, self.dead_letters.labels(outcome))
+        if len(self._event_children) < MAX_KEPT_CHILDREN:  # event types come from producers
+            self._event_children[(event_type, outcome)] = count
+        return count
 
     def finding(self, code: str, severity: str, change: str) -> None:
         self.findings.labels(code, severity, change).inc()
@@ -96,7 +117,11 @@ class PromObserver:
             self.detainer_bases.labels(basis).inc()
 
     def release_latency(self, seconds: float, detainer_lodged: bool) -> None:
-        self.release.labels("lodged" if detainer_lodged else "none").observe(seconds)
+        observe = self._release_children.get(detainer_lodged)
+        if observe is None:
+            child = self.release.labels("lodged" if detainer_lodged else "none")
+            observe = self._release_children[detainer_lodged] = child.observe
+        observe(seconds)
 
     def timer_fired(self, late_seconds: float) -> None:
         self.lateness.observe(late_seconds)
@@ -245,6 +270,11 @@ class StateCollector(Collector):
             [],
             [((), s.redis_maxmemory)],
         )
+
+
+def _both(events: Counter, dead: Counter) -> None:
+    events.inc()
+    dead.inc()
 
 
 def _text(value: str | bytes) -> str:

@@ -59,9 +59,15 @@ _PACKED: dict[type[AbstractConnection], type[AbstractConnection]] = {
 }
 
 
-def client(url: str) -> Redis:
-    """`Redis.from_url(url)` whose connections pack with hiredis (tcp, tls or unix socket)."""
+def client(url: str, *, per_reply_timeout: bool = True) -> Redis:
+    """`Redis.from_url(url)` whose connections pack with hiredis (tcp, tls or unix socket).
+
+    `per_reply_timeout=False`: no socket timeout, for a caller that bounds each round trip
+    as a whole (adapters/deadline.py); redis-py otherwise times every reply it reads and
+    every command it sends on its own."""
     redis = Redis.from_url(url)
     pool = redis.connection_pool
     pool.connection_class = _PACKED.get(pool.connection_class, pool.connection_class)
+    if not per_reply_timeout:
+        pool.connection_kwargs["socket_timeout"] = None
     return redis

@@ -22,6 +22,7 @@ from redis.retry import Retry
 from redis.sentinel import Sentinel as SyncSentinel
 
 from holdwatch.adapters.embedded import EmbeddedRedis, check_reachable, redis_for
+from holdwatch.adapters.packing import client
 from holdwatch.settings import Settings
 
 #: Through a failover (a replica takes over in about the cluster's node timeout, or the
@@ -51,6 +52,16 @@ def open_redis(settings: Settings) -> tuple[Redis, EmbeddedRedis | None]:
         master = sentinel.master_for(settings.redis_sentinel_master, retry=FAILOVER_RETRY)
         return master, None
     return redis_for(settings.redis_url, settings.data_dir)
+
+
+def hot_client(settings: Settings, url: str) -> Redis | None:
+    """The live path's own client on one Redis: without redis-py's timer on every reply
+    (adapters/deadline.py bounds each round trip instead). None on a cluster or behind
+    Sentinel, whose clients route and fail over themselves: the live path uses the
+    service's client there."""
+    if settings.redis_cluster or settings.redis_sentinels:
+        return None
+    return client(url, per_reply_timeout=False)
 
 
 @asynccontextmanager

@@ -47,7 +47,7 @@ def refold(agency: str, booking_id: str | None, stored: Mapping[str, bytes]) -> 
 def compact(
     agency: str,
     stored: Stored,
-    ledger: dict[str, str],
+    ledger: Mapping[str, str],
     j: Judgement,
     profile: Rulebook,
     as_of: datetime,

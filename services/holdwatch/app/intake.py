@@ -45,6 +45,8 @@ def gather_events(
 ) -> tuple[dict[str, Work], list[DeadLetter]]:
     """A batch's valid events grouped by booking, and a dead letter for each other entry."""
     work: dict[str, Work] = {}
+    #: by (agency, booking id): a batch's bookings are tagged once, not at each event
+    seen: dict[tuple[str, str | None], Work] = {}
     letters: list[DeadLetter] = []
     for entry_id, fields in entries:
         try:
@@ -70,8 +72,11 @@ def gather_events(
             detail = "agency: no profile is configured for this agency"
             letters.append(DeadLetter(entry_id, raw, "unknown_agency", detail))
             continue
-        tag = booking_tag(event.agency, event.subject)
-        item = work.setdefault(tag, Work(event.agency, event.subject))
+        booking = (event.agency, event.subject)
+        item = seen.get(booking)
+        if item is None:
+            tag = booking_tag(*booking)
+            item = seen[booking] = work.setdefault(tag, Work(*booking))
         item.events.append((event, canonical_json(event)))
         item.acks.append(entry_id)
     return work, letters

@@ -1,12 +1,13 @@
 """The live use cases: apply a batch of events, fire a batch of due timers.
 
 Both end the same way: group the work by booking, load (or reuse) each booking's history,
-fold and ledger, `judge` it as of the event-time frontier (the clock's instant once
-nothing is outstanding, adapters/frontier.py), and commit every booking in one batch
-(`BookingRepository`, app/ports.py: atomic per booking). A commit that meets a newer
-version (another replica got there first, or Redis lost what was cached) is retried from
-a fresh read; entries are acked only by a commit that checked the version, even when they
-only repeat stored events. An event the core cannot apply is
+fold and ledger (an event's booking not seen before is taken for new, unread, while such
+guesses pay: app/booking_cache.py `Guesses`), `judge` it as of the event-time frontier
+(the clock's instant once nothing is outstanding, adapters/frontier.py), and commit every
+booking in one batch (`BookingRepository`, app/ports.py: atomic per booking). A commit
+that meets a newer version (another replica got there first, or Redis lost what was
+cached) is retried from a fresh read; entries are acked only by a commit that checked the
+version, even when they only repeat stored events. An event the core cannot apply is
 dead-lettered alone; a booking whose stored history fails stays pending for the
 reclaimer; the rest of the batch goes on.
 """
@@ -14,21 +15,21 @@ reclaimer; the rest of the batch goes on.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 import structlog
 
 from holdwatch.adapters.keys import booking_tag, event_field
 from holdwatch.app.agencies import AgencyMap
-from holdwatch.app.booking_cache import BookingCache, Cached, Stored
+from holdwatch.app.booking_cache import EMPTY, BookingCache, Cached, Guesses, Stored
+from holdwatch.app.commits import Change, booking_commit, confirm
 from holdwatch.app.compaction import compact, refold
 from holdwatch.app.horizon import horizon
 from holdwatch.app.intake import Entry, Work, gather_events, gather_timers
-from holdwatch.app.judge import Custody, Judgement, Wake, judge_fold
+from holdwatch.app.judge import Judgement, judge_fold
 from holdwatch.app.observe import observe
 from holdwatch.app.ports import (
     BookingRepository,
@@ -40,7 +41,7 @@ from holdwatch.app.ports import (
     Observer,
 )
 from holdwatch.domain.contract import ContractError, parse_event
-from holdwatch.domain.custody import extend, folded
+from holdwatch.domain.custody import Folded, extend, folded
 from holdwatch.domain.events import Event
 
 log = structlog.get_logger("holdwatch.monitor")
@@ -106,6 +107,7 @@ class Monitor:
         self.late_after = config.late_after
         self.max_attempts = config.max_attempts
         self.cache = BookingCache(config.cache_size)
+        self.guesses = Guesses()
 
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
@@ -160,16 +162,20 @@ class Monitor:
     async def _settle(
         self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
     ) -> None:
-        for _attempt in range(self.max_attempts):
-            plans = await self._plan_all(work, stream, trigger, horizon)
+        for attempt in range(self.max_attempts):
+            plans, guessed = await self._plan_all(work, stream, trigger, horizon, attempt == 0)
             if not plans:
+                if any(tag in work for tag in guessed):
+                    continue  # a guess failed to plan: judged again on what Redis holds
                 return
             results = await self.bookings.commit(stream, [p.commit for p in plans.values()])
             for (tag, plan), result in zip(plans.items(), results, strict=True):
+                if tag in guessed:
+                    self.guesses.record(new=result is not None)
                 if result is None:
                     self.cache.drop(tag)  # moved on by another replica, or lost: read again
                     continue
-                self.cache.put(tag, replace(plan.cached, version=result))
+                self.cache.put(tag, plan.cached.at(result))
                 item = work.pop(tag)
                 try:
                     events = [e for e, _ in item.events]
@@ -182,21 +188,32 @@ class Monitor:
             )
 
     async def _plan_all(
-        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime
-    ) -> dict[str, Plan]:
+        self, work: dict[str, Work], stream: str, trigger: str, horizon: datetime, first: bool
+    ) -> tuple[dict[str, Plan], set[str]]:
+        """Each booking's plan, and the tags planned on a guess (`Guesses`): on a batch's
+        `first` attempt, an event's booking that is not cached is unseen (new here, or
+        evicted); on a retry it is one a conflict dropped, to be read."""
+        unseen = first and trigger == "event"
+        guess = unseen and self.guesses.worthwhile
         # A cached booking is used as it is: the commit checks its version, and a booking
         # another replica moved on comes back as a conflict, to be read again.
         cached: dict[str, Cached] = {}
         missing: list[str] = []
+        guessed: set[str] = set()
         for tag in work:
             hit = self.cache.get(tag)
-            if hit is None:
-                missing.append(tag)
-            else:
+            if hit is not None:
                 cached[tag] = hit
+            elif guess:
+                cached[tag] = EMPTY
+                guessed.add(tag)
+            else:
+                missing.append(tag)
         plans: dict[str, Plan] = {}
         snapshots = await self.bookings.load(missing) if missing else []
         for tag, snap in zip(missing, snapshots, strict=True):
+            if unseen:
+                self.guesses.record(new=snap.version == 0)
             cached[tag] = Cached(
                 snap.version,
                 snap.as_of,
@@ -213,13 +230,15 @@ class Monitor:
                 log.exception("stored_history_unreadable", entries=work[tag].acks)
                 del work[tag]
             except Exception:
+                if tag in guessed:
+                    continue  # blame nothing on a guess: planned again on what Redis holds
                 plan = self._isolate(tag, work[tag], cached[tag], trigger, horizon, letters)
                 if plan is None:
                     del work[tag]
                 else:
                     plans[tag] = plan
         await self._dead_letter(stream, letters)
-        return plans
+        return plans, guessed
 
     def _isolate(
         self,
@@ -274,49 +293,21 @@ class Monitor:
 
         No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
         alone, as the bound on what any storage can let the whole reach)."""
-        fold = cached.fold or folded(item.agency, item.booking_id, cached.history())
-        new: dict[str, bytes] = {}
-        applied: list[Event] = []
         now = self.clock()
-        latest = fold.state.last_event_at
-        late = disorder = 0
-        in_order = True
-        expired: list[Event] = []
-        horizon_kept = cached.compacted_before
-        for event, canonical in item.events:
-            if horizon_kept is not None and event.time < horizon_kept:
-                expired.append(event)  # its record was compacted away: judged long ago
-                continue
-            name = event_field(event)
-            known = new.get(name) or cached.stored.get(name)
-            if known is not None:
-                if known == canonical or parse_event(known) == event:
-                    continue  # a repeat of (source, id): already applied
-                # a conflicting repeat, named by a digest of its canonical form
-                name += "\x1f" + hashlib.sha256(canonical).hexdigest()[:16]
-                if name in cached.stored or name in new:
-                    continue
-                in_order = False
-            new[name] = canonical
-            applied.append(event)
-            if in_order:
-                extended = extend(fold, event)
-                in_order = extended is not None
-                fold = extended or fold
-            late += now - event.time > self.late_after
-            disorder += latest is not None and event.time < latest
-            latest = event.time if latest is None else max(latest, event.time)
+        done = _apply(cached, item, now - self.late_after)
+        fold, new, applied, expired = done.fold, done.new, done.applied, done.expired
         if trigger == "event" and not applied and not item.standing:
             kept = cached if cached.fold is fold else replace(cached, fold=fold)
-            return Plan(self._confirm(tag, item, cached), kept, None, (), tuple(expired))
+            return Plan(confirm(tag, item, cached), kept, None, (), tuple(expired))
         stored = _stored(cached).with_(new)
-        if not in_order:  # an event before one already applied: fold it all again
+        if not done.in_order:  # an event before one already applied: fold it all again
             fold = refold(item.agency, item.booking_id, stored)
         profile = self.agencies.profile_for(item.agency)
-        as_of = max(t for t in (horizon or now, cached.as_of, item.due) if t is not None)
+        as_of = _latest(horizon or now, cached.as_of, item.due)
         j = judge_fold(fold, profile, as_of, cached.ledger, now=now)
-        ledger = dict(cached.ledger)
-        ledger.update((c.finding.finding_id, c.record) for c in j.changes)
+        ledger: Mapping[str, str] = cached.ledger  # never changed in place: shared till then
+        if j.changes:
+            ledger = {**ledger, **{c.finding.finding_id: c.record for c in j.changes}}
         compaction = None
         if item.booking_id is None:  # an agency's own record: it never ends, so compact it
             compaction = compact(
@@ -325,88 +316,72 @@ class Monitor:
         if compaction is not None:
             stored, ledger, fold = compaction.stored, compaction.ledger, compaction.fold
         rev = f"{self._revisions.getrandbits(64):016x}"
-        commit = Commit(
-            tag=tag,
-            agency=item.agency,
-            booking_id=item.booking_id,
-            expected_version=cached.version,
-            as_of=as_of,
-            events=list(new.items()),
-            alerts=[
-                (c.finding.finding_id, c.record, c.change, c.finding.status == "open")
-                for c in j.changes
-            ],
-            trigger=trigger,
-            late_ms=item.late_ms,
-            deadline_ms=_ms(j.wake.deadline),
-            warning_ms=_ms(j.wake.warning),
-            custody=_custody_json(j.custody),
-            retain_ms=self._retain_ms(j, as_of),
-            acks=item.acks,
-            late=late,
-            out_of_order=disorder,
-            expected_rev=cached.rev,
-            rev=rev,
-            standing=item.standing and not new,
-            forget_events=compaction.events if compaction else (),
-            forget_findings=compaction.findings if compaction else (),
-            compacted_before=compaction.before if compaction else None,
-            history=stored,
-            ledger=ledger,
-        )
+        change = Change(new, done.late, done.disorder, rev, compaction, stored, ledger)
+        commit = booking_commit(tag, item, cached, trigger, as_of, j, change, self.retention)
         before = compaction.before if compaction else cached.compacted_before
         kept = Cached(0, as_of, stored, ledger, rev, fold, before)
         return Plan(commit, kept, j, tuple(applied), tuple(expired))
 
-    @staticmethod
-    def _confirm(tag: str, item: Work, cached: Cached) -> Commit:
-        """Only repeats arrived: ack them, but only if Redis still holds what the cache
-        says (a booking Redis lost must be written again, not acked away)."""
-        return Commit(
-            tag=tag,
-            agency=item.agency,
-            booking_id=item.booking_id,
-            expected_version=cached.version,
-            as_of=cached.as_of or datetime.min.replace(tzinfo=UTC),
-            events=(),
-            alerts=(),
-            trigger="event",
-            late_ms=None,
-            deadline_ms=None,
-            warning_ms=None,
-            custody=None,
-            retain_ms=None,
-            acks=item.acks,
-            expected_rev=cached.rev,
-            rev=cached.rev,
-        )
 
-    def _retain_ms(self, j: Judgement, as_of: datetime) -> int | None:
-        """Keep a booking while it can still change on its own; then for the retention."""
-        release = j.state.release
-        over = release is not None and release.at <= as_of and j.wake == Wake(None, None)
-        return int(self.retention.total_seconds() * 1000) if over else None
+@dataclass(slots=True)
+class _Applied:
+    """A batch's events applied to a booking's record (`_apply`)."""
+
+    fold: Folded
+    new: dict[str, bytes] = field(default_factory=dict)  # history field → canonical JSON
+    applied: list[Event] = field(default_factory=list)
+    expired: list[Event] = field(default_factory=list)
+    late: int = 0
+    disorder: int = 0
+    in_order: bool = True  # False: the fold was not extended, and must be folded again
+
+
+def _apply(cached: Cached, item: Work, late_before: datetime) -> _Applied:
+    """`item`'s events on `cached`: repeats skipped, each new one stored, and the fold
+    extended while they come in time order; an event dated before `late_before` arrived
+    late."""
+    done = _Applied(cached.fold or folded(item.agency, item.booking_id, cached.history()))
+    new, stored = done.new, cached.stored
+    latest = done.fold.state.last_event_at
+    horizon_kept = cached.compacted_before
+    for event, canonical in item.events:
+        at = event.time
+        if horizon_kept is not None and at < horizon_kept:
+            done.expired.append(event)  # its record was compacted away: judged long ago
+            continue
+        name = event_field(event)
+        known = new.get(name) or stored.get(name)
+        if known is not None:
+            if known == canonical or parse_event(known) == event:
+                continue  # a repeat of (source, id): already applied
+            # a conflicting repeat, named by a digest of its canonical form
+            name += "\x1f" + hashlib.sha256(canonical).hexdigest()[:16]
+            if name in stored or name in new:
+                continue
+            done.in_order = False
+        new[name] = canonical
+        done.applied.append(event)
+        if done.in_order:
+            extended = extend(done.fold, event)
+            done.in_order = extended is not None
+            done.fold = extended or done.fold
+        done.late += at < late_before
+        if latest is None or at > latest:
+            latest = at
+        elif at < latest:
+            done.disorder += 1
+    return done
+
+
+def _latest(first: datetime, *others: datetime | None) -> datetime:
+    """The latest of these instants, the first given on a tie (as `max`), Nones aside."""
+    latest = first
+    for t in others:
+        if t is not None and t > latest:
+            latest = t
+    return latest
 
 
 def _stored(cached: Cached) -> Stored:
     s = cached.stored
     return s if isinstance(s, Stored) else Stored(s)
-
-
-def _ms(t: datetime | None) -> int | None:
-    return None if t is None else int(t.timestamp() * 1000)
-
-
-def _custody_json(c: Custody | None) -> str | None:
-    if c is None:
-        return None
-    return json.dumps(
-        {
-            "agency": c.agency,
-            "facility": c.facility,
-            "profile": c.profile,
-            "detainers": c.detainers,
-            "hold_deadline_ms": _ms(c.hold_deadline),
-            "warning_ms": _ms(c.hold_warning),
-        }
-    )

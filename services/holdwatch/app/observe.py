@@ -13,6 +13,7 @@ import structlog
 from holdwatch.app.judge import Judgement
 from holdwatch.app.ports import Observer
 from holdwatch.domain.events import DetainerReceived, Event
+from holdwatch.domain.state import Detainer
 
 log = structlog.get_logger("holdwatch.monitor")
 
@@ -27,13 +28,18 @@ def observe(
     """Count `events` (applied, repeats, or expired: dated before what a compacted record
     keeps), each finding change, each new detainer's form and bases, and the release
     latency a release shows."""
-    keys = {e.key for e in applied}
-    gone = {e.key for e in expired}
-    for event in events:
-        outcome = (
-            "applied" if event.key in keys else "expired" if event.key in gone else "duplicate"
-        )
-        observer.event(event.type, outcome)
+    count = observer.event
+    if len(applied) == len(events) and not expired:  # the usual case: every event applied
+        for event in events:
+            count(event.type, "applied")
+    else:
+        keys = {e.key for e in applied}
+        gone = {e.key for e in expired}
+        for event in events:
+            outcome = (
+                "applied" if event.key in keys else "expired" if event.key in gone else "duplicate"
+            )
+            count(event.type, outcome)
     j = judgement
     if j is None:
         return
@@ -49,9 +55,11 @@ def observe(
             agency=f.agency,
             violation_at=f.violation_at.isoformat(),
         )
-    lodged = {d.detainer_id: d for d in j.state.detainers}
+    lodged: dict[str, Detainer] | None = None
     for event in applied:
         if isinstance(event, DetainerReceived):
+            if lodged is None:
+                lodged = {d.detainer_id: d for d in j.state.detainers}
             # A second copy of a detainer on file is an anomaly, not a second detainer;
             # one dated past as_of is not in the state yet but was received all the same.
             d = lodged.get(event.data.detainer_id)
