@@ -65,10 +65,12 @@ return {false, redis.call('HMGET', KEYS[4], 'version', 'as_of', 'late', 'out_of_
 """
 
 # Both scripts begin by reading the header (its fixed part: adapters/booking_codec.py) and
-# checking the version and revision the caller read.
+# checking the version and revision the caller read. A string too short to hold a header
+# (edited or cut short) is a conflict: the caller reads it, and finds it unreadable.
 CHECK = """
 local head = redis.call('GETRANGE', KEYS[1], 0, HEADER - 1)
 local v, late, disorder, ledger_len, rev = 0, 0, 0, 0, ''
+if head ~= '' and #head < HEADER then return -1 end
 if head ~= '' then
   v, late, disorder, ledger_len = struct.unpack('>I4I4I4I4', head, 2)
   rev = string.sub(head, 19, 18 + string.byte(head, 18))
