@@ -22,6 +22,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from holdwatch.app.agencies import with_agency
+from holdwatch.app.line_key import BookingKey, line_key
 from holdwatch.domain.contract import ContractError, contract_errors, validate_event_json
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.events import Event
@@ -29,8 +30,6 @@ from holdwatch.domain.findings import Finding
 from holdwatch.policy.core.engine import evaluate
 from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.core.rulebook import Rulebook
-
-BookingKey = tuple[str, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +156,156 @@ def with_agency_records(
     return {**groups, **{(agency, None): events for agency, events in missing.items()}}
 
 
+Item = tuple[int, "bytes | str | Event"]
+"""A line of a booking: its number, and the line as read (or its event, when only
+validating could place it)."""
+Placed = dict[BookingKey, list[Item]]
+
+
+class _Misplaced(Exception):
+    """A line's quick key (`line_key`) was not its event's: group by validated keys."""
+
+
+def _parsed(number: int, line: str | bytes, errors: list[LineError]) -> Event | None:
+    try:
+        event: Event = validate_event_json(line)
+    except ValidationError as exc:
+        errors.append(LineError(number, ContractError(contract_errors(exc))))
+        return None
+    return event
+
+
+def place(lines: Iterable[str | bytes]) -> tuple[Placed, list[LineError]]:
+    """Lines grouped by the booking they name, unvalidated (`line_key`), bookings in their
+    first line's order; a line the quick read cannot place is validated here."""
+    groups: Placed = defaultdict(list)
+    errors: list[LineError] = []
+    key_of = line_key
+    for number, line in enumerate(lines, start=1):
+        if not line or line.isspace():
+            continue
+        key = key_of(line)
+        if key is not None:
+            groups[key].append((number, line))
+        elif (event := _parsed(number, line, errors)) is not None:
+            groups[event.agency, event.subject].append((number, event))
+    return groups, errors
+
+
+def events_of(key: BookingKey, items: list[Item], errors: list[LineError]) -> list[Event]:
+    """A booking's events, validated now; each unreadable line goes to `errors`. Raises
+    `_Misplaced` when an event names another booking than its line was grouped under."""
+    events: list[Event] = []
+    validate = validate_event_json
+    agency, subject = key
+    for number, item in items:
+        if isinstance(item, (bytes, str)):
+            try:
+                event: Event = validate(item)
+            except ValidationError as exc:
+                errors.append(LineError(number, ContractError(contract_errors(exc))))
+                continue
+        else:
+            event = item
+        if event.subject != subject or event.agency != agency:
+            raise _Misplaced
+        events.append(event)
+    return events
+
+
+def regroup(groups: Placed) -> tuple[Placed, list[LineError]]:
+    """`groups` validated line by line and grouped by each event's own key, in line order:
+    where a quick key proved wrong (rare: see `line_key`)."""
+    items = sorted((item for its in groups.values() for item in its), key=lambda i: i[0])
+    exact: Placed = defaultdict(list)
+    errors: list[LineError] = []
+    for number, item in items:
+        event = _parsed(number, item, errors) if isinstance(item, bytes | str) else item
+        if event is not None:
+            exact[event.agency, event.subject].append((number, event))
+    return exact, errors
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """Per profile: findings with their merge key (the booking's first line, the finding's
+    rank in it), and skipped bookings with their first line."""
+
+    findings: list[list[tuple[int, int, Finding]]]
+    skipped: list[list[tuple[int, Skipped]]]
+
+
+def judge_placed(
+    groups: Placed,
+    profiles: Sequence[Rulebook],
+    as_of: datetime,
+    errors: list[LineError],
+    *,
+    isolate: bool,
+    agencies: Mapping[str, Agency] | None = None,
+    records: Sequence[str] = (),
+) -> Judged:
+    """Each booking validated, judged under each profile and let go; then the empty
+    record of each agency in `records`, under each profile that judges agencies on their
+    own (`with_agency_records`). Every line is validated; once one is unreadable (it is
+    in `errors`) nothing more is judged. Without `isolate`, a profile's first error judging
+    a booking is raised at the end, unless a line was unreadable."""
+    facts = agencies or {}
+    findings: list[list[tuple[int, int, Finding]]] = [[] for _ in profiles]
+    skipped: list[list[tuple[int, Skipped]]] = [[] for _ in profiles]
+    failures: list[Exception | None] = [None for _ in profiles]
+    judging = list(enumerate(profiles))
+
+    def one(n: int, profile: Rulebook, key: BookingKey, events: list[Event], line: int) -> None:
+        agency, booking_id = key
+        try:
+            found = judge(agency, booking_id, events, profile, as_of, facts)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            if not isolate:
+                failures[n] = exc
+                return
+            skipped[n].append((line, Skipped(agency, booking_id, type(exc).__name__)))
+            return
+        findings[n].extend([(line, rank, f) for rank, f in enumerate(found)])
+
+    for key, items in groups.items():
+        events = events_of(key, items, errors)
+        if errors or not judging:
+            continue
+        line = items[0][0] if items else 0
+        for n, profile in judging:
+            one(n, profile, key, events, line)
+        if not isolate and any(failures):
+            judging = [(n, p) for n, p in judging if failures[n] is None]
+    if errors:
+        return Judged(findings, skipped)
+    after = 1 + max((items[-1][0] for items in groups.values() if items), default=0)
+    for n, profile in judging:
+        if profile.always:
+            for rank, agency in enumerate(records):
+                one(n, profile, (agency, None), [], after + rank)
+    for failure in failures:
+        if failure is not None:
+            raise failure
+    return Judged(findings, skipped)
+
+
+def missing_records(groups: Mapping[BookingKey, object]) -> list[str]:
+    """The agencies seen without a record of their own, by their first booking's order."""
+    return list(dict.fromkeys(a for a, _ in groups if (a, None) not in groups))
+
+
+def _audits(judged: Judged) -> list[Audit]:
+    out: list[Audit] = []
+    for found, skipped in zip(judged.findings, judged.skipped, strict=True):
+        findings = [f for *_, f in found]
+        sort_findings(findings)
+        out.append(Audit(findings, [s for _, s in skipped]))
+    return out
+
+
 def _run_each(
     lines: Iterable[str | bytes],
     profiles: Sequence[Rulebook],
@@ -164,15 +313,35 @@ def _run_each(
     isolate: bool,
     agencies: Mapping[str, Agency] | None = None,
 ) -> list[Audit]:
-    """The parsed history is long-lived and acyclic, so the cyclic garbage collector is
-    paused while it is built: otherwise it rescans the growing heap (23% of the run)."""
+    """Lines grouped by booking unvalidated (`place`), then each booking validated and
+    judged in turn (`judge_placed`): the result of `read_events` then `audit_groups` under
+    each profile. The grouped lines are long-lived and acyclic, so the cyclic garbage
+    collector is paused meanwhile: otherwise it rescans the growing heap."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        groups = read_events(lines)
-        return [
-            audit_groups(groups, p, as_of, isolate=isolate, agencies=agencies) for p in profiles
-        ]
+        groups, errors = place(lines)
+
+        def attempt(groups: Placed, errors: list[LineError]) -> Judged:
+            judged = judge_placed(
+                groups,
+                profiles,
+                as_of,
+                errors,
+                isolate=isolate,
+                agencies=agencies,
+                records=missing_records(groups),
+            )
+            if errors:
+                raise AuditInputError(sorted(errors, key=lambda e: e.line))
+            return judged
+
+        try:
+            judged = attempt(groups, [*errors])
+        except _Misplaced:
+            exact, more = regroup(groups)
+            judged = attempt(exact, [*errors, *more])
+        return _audits(judged)
     finally:
         if enabled:
             gc.enable()

@@ -31,12 +31,12 @@ from pydantic import ValidationError
 from holdwatch.app.audit import (
     Audit,
     AuditInputError,
-    BookingKey,
     LineError,
     Skipped,
     judge,
     sort_findings,
 )
+from holdwatch.app.line_key import BookingKey
 from holdwatch.domain.contract import (
     ContractError,
     FieldError,
