@@ -162,7 +162,7 @@ validating could place it)."""
 Placed = dict[BookingKey, list[Item]]
 
 
-class _Misplaced(Exception):
+class Misplaced(Exception):
     """A line's quick key (`line_key`) was not its event's: group by validated keys."""
 
 
@@ -194,7 +194,7 @@ def place(lines: Iterable[str | bytes]) -> tuple[Placed, list[LineError]]:
 
 def events_of(key: BookingKey, items: list[Item], errors: list[LineError]) -> list[Event]:
     """A booking's events, validated now; each unreadable line goes to `errors`. Raises
-    `_Misplaced` when an event names another booking than its line was grouped under."""
+    `Misplaced` when an event names another booking than its line was grouped under."""
     events: list[Event] = []
     validate = validate_event_json
     agency, subject = key
@@ -208,7 +208,7 @@ def events_of(key: BookingKey, items: list[Item], errors: list[LineError]) -> li
         else:
             event = item
         if event.subject != subject or event.agency != agency:
-            raise _Misplaced
+            raise Misplaced
         events.append(event)
     return events
 
@@ -338,7 +338,7 @@ def _run_each(
 
         try:
             judged = attempt(groups, [*errors])
-        except _Misplaced:
+        except Misplaced:
             exact, more = regroup(groups)
             judged = attempt(exact, [*errors, *more])
         return _audits(judged)

@@ -2,16 +2,19 @@
 
 A booking is judged from its events alone, so bookings can be judged apart. The history
 is read once, in this process; forked workers share it (copy-on-write) and each first
-finds the booking of a slice of the lines (`orjson`: the envelope's `agency` and
+finds the booking of a slice of the lines (`line_key`: the envelope's `agency` and
 `subject`, no validation), then judges every booking of one partition (a stable hash of
-the booking) exactly as `audit_each` does. The output is the one `audit_each` gives, to
-the byte: findings are put in the serial audit's order (bookings by their first line, each
-booking's findings as its rules gave them) and sorted as it sorts them; skipped bookings
-by their first line; unreadable lines all reported, in line order.
+the booking) exactly as `audit_each` does, each booking validated as it is judged. Should
+a validated event name another booking than its line's quick read, the history is judged
+in this process instead (`audit_each`): a booking is never split. The output is the one
+`audit_each` gives, to the byte: findings are put in the serial audit's order (bookings
+by their first line, each booking's findings as its rules gave them) and sorted as it
+sorts them; skipped bookings by their first line; unreadable lines all reported, in line
+order.
 
-A line whose envelope the quick read cannot place (not JSON to orjson, or an `agency` or
-`subject` that is not text) is validated here before the workers judge: it is either an
-error line or a booking's event placed by its validated envelope.
+A line whose envelope the quick read cannot place (`line_key` gives None) is validated
+here before the workers judge: it is either an error line or a booking's event placed by
+its validated envelope.
 """
 
 from __future__ import annotations
@@ -25,18 +28,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import orjson
 from pydantic import ValidationError
 
 from holdwatch.app.audit import (
     Audit,
     AuditInputError,
     LineError,
+    Misplaced,
+    Placed,
     Skipped,
+    audit_each,
     judge,
+    judge_placed,
     sort_findings,
 )
-from holdwatch.app.line_key import BookingKey
+from holdwatch.app.line_key import BookingKey, line_key
 from holdwatch.domain.contract import (
     ContractError,
     FieldError,
@@ -98,29 +104,22 @@ def _place(bounds: tuple[int, int]) -> bytes:
     lines, jobs = _JOB.lines, _JOB.jobs
     start, end = bounds
     out = bytearray(end - start)
-    loads = orjson.loads
+    key_of = line_key
     for i in range(start, end):
         line = lines[i]
         if not line or line.isspace():
             out[i - start] = _NONE
             continue
-        try:
-            envelope = loads(line)
-            agency, subject = envelope["agency"], envelope.get("subject")
-        except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
-            out[i - start] = _UNPLACED
-            continue
-        if not isinstance(agency, str) or not (subject is None or isinstance(subject, str)):
-            out[i - start] = _UNPLACED
-            continue
-        out[i - start] = _partition((agency, subject), jobs)
+        key = key_of(line)
+        out[i - start] = _UNPLACED if key is None else _partition(key, jobs)
     return bytes(out)
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
     """One partition's result: per profile, findings with their merge key, and skipped
-    bookings with their first line; or the partition's unreadable lines."""
+    bookings with their first line; or the partition's unreadable lines; or word that a
+    line's quick key was not its event's (`line_key`)."""
 
     errors: list[tuple[int, tuple[FieldError, ...]]]  # `ContractError` does not pickle
     findings: list[list[tuple[int, int, Finding]]]
@@ -129,18 +128,19 @@ class _Part:
     #: own record (events without a subject) is here
     agencies: dict[str, int] = field(default_factory=dict)
     records: frozenset[str] = frozenset()
+    misplaced: bool = False
 
 
 def _judge(task: tuple[int, bytes, list[tuple[int, Event]]]) -> _Part:
+    """Partition `k`'s lines grouped by booking, then each booking validated and judged in
+    turn, as `audit_each` does (`judge_placed`); line numbers from 1, as there."""
     assert _JOB is not None
     k, placed, extra = task
     lines = _JOB.lines
-    groups: dict[BookingKey, list[Event]] = defaultdict(list)
-    first: dict[BookingKey, int] = {}
-    errors: list[tuple[int, tuple[FieldError, ...]]] = []
-    validate = validate_event_json
+    groups: Placed = defaultdict(list)
+    key_of = line_key
     enabled = gc.isenabled()
-    gc.disable()  # as `audit_each`: the parsed history is long-lived and acyclic
+    gc.disable()  # as `audit_each`: the grouped lines are long-lived and acyclic
     try:
         pending = iter(extra)  # events placed here by this process, in line order
         nxt = next(pending, None)
@@ -149,51 +149,33 @@ def _judge(task: tuple[int, bytes, list[tuple[int, Event]]]) -> _Part:
             if nxt is not None and (i == -1 or nxt[0] < i):
                 number, event = nxt
                 nxt = next(pending, None)
-            else:
-                number = i
-                i = placed.find(k, i + 1)
-                try:
-                    event = validate(lines[number])
-                except ValidationError as exc:
-                    errors.append((number + 1, contract_errors(exc)))
-                    continue
-            key = (event.agency, event.subject)
-            groups[key].append(event)
-            first.setdefault(key, number)
+                groups[event.agency, event.subject].append((number + 1, event))
+                continue
+            line = lines[i]
+            key = key_of(line)
+            if key is None:  # placed by this very read: cannot be
+                return _Part([], [], [], misplaced=True)
+            groups[key].append((i + 1, line))
+            i = placed.find(k, i + 1)
+        errors: list[LineError] = []
+        try:
+            judged = judge_placed(
+                groups, _JOB.profiles, _JOB.as_of, errors, isolate=True, agencies=_JOB.agencies
+            )
+        except Misplaced:
+            return _Part([], [], [], misplaced=True)
         if errors:
-            return _Part(errors, [], [])
+            return _Part([(e.line, e.error.errors) for e in errors], [], [])
         _KEPT.append(groups)
-        return _judged(groups, first)
+        seen: dict[str, int] = {}
+        for (agency, _), items in groups.items():
+            line_no = items[0][0]
+            seen[agency] = min(line_no, seen.get(agency, line_no))
+        records = frozenset(a for a, b in groups if b is None)
+        return _Part([], judged.findings, judged.skipped, seen, records)
     finally:
         if enabled:
             gc.enable()
-
-
-def _judged(groups: dict[BookingKey, list[Event]], first: dict[BookingKey, int]) -> _Part:
-    """Every booking of a partition judged under each profile, with the agencies seen."""
-    assert _JOB is not None
-    findings: list[list[tuple[int, int, Finding]]] = []
-    skipped: list[list[tuple[int, Skipped]]] = []
-    for profile in _JOB.profiles:
-        fs: list[tuple[int, int, Finding]] = []
-        sk: list[tuple[int, Skipped]] = []
-        for (agency, booking_id), events in groups.items():
-            line = first[agency, booking_id]
-            try:
-                found = judge(agency, booking_id, events, profile, _JOB.as_of, _JOB.agencies)
-            except MemoryError:
-                raise
-            except Exception as exc:  # as `audit_groups(isolate=True)`
-                sk.append((line, Skipped(agency, booking_id, type(exc).__name__)))
-                continue
-            fs.extend((line, n, f) for n, f in enumerate(found))
-        findings.append(fs)
-        skipped.append(sk)
-    seen: dict[str, int] = {}
-    for (agency, _), line in first.items():
-        seen[agency] = min(line, seen.get(agency, line))
-    records = frozenset(a for a, b in groups if b is None)
-    return _Part([], findings, skipped, seen, records)
 
 
 def _slices(n: int) -> list[tuple[int, int]]:
@@ -264,6 +246,7 @@ def audit_each_jobs(
         extra, errors = _place_the_rest(lines, placed, jobs)
         frozen = bytes(placed)
         parts = pool.map(_judge, [(k, frozen, extra[k]) for k in range(jobs)], chunksize=1)
+        misplaced = any(p.misplaced for p in parts)
         # Workers told to stop, not terminated: a SIGTERM could reach one waiting for the
         # task queue's lock, which `terminate` holds, and leave it (and the join) hanging.
         pool.close()
@@ -273,12 +256,14 @@ def audit_each_jobs(
     finally:
         pool.join()
         _JOB = None
+    if misplaced:  # a quick key was wrong, so a booking may be split: judge here, exactly
+        return audit_each(lines, profiles, as_of, agencies)
     errors.extend(LineError(n, ContractError(e)) for p in parts for n, e in p.errors)
     if errors:
         raise AuditInputError(sorted(errors, key=lambda e: e.line))
     out: list[Audit] = []
     for n, profile in enumerate(profiles):
-        records, unjudged = _agency_records(parts, profile, as_of, len(lines), job)
+        records, unjudged = _agency_records(parts, profile, as_of, len(lines) + 1, job)
         # the serial audit's order before its sort, then its sort (see `sort_findings`)
         found = [*(x for p in parts for x in p.findings[n]), *records]
         merged = sorted(found, key=lambda x: x[:2])
