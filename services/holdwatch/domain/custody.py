@@ -373,7 +373,7 @@ def _latest(ordered: list[ev.Event]) -> datetime | None:
 
 def project(agency: str, booking_id: str | None, history: History) -> CustodyState:
     """Project a history into state, applying events in event-time order."""
-    return folded(agency, booking_id, history).state
+    return _projected(agency, booking_id, history)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,8 +402,10 @@ class Folded:
         return self.times[i] if i < self.count else None
 
 
-def folded(agency: str, booking_id: str | None, history: History) -> Folded:
-    """Project a history into state, applying events in event-time order."""
+def _projected(
+    agency: str, booking_id: str | None, history: History
+) -> tuple[CustodyState, list[ev.Event]]:
+    """The state, and the events in the order applied (what `folded` keeps besides)."""
     ordered = list(history.events.values())
     if not _in_key_order(ordered):
         ordered.sort(key=_order_key)
@@ -420,11 +422,18 @@ def folded(agency: str, booking_id: str | None, history: History) -> Folded:
         if mutator is None:
             raise TypeError(f"no mutator for {type(event).__name__}")
         mutator(event, state)
-    for key in sorted(history.conflicts):
-        _anomaly(state, history.events[key], "two different events share one (source, id)")
+    if history.conflicts:
+        for key in sorted(history.conflicts):
+            _anomaly(state, history.events[key], "two different events share one (source, id)")
+    return state.freeze(), ordered
+
+
+def folded(agency: str, booking_id: str | None, history: History) -> Folded:
+    """Project a history into state, applying events in event-time order."""
+    state, ordered = _projected(agency, booking_id, history)
     last = _order_key(ordered[-1]) if ordered else None
     times = [e.time for e in ordered]
-    return Folded(state.freeze(), last, times, len(times), bool(history.conflicts))
+    return Folded(state, last, times, len(times), bool(history.conflicts))
 
 
 def extend(fold: Folded, event: ev.Event) -> Folded | None:
