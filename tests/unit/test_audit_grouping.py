@@ -20,7 +20,7 @@ from holdwatch.app.audit import (
     read_events,
 )
 from holdwatch.app.audit_jobs import audit_each_jobs, split_lines
-from holdwatch.app.line_key import line_key
+from holdwatch.app.line_key import booking_key, line_key, raw_key
 from holdwatch.app.simulate import JAILS, Knobs, simulate
 from holdwatch.domain.contract import validate_event_json
 from holdwatch.policy.core.context import Context, Out
@@ -51,7 +51,9 @@ AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
     ],
 )
 def test_the_quick_read_of_a_line(line: bytes | str, key: tuple[str, str | None] | None) -> None:
-    assert line_key(line) == key
+    raw = line_key(line)
+    assert (None if raw is None else booking_key(raw)) == key
+    assert raw is None or raw == raw_key(booking_key(raw))
 
 
 def _simulated() -> list[bytes]:
@@ -118,4 +120,10 @@ def test_an_unreadable_line_outranks_a_booking_the_core_fails_to_judge() -> None
 def test_the_wrong_quick_key_is_there_to_be_found() -> None:
     line = _misplacing(_simulated())[10]
     event = validate_event_json(line)
-    assert line_key(line) == ("lasd", "ELSEWHERE") != (event.agency, event.subject)
+    assert line_key(line) == (b"lasd", b"ELSEWHERE")
+    assert (event.agency, event.subject) != ("lasd", "ELSEWHERE")
+
+
+@pytest.mark.parametrize("key", [("lasd", "B-1"), ("lasd", None), ("a\u00e9", "\ud800x")])
+def test_a_raw_key_reads_back(key: tuple[str, str | None]) -> None:
+    assert booking_key(raw_key(key)) == key

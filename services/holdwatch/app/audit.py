@@ -22,7 +22,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from holdwatch.app.agencies import with_agency
-from holdwatch.app.line_key import BookingKey, line_key
+from holdwatch.app.line_key import BookingKey, RawKey, booking_key, line_key, raw_key
 from holdwatch.domain.contract import ContractError, contract_errors, validate_event_json
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.events import Event
@@ -159,7 +159,8 @@ def with_agency_records(
 Item = tuple[int, "bytes | str | Event"]
 """A line of a booking: its number, and the line as read (or its event, when only
 validating could place it)."""
-Placed = dict[BookingKey, list[Item]]
+#: lines grouped by the raw key of their booking (`line_key`), in first-line order
+Placed = dict[RawKey, list[Item]]
 
 
 class Misplaced(Exception):
@@ -188,7 +189,7 @@ def place(lines: Iterable[str | bytes]) -> tuple[Placed, list[LineError]]:
         if key is not None:
             groups[key].append((number, line))
         elif (event := _parsed(number, line, errors)) is not None:
-            groups[event.agency, event.subject].append((number, event))
+            groups[raw_key((event.agency, event.subject))].append((number, event))
     return groups, errors
 
 
@@ -222,7 +223,7 @@ def regroup(groups: Placed) -> tuple[Placed, list[LineError]]:
     for number, item in items:
         event = _parsed(number, item, errors) if isinstance(item, bytes | str) else item
         if event is not None:
-            exact[event.agency, event.subject].append((number, event))
+            exact[raw_key((event.agency, event.subject))].append((number, event))
     return exact, errors
 
 
@@ -255,11 +256,18 @@ def judge_placed(
     skipped: list[list[tuple[int, Skipped]]] = [[] for _ in profiles]
     failures: list[Exception | None] = [None for _ in profiles]
     judging = list(enumerate(profiles))
+    #: each profile as it judges each agency (`with_agency`), made once per agency
+    rulebooks: dict[tuple[int, str], Rulebook] = {}
 
     def one(n: int, profile: Rulebook, key: BookingKey, events: list[Event], line: int) -> None:
         agency, booking_id = key
-        try:
-            found = judge(agency, booking_id, events, profile, as_of, facts)
+        try:  # `judge`, with each agency's rulebook made once
+            state = project(agency, booking_id, History.of(events))
+            rulebook = rulebooks.get((n, agency))
+            if rulebook is None:
+                rulebook = with_agency(profile, facts.get(agency, Agency()))
+                rulebooks[n, agency] = rulebook
+            found = evaluate(state, rulebook, as_of).findings
         except MemoryError:
             raise
         except Exception as exc:
@@ -268,9 +276,11 @@ def judge_placed(
                 return
             skipped[n].append((line, Skipped(agency, booking_id, type(exc).__name__)))
             return
-        findings[n].extend([(line, rank, f) for rank, f in enumerate(found)])
+        if found:
+            findings[n].extend([(line, rank, f) for rank, f in enumerate(found)])
 
-    for key, items in groups.items():
+    for raw, items in groups.items():
+        key = booking_key(raw)
         events = events_of(key, items, errors)
         if errors or not judging:
             continue
@@ -292,9 +302,11 @@ def judge_placed(
     return Judged(findings, skipped)
 
 
-def missing_records(groups: Mapping[BookingKey, object]) -> list[str]:
+def missing_records(groups: Placed) -> list[str]:
     """The agencies seen without a record of their own, by their first booking's order."""
-    return list(dict.fromkeys(a for a, _ in groups if (a, None) not in groups))
+    keys = [booking_key(raw) for raw in groups]
+    have = {a for a, b in keys if b is None}
+    return list(dict.fromkeys(a for a, _ in keys if a not in have))
 
 
 def _audits(judged: Judged) -> list[Audit]:

@@ -42,7 +42,7 @@ from holdwatch.app.audit import (
     judge_placed,
     sort_findings,
 )
-from holdwatch.app.line_key import BookingKey, line_key
+from holdwatch.app.line_key import RawKey, booking_key, line_key, raw_key
 from holdwatch.domain.contract import (
     ContractError,
     FieldError,
@@ -77,10 +77,9 @@ def split_lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
 
-def _partition(key: BookingKey, jobs: int) -> int:
+def _partition(key: RawKey, jobs: int) -> int:
     agency, subject = key
-    raw = agency.encode() + b"\x00" + (b"\x01" + subject.encode() if subject is not None else b"")
-    return zlib.crc32(raw) % jobs
+    return zlib.crc32(agency + b"\x00" + (b"\x01" + subject if subject is not None else b"")) % jobs
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +148,7 @@ def _judge(task: tuple[int, bytes, list[tuple[int, Event]]]) -> _Part:
             if nxt is not None and (i == -1 or nxt[0] < i):
                 number, event = nxt
                 nxt = next(pending, None)
-                groups[event.agency, event.subject].append((number + 1, event))
+                groups[raw_key((event.agency, event.subject))].append((number + 1, event))
                 continue
             line = lines[i]
             key = key_of(line)
@@ -168,11 +167,13 @@ def _judge(task: tuple[int, bytes, list[tuple[int, Event]]]) -> _Part:
             return _Part([(e.line, e.error.errors) for e in errors], [], [])
         _KEPT.append(groups)
         seen: dict[str, int] = {}
-        for (agency, _), items in groups.items():
-            line_no = items[0][0]
-            seen[agency] = min(line_no, seen.get(agency, line_no))
-        records = frozenset(a for a, b in groups if b is None)
-        return _Part([], judged.findings, judged.skipped, seen, records)
+        records: set[str] = set()
+        for raw, items in groups.items():
+            agency, subject = booking_key(raw)
+            seen[agency] = min(items[0][0], seen.get(agency, items[0][0]))
+            if subject is None:
+                records.add(agency)
+        return _Part([], judged.findings, judged.skipped, seen, frozenset(records))
     finally:
         if enabled:
             gc.enable()
@@ -195,7 +196,7 @@ def _place_the_rest(
         except ValidationError as exc:
             errors.append(LineError(i + 1, ContractError(contract_errors(exc))))
         else:
-            extra[_partition((event.agency, event.subject), jobs)].append((i, event))
+            extra[_partition(raw_key((event.agency, event.subject)), jobs)].append((i, event))
         placed[i] = _NONE
         i = placed.find(_UNPLACED, i + 1)
     return extra, errors

@@ -10,15 +10,20 @@ The read is quick, not authoritative: a pattern for the envelope as exporters wr
 `subject`) against the key its line was grouped under: a line the quick read misplaced (a
 repeated key, a nested object spelling the same words) is found there, never judged
 under the wrong booking.
+
+Keys are kept as UTF-8 bytes (`RawKey`), as the pattern finds them: one booking has one
+raw key however it was read, and a booking's key is decoded once, not once per line.
 """
 
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import orjson
 
 BookingKey = tuple[str, str | None]
+RawKey = tuple[bytes, bytes | None]
 
 # printable ASCII but `"` and `\`: the text is the JSON string's value as written
 _TEXT = r"[ !#-\[\]-~]*"
@@ -27,18 +32,35 @@ _in_bytes = re.compile(_ENVELOPE.encode()).search
 _in_text = re.compile(_ENVELOPE).search
 
 
-def line_key(line: bytes | str) -> BookingKey | None:
+def raw_key(key: BookingKey) -> RawKey:
+    """A booking's key as UTF-8 bytes (any `str`, lone surrogates too, and back)."""
+    agency, subject = key
+    return (
+        agency.encode("utf-8", "surrogatepass"),
+        None if subject is None else subject.encode("utf-8", "surrogatepass"),
+    )
+
+
+def booking_key(raw: RawKey) -> BookingKey:
+    """The inverse of `raw_key`."""
+    agency, subject = raw
+    return (
+        agency.decode("utf-8", "surrogatepass"),
+        None if subject is None else subject.decode("utf-8", "surrogatepass"),
+    )
+
+
+def line_key(line: bytes | str) -> RawKey | None:
     """The (`agency`, `subject`) a line's envelope names, or None when the quick read
     cannot tell (not JSON to `orjson`, or either is not text)."""
     if isinstance(line, bytes):
         found = _in_bytes(line)
         if found is not None:
-            agency, subject = found.groups()
-            return agency.decode("ascii"), subject.decode("ascii")
+            return cast(RawKey, found.group(1, 2))
     else:
         text = _in_text(line)
         if text is not None:
-            return text.group(1), text.group(2)
+            return raw_key(cast(BookingKey, text.group(1, 2)))
     try:
         envelope = orjson.loads(line)
         agency, subject = envelope["agency"], envelope.get("subject")
@@ -46,4 +68,4 @@ def line_key(line: bytes | str) -> BookingKey | None:
         return None
     if not isinstance(agency, str) or not (subject is None or isinstance(subject, str)):
         return None
-    return agency, subject
+    return raw_key((agency, subject))
