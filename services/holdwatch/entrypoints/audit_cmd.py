@@ -14,7 +14,7 @@ from pydantic import TypeAdapter
 
 from holdwatch.app.agencies import load_agency_facts
 from holdwatch.app.audit import Audit, AuditInputError, audit_each
-from holdwatch.app.audit_jobs import MAX_JOBS, audit_each_jobs, cores, split_lines
+from holdwatch.app.audit_jobs import MAX_JOBS, audit_data_jobs, cores
 from holdwatch.app.compare import Comparison, compare
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.local_overlays import registry_for
@@ -130,7 +130,7 @@ def _audit_results(
     stdin = str(file) == "-"
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         data = sys.stdin.buffer.read() if stdin else file.read_bytes()
-        return audit_each_jobs(split_lines(data), profiles, as_of, jobs, facts)
+        return audit_data_jobs(data, profiles, as_of, jobs, facts)
     if stdin:
         return audit_each(sys.stdin.buffer, profiles, as_of, facts)
     with file.open("rb") as handle:
