@@ -30,18 +30,8 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from holdwatch.app.audit import (
-    Audit,
-    AuditInputError,
-    LineError,
-    Misplaced,
-    Placed,
-    Skipped,
-    audit_each,
-    judge,
-    judge_placed,
-    sort_findings,
-)
+from holdwatch.app.audit import Audit, AuditInputError, audit_each, judge, sort_findings
+from holdwatch.app.audit_bookings import LineError, Misplaced, Placed, Skipped, judge_placed
 from holdwatch.app.line_key import RawKey, booking_key, line_key, raw_key
 from holdwatch.domain.contract import (
     ContractError,
