@@ -176,8 +176,9 @@ def test_a_missing_file_is_bad_input_with_jobs(
 
 
 def test_a_repeated_envelope_key_places_the_line_as_the_validator_reads_it() -> None:
-    """Both readers take a repeated key's last value, so the quick read and the contract
-    agree on the booking of a line that names its subject twice."""
+    """The contract takes a repeated key's last value, the quick read (`line_key`) may take
+    the first: the check of each validated event finds the line misplaced, and the result
+    is still the serial audit's."""
     good = split_lines(_simulated())
     moved = good[9].rstrip()[:-1] + b', "subject": "ELSEWHERE"}'
     lines = [*good[:9], moved, *good[10:]]

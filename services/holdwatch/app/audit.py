@@ -1,9 +1,10 @@
 """Offline audit: a JSONL history in, findings out — the reference the live monitor matches.
 
-Reads every line first: one unreadable line stops the audit with its line number and
-field (nothing half-judged is printed). Then groups events by booking, folds and evaluates
-each one on its own: a booking the core fails to judge is set aside, named with the class of
-its error, and every other booking is still judged (`audit_isolated`).
+Every line is validated before anything is given back: one unreadable line stops the
+audit with its line number and field (nothing half-judged is printed). Lines are grouped
+by booking, and each booking is validated, folded and evaluated on its own
+(`audit_bookings`): a booking the core fails to judge is set aside, named with the class
+of its error, and every other booking is still judged (`audit_isolated`).
 
 Every agency seen in the history is also judged on its own record (agency-level
 `wso.activity` events, possibly none), where the profile has duties owed by the agency
@@ -22,6 +23,18 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from holdwatch.app.agencies import with_agency
+from holdwatch.app.audit_bookings import (
+    Judged,
+    LineError,
+    Misplaced,
+    Placed,
+    Skipped,
+    judge_placed,
+    missing_records,
+    place,
+    regroup,
+)
+from holdwatch.app.line_key import BookingKey
 from holdwatch.domain.contract import ContractError, contract_errors, validate_event_json
 from holdwatch.domain.custody import History, project
 from holdwatch.domain.events import Event
@@ -30,16 +43,21 @@ from holdwatch.policy.core.engine import evaluate
 from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.core.rulebook import Rulebook
 
-BookingKey = tuple[str, str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class LineError:
-    line: int
-    error: ContractError
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.error}"
+__all__ = [
+    "Audit",
+    "AuditInputError",
+    "BookingKey",
+    "LineError",
+    "Skipped",
+    "audit",
+    "audit_each",
+    "audit_groups",
+    "audit_isolated",
+    "judge",
+    "read_events",
+    "sort_findings",
+    "with_agency_records",
+]
 
 
 class AuditInputError(ValueError):
@@ -69,25 +87,6 @@ def read_events(lines: Iterable[str | bytes]) -> dict[BookingKey, list[Event]]:
     if errors:
         raise AuditInputError(errors)
     return groups
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A booking the core failed to judge. Only the error's class is kept: its message
-    may quote a value from the events, and those may be personal data."""
-
-    agency: str
-    booking_id: str | None
-    error: str
-
-    def __str__(self) -> str:
-        key = _printable(f"{self.agency}/{self.booking_id or '-'}")
-        return f"booking {key} not judged ({self.error})"
-
-
-def _printable(text: str) -> str:
-    """One line whatever the producer put in an id."""
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +156,15 @@ def with_agency_records(
     return {**groups, **{(agency, None): events for agency, events in missing.items()}}
 
 
+def _audits(judged: Judged) -> list[Audit]:
+    out: list[Audit] = []
+    for found, skipped in zip(judged.findings, judged.skipped, strict=True):
+        findings = [f for *_, f in found]
+        sort_findings(findings)
+        out.append(Audit(findings, [s for _, s in skipped]))
+    return out
+
+
 def _run_each(
     lines: Iterable[str | bytes],
     profiles: Sequence[Rulebook],
@@ -164,15 +172,35 @@ def _run_each(
     isolate: bool,
     agencies: Mapping[str, Agency] | None = None,
 ) -> list[Audit]:
-    """The parsed history is long-lived and acyclic, so the cyclic garbage collector is
-    paused while it is built: otherwise it rescans the growing heap (23% of the run)."""
+    """Lines grouped by booking unvalidated (`place`), then each booking validated and
+    judged in turn (`judge_placed`): the result of `read_events` then `audit_groups` under
+    each profile. The grouped lines are long-lived and acyclic, so the cyclic garbage
+    collector is paused meanwhile: otherwise it rescans the growing heap."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        groups = read_events(lines)
-        return [
-            audit_groups(groups, p, as_of, isolate=isolate, agencies=agencies) for p in profiles
-        ]
+        groups, errors = place(lines)
+
+        def attempt(groups: Placed, errors: list[LineError]) -> Judged:
+            judged = judge_placed(
+                groups,
+                profiles,
+                as_of,
+                errors,
+                isolate=isolate,
+                agencies=agencies,
+                records=missing_records(groups),
+            )
+            if errors:
+                raise AuditInputError(sorted(errors, key=lambda e: e.line))
+            return judged
+
+        try:
+            judged = attempt(groups, [*errors])
+        except Misplaced:
+            exact, more = regroup(groups)
+            judged = attempt(exact, [*errors, *more])
+        return _audits(judged)
     finally:
         if enabled:
             gc.enable()

@@ -1,17 +1,20 @@
 """`holdwatch audit --jobs N`: the same audit on N processes, partitioned by booking.
 
 A booking is judged from its events alone, so bookings can be judged apart. The history
-is read once, in this process; forked workers share it (copy-on-write) and each first
-finds the booking of a slice of the lines (`orjson`: the envelope's `agency` and
-`subject`, no validation), then judges every booking of one partition (a stable hash of
-the booking) exactly as `audit_each` does. The output is the one `audit_each` gives, to
-the byte: findings are put in the serial audit's order (bookings by their first line, each
-booking's findings as its rules gave them) and sorted as it sorts them; skipped bookings
-by their first line; unreadable lines all reported, in line order.
+is read once, in this process, as one `bytes`; forked workers share it (copy-on-write)
+and each splits it into lines of its own (so no worker writes to a page of this process's
+objects, which would copy it), reads each line's booking (`line_key`: the envelope's
+`agency` and `subject`, no validation), keeps the lines of one partition (a stable hash
+of the booking) and judges its bookings exactly as `audit_each` does, each booking
+validated as it is judged. A line the quick read cannot place (`line_key` gives None) is
+validated by every worker, and kept by the one whose partition its event names. Should a
+validated event name another booking than its line's quick read, the history is judged in
+this process instead (`audit_each`): a booking is never split.
 
-A line whose envelope the quick read cannot place (not JSON to orjson, or an `agency` or
-`subject` that is not text) is validated here before the workers judge: it is either an
-error line or a booking's event placed by its validated envelope.
+The output is the one `audit_each` gives, to the byte: findings are put in the serial
+audit's order (bookings by their first line, each booking's findings as its rules gave
+them) and sorted as it sorts them; skipped bookings by their first line; unreadable lines
+all reported, in line order.
 """
 
 from __future__ import annotations
@@ -25,18 +28,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import orjson
 from pydantic import ValidationError
 
-from holdwatch.app.audit import (
-    Audit,
-    AuditInputError,
-    BookingKey,
-    LineError,
-    Skipped,
-    judge,
-    sort_findings,
-)
+from holdwatch.app.audit import Audit, AuditInputError, audit_each, judge, sort_findings
+from holdwatch.app.audit_bookings import LineError, Misplaced, Placed, Skipped, judge_placed
+from holdwatch.app.line_key import RawKey, booking_key, line_key, raw_key
 from holdwatch.domain.contract import (
     ContractError,
     FieldError,
@@ -48,13 +44,7 @@ from holdwatch.domain.findings import Finding
 from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.core.rulebook import Rulebook
 
-#: the partition of a line no worker judges: blank, or already known to be unreadable
-_NONE = 255
-#: the partition of a line the quick read cannot place: this process validates it
-_UNPLACED = 254
 MAX_JOBS = 253
-#: lines per slice of the first pass
-_SLICE = 50_000
 
 
 def cores() -> int:
@@ -71,15 +61,14 @@ def split_lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
 
-def _partition(key: BookingKey, jobs: int) -> int:
+def _partition(key: RawKey, jobs: int) -> int:
     agency, subject = key
-    raw = agency.encode() + b"\x00" + (b"\x01" + subject.encode() if subject is not None else b"")
-    return zlib.crc32(raw) % jobs
+    return zlib.crc32(agency + b"\x00" + (b"\x01" + subject if subject is not None else b"")) % jobs
 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    lines: Sequence[bytes]
+    data: bytes
     profiles: Sequence[Rulebook]
     as_of: datetime
     jobs: int
@@ -87,40 +76,16 @@ class _Job:
 
 
 _JOB: _Job | None = None  # set before the workers fork; read by them
-#: a worker's parsed partition, kept so that its result is sent without first freeing
+#: a worker's grouped partition, kept so that its result is sent without first freeing
 #: hundreds of thousands of objects; a worker process ends with `os._exit`, freeing nothing
 _KEPT: list[object] = []
-
-
-def _place(bounds: tuple[int, int]) -> bytes:
-    """The partition of each line in `lines[start:end]`, or `_NONE`, or `_UNPLACED`."""
-    assert _JOB is not None
-    lines, jobs = _JOB.lines, _JOB.jobs
-    start, end = bounds
-    out = bytearray(end - start)
-    loads = orjson.loads
-    for i in range(start, end):
-        line = lines[i]
-        if not line or line.isspace():
-            out[i - start] = _NONE
-            continue
-        try:
-            envelope = loads(line)
-            agency, subject = envelope["agency"], envelope.get("subject")
-        except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
-            out[i - start] = _UNPLACED
-            continue
-        if not isinstance(agency, str) or not (subject is None or isinstance(subject, str)):
-            out[i - start] = _UNPLACED
-            continue
-        out[i - start] = _partition((agency, subject), jobs)
-    return bytes(out)
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
     """One partition's result: per profile, findings with their merge key, and skipped
-    bookings with their first line; or the partition's unreadable lines."""
+    bookings with their first line; or the unreadable lines it saw; or word that a line's
+    quick key was not its event's (`line_key`)."""
 
     errors: list[tuple[int, tuple[FieldError, ...]]]  # `ContractError` does not pickle
     findings: list[list[tuple[int, int, Finding]]]
@@ -129,94 +94,62 @@ class _Part:
     #: own record (events without a subject) is here
     agencies: dict[str, int] = field(default_factory=dict)
     records: frozenset[str] = frozenset()
+    misplaced: bool = False
 
 
-def _judge(task: tuple[int, bytes, list[tuple[int, Event]]]) -> _Part:
+def _partition_lines(k: int) -> tuple[Placed, list[LineError]]:
+    """Partition `k`'s lines grouped by booking (line numbers from 1, as `place` gives
+    them), and the unreadable lines among those the quick read could not place."""
     assert _JOB is not None
-    k, placed, extra = task
-    lines = _JOB.lines
-    groups: dict[BookingKey, list[Event]] = defaultdict(list)
-    first: dict[BookingKey, int] = {}
-    errors: list[tuple[int, tuple[FieldError, ...]]] = []
-    validate = validate_event_json
+    jobs, key_of = _JOB.jobs, line_key
+    groups: Placed = defaultdict(list)
+    unplaced: list[LineError] = []
+    for number, line in enumerate(split_lines(_JOB.data), start=1):
+        if not line or line.isspace():
+            continue
+        key = key_of(line)
+        if key is not None:
+            if _partition(key, jobs) == k:
+                groups[key].append((number, line))
+            continue
+        try:
+            event: Event = validate_event_json(line)
+        except ValidationError as exc:
+            unplaced.append(LineError(number, ContractError(contract_errors(exc))))
+            continue
+        key = raw_key((event.agency, event.subject))
+        if _partition(key, jobs) == k:
+            groups[key].append((number, event))
+    return groups, unplaced
+
+
+def _judge(k: int) -> _Part:
+    """Partition `k` judged as `audit_each` judges: `judge_placed` on its lines."""
+    assert _JOB is not None
     enabled = gc.isenabled()
-    gc.disable()  # as `audit_each`: the parsed history is long-lived and acyclic
+    gc.disable()  # as `audit_each`: the grouped lines are long-lived and acyclic
     try:
-        pending = iter(extra)  # events placed here by this process, in line order
-        nxt = next(pending, None)
-        i = placed.find(k)
-        while i != -1 or nxt is not None:
-            if nxt is not None and (i == -1 or nxt[0] < i):
-                number, event = nxt
-                nxt = next(pending, None)
-            else:
-                number = i
-                i = placed.find(k, i + 1)
-                try:
-                    event = validate(lines[number])
-                except ValidationError as exc:
-                    errors.append((number + 1, contract_errors(exc)))
-                    continue
-            key = (event.agency, event.subject)
-            groups[key].append(event)
-            first.setdefault(key, number)
-        if errors:
-            return _Part(errors, [], [])
+        groups, errors = _partition_lines(k)
         _KEPT.append(groups)
-        return _judged(groups, first)
+        try:
+            judged = judge_placed(
+                groups, _JOB.profiles, _JOB.as_of, errors, isolate=True, agencies=_JOB.agencies
+            )
+        except Misplaced:
+            return _Part([], [], [], misplaced=True)
+        if errors:
+            return _Part([(e.line, e.error.errors) for e in errors], [], [])
+        seen: dict[str, int] = {}
+        records: set[str] = set()
+        for raw, items in groups.items():
+            agency, subject = booking_key(raw)
+            seen[agency] = min(items[0][0], seen.get(agency, items[0][0]))
+            if subject is None:
+                records.add(agency)
+        return _Part([], judged.findings, judged.skipped, seen, frozenset(records))
     finally:
         if enabled:
             gc.enable()
-
-
-def _judged(groups: dict[BookingKey, list[Event]], first: dict[BookingKey, int]) -> _Part:
-    """Every booking of a partition judged under each profile, with the agencies seen."""
-    assert _JOB is not None
-    findings: list[list[tuple[int, int, Finding]]] = []
-    skipped: list[list[tuple[int, Skipped]]] = []
-    for profile in _JOB.profiles:
-        fs: list[tuple[int, int, Finding]] = []
-        sk: list[tuple[int, Skipped]] = []
-        for (agency, booking_id), events in groups.items():
-            line = first[agency, booking_id]
-            try:
-                found = judge(agency, booking_id, events, profile, _JOB.as_of, _JOB.agencies)
-            except MemoryError:
-                raise
-            except Exception as exc:  # as `audit_groups(isolate=True)`
-                sk.append((line, Skipped(agency, booking_id, type(exc).__name__)))
-                continue
-            fs.extend((line, n, f) for n, f in enumerate(found))
-        findings.append(fs)
-        skipped.append(sk)
-    seen: dict[str, int] = {}
-    for (agency, _), line in first.items():
-        seen[agency] = min(line, seen.get(agency, line))
-    records = frozenset(a for a, b in groups if b is None)
-    return _Part([], findings, skipped, seen, records)
-
-
-def _slices(n: int) -> list[tuple[int, int]]:
-    return [(s, min(s + _SLICE, n)) for s in range(0, n, _SLICE)]
-
-
-def _place_the_rest(
-    lines: Sequence[bytes], placed: bytearray, jobs: int
-) -> tuple[list[list[tuple[int, Event]]], list[LineError]]:
-    """Validate each line the quick read could not place: its partition, or its errors."""
-    extra: list[list[tuple[int, Event]]] = [[] for _ in range(jobs)]
-    errors: list[LineError] = []
-    i = placed.find(_UNPLACED)
-    while i != -1:
-        try:
-            event = validate_event_json(lines[i])
-        except ValidationError as exc:
-            errors.append(LineError(i + 1, ContractError(contract_errors(exc))))
-        else:
-            extra[_partition((event.agency, event.subject), jobs)].append((i, event))
-        placed[i] = _NONE
-        i = placed.find(_UNPLACED, i + 1)
-    return extra, errors
 
 
 def _agency_records(
@@ -254,16 +187,28 @@ def audit_each_jobs(
     agencies: Mapping[str, Agency] | None = None,
 ) -> list[Audit]:
     """`audit_each` on `jobs` worker processes (2 to `MAX_JOBS`); the same result."""
+    data = b"\n".join(lines)
+    if data.count(b"\n") != max(len(lines) - 1, 0):  # a line holding a newline: not a split
+        return audit_each(lines, profiles, as_of, agencies)
+    return audit_data_jobs(data, profiles, as_of, jobs, agencies)
+
+
+def audit_data_jobs(
+    data: bytes,
+    profiles: Sequence[Rulebook],
+    as_of: datetime,
+    jobs: int,
+    agencies: Mapping[str, Agency] | None = None,
+) -> list[Audit]:
+    """`audit_each` of the lines of `data` (`split_lines`) on `jobs` worker processes (2 to
+    `MAX_JOBS`); the same result."""
     global _JOB  # noqa: PLW0603  (what forked workers read)
     if not 2 <= jobs <= MAX_JOBS:
         raise ValueError(f"jobs: 2 to {MAX_JOBS}")
-    job = _JOB = _Job(lines, profiles, as_of, jobs, agencies)
+    job = _JOB = _Job(data, profiles, as_of, jobs, agencies)
     pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
-        placed = bytearray(b"".join(pool.map(_place, _slices(len(lines)))))
-        extra, errors = _place_the_rest(lines, placed, jobs)
-        frozen = bytes(placed)
-        parts = pool.map(_judge, [(k, frozen, extra[k]) for k in range(jobs)], chunksize=1)
+        parts = pool.map(_judge, range(jobs), chunksize=1)
         # Workers told to stop, not terminated: a SIGTERM could reach one waiting for the
         # task queue's lock, which `terminate` holds, and leave it (and the join) hanging.
         pool.close()
@@ -273,12 +218,18 @@ def audit_each_jobs(
     finally:
         pool.join()
         _JOB = None
-    errors.extend(LineError(n, ContractError(e)) for p in parts for n, e in p.errors)
-    if errors:
-        raise AuditInputError(sorted(errors, key=lambda e: e.line))
+    if any(p.misplaced for p in parts):  # a quick key was wrong: judge here, exactly
+        return audit_each(split_lines(data), profiles, as_of, agencies)
+    # every worker reports the unplaced lines it could not read: each line once
+    unreadable = {n: e for p in parts for n, e in p.errors}
+    if unreadable:
+        raise AuditInputError(
+            [LineError(n, ContractError(unreadable[n])) for n in sorted(unreadable)]
+        )
+    after = data.count(b"\n") + 2  # past the last line's number
     out: list[Audit] = []
     for n, profile in enumerate(profiles):
-        records, unjudged = _agency_records(parts, profile, as_of, len(lines), job)
+        records, unjudged = _agency_records(parts, profile, as_of, after, job)
         # the serial audit's order before its sort, then its sort (see `sort_findings`)
         found = [*(x for p in parts for x in p.findings[n]), *records]
         merged = sorted(found, key=lambda x: x[:2])

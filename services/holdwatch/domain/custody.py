@@ -345,19 +345,24 @@ def _(event: ev.StatusChecked, state: Draft) -> None:
     state.status_checks = (*state.status_checks, StatusCheck(event.time, event.id))
 
 
-def _in_key_order(events: list[ev.Event]) -> bool:
-    """Whether `events` are already in `sort_key` order.
+def _last_instant_from(events: list[ev.Event]) -> int | None:
+    """None when `events` are not already in `sort_key` order, else where the run of
+    events at the latest instant begins (0 when empty): the check and `_latest` in one pass.
 
-    Most bookings arrive so (a JMS export is in time order); a pass of comparisons then
-    costs less than building a key per event. Ties are common (eligible and released at
-    one instant) and are checked by the rest of the key.
+    Most bookings arrive in order (a JMS export is in time order); a pass of comparisons
+    then costs less than building a key per event, and each comparison of two parsed times
+    (which never share a zone object) asks both for their offsets, so none is repeated.
+    Ties are common (eligible and released at one instant) and are checked by the rest of
+    the key.
     """
-    for a, b in pairwise(events):
+    start = 0
+    for i, (a, b) in enumerate(pairwise(events), start=1):
         if a.time < b.time:
+            start = i
             continue
         if a.time != b.time or (_RANK[a.type], a.source, a.id) > (_RANK[b.type], b.source, b.id):
-            return False
-    return True
+            return None
+    return start
 
 
 def _latest(ordered: list[ev.Event]) -> datetime | None:
@@ -373,7 +378,7 @@ def _latest(ordered: list[ev.Event]) -> datetime | None:
 
 def project(agency: str, booking_id: str | None, history: History) -> CustodyState:
     """Project a history into state, applying events in event-time order."""
-    return folded(agency, booking_id, history).state
+    return _projected(agency, booking_id, history)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,16 +407,22 @@ class Folded:
         return self.times[i] if i < self.count else None
 
 
-def folded(agency: str, booking_id: str | None, history: History) -> Folded:
-    """Project a history into state, applying events in event-time order."""
+def _projected(
+    agency: str, booking_id: str | None, history: History
+) -> tuple[CustodyState, list[ev.Event]]:
+    """The state, and the events in the order applied (what `folded` keeps besides)."""
     ordered = list(history.events.values())
-    if not _in_key_order(ordered):
+    start = _last_instant_from(ordered)
+    if start is None:
         ordered.sort(key=_order_key)
+        latest = _latest(ordered)
+    else:
+        latest = ordered[start].time if ordered else None
     state = Draft(
         agency,
         booking_id,
         first_event_at=ordered[0].time if ordered else None,
-        last_event_at=_latest(ordered),
+        last_event_at=latest,
         event_ids=tuple([e.id for e in ordered]),
     )
     mutators = _MUTATORS
@@ -420,11 +431,18 @@ def folded(agency: str, booking_id: str | None, history: History) -> Folded:
         if mutator is None:
             raise TypeError(f"no mutator for {type(event).__name__}")
         mutator(event, state)
-    for key in sorted(history.conflicts):
-        _anomaly(state, history.events[key], "two different events share one (source, id)")
+    if history.conflicts:
+        for key in sorted(history.conflicts):
+            _anomaly(state, history.events[key], "two different events share one (source, id)")
+    return state.freeze(), ordered
+
+
+def folded(agency: str, booking_id: str | None, history: History) -> Folded:
+    """Project a history into state, applying events in event-time order."""
+    state, ordered = _projected(agency, booking_id, history)
     last = _order_key(ordered[-1]) if ordered else None
     times = [e.time for e in ordered]
-    return Folded(state.freeze(), last, times, len(times), bool(history.conflicts))
+    return Folded(state, last, times, len(times), bool(history.conflicts))
 
 
 def extend(fold: Folded, event: ev.Event) -> Folded | None:

@@ -4,25 +4,30 @@ printed; `--jobs N` judges on N processes with the same output."""
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from holdwatch.app.agencies import load_agency_facts
 from holdwatch.app.audit import Audit, AuditInputError, audit_each
-from holdwatch.app.audit_jobs import MAX_JOBS, audit_each_jobs, cores, split_lines
+from holdwatch.app.audit_jobs import MAX_JOBS, audit_data_jobs, cores
 from holdwatch.app.compare import Comparison, compare
 from holdwatch.app.config_file import ConfigError
 from holdwatch.app.local_overlays import registry_for
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.args import instant, settings_of
 from holdwatch.entrypoints.exits import EXIT_BAD_INPUT, EXIT_SKIPPED
+from holdwatch.entrypoints.json_text import ascii_json
 from holdwatch.entrypoints.table import render_comparison, render_table
 from holdwatch.policy.core.profile import Agency
 from holdwatch.policy.core.rulebook import Rulebook
+
+#: the findings as one JSON array, serialized by pydantic without a dict per finding
+_FINDINGS: TypeAdapter[list[Finding]] = TypeAdapter(list[Finding])
 
 
 def jobs(text: str) -> int:
@@ -63,7 +68,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _print_findings(findings: list[Finding], fmt: str) -> None:
     if fmt == "json":
-        json.dump([f.model_dump(mode="json") for f in findings], sys.stdout, indent=2)
+        sys.stdout.write(ascii_json(_FINDINGS.dump_json(findings, indent=2)))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_table(findings))
@@ -125,7 +130,7 @@ def _audit_results(
     stdin = str(file) == "-"
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         data = sys.stdin.buffer.read() if stdin else file.read_bytes()
-        return audit_each_jobs(split_lines(data), profiles, as_of, jobs, facts)
+        return audit_data_jobs(data, profiles, as_of, jobs, facts)
     if stdin:
         return audit_each(sys.stdin.buffer, profiles, as_of, facts)
     with file.open("rb") as handle:
@@ -134,7 +139,7 @@ def _audit_results(
 
 def _print_comparison(comparison: Comparison, fmt: str) -> None:
     if fmt == "json":
-        json.dump(comparison.model_dump(mode="json"), sys.stdout, indent=2)
+        sys.stdout.write(ascii_json(comparison.model_dump_json(indent=2)))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_comparison(comparison))
