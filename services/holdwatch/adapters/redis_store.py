@@ -177,7 +177,8 @@ class BookingStore:
         #: script cannot ack it: the entries are acked after the commit (`_ack_after`).
         self.acks_in_script = not keys.tagged
         self.group = group
-        self.alerts_maxlen = alerts_maxlen
+        #: the alerts kept in all, shared among the partitions' streams
+        self.alerts_maxlen = -(-alerts_maxlen // keys.partitions)
         self._commit = redis.register_script(COMMIT)
         self._confirm = redis.register_script(CONFIRM)
         self._load = redis.register_script(LOAD)
