@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from faststream.redis import RedisBroker
-from faststream.redis.broker.cluster_broker import RedisClusterBroker
-from faststream.redis.broker.sentinel_broker import RedisSentinelBroker
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.sentinel import Sentinel
@@ -24,6 +21,9 @@ from redis.sentinel import Sentinel as SyncSentinel
 from holdwatch.adapters.embedded import EmbeddedRedis, check_reachable, redis_for
 from holdwatch.adapters.packing import client
 from holdwatch.settings import Settings
+
+if TYPE_CHECKING:
+    from faststream.redis import RedisBroker
 
 #: Through a failover (a replica takes over in about the cluster's node timeout, or the
 #: sentinels' down-after time) a command is retried for about 10 s, then fails.
@@ -91,7 +91,12 @@ def reachable(settings: Settings, url: str, timeout: float = 5.0) -> None:
 
 
 def broker_for(settings: Settings, url: str, **options: Any) -> RedisBroker:
-    """The FastStream broker the subscribers read with, on the same Redis as `open_redis`."""
+    """The FastStream broker the subscribers read with, on the same Redis as `open_redis`
+    (imported here: a short command such as `audit` has no broker and need not load it)."""
+    from faststream.redis import RedisBroker  # noqa: PLC0415
+    from faststream.redis.broker.cluster_broker import RedisClusterBroker  # noqa: PLC0415
+    from faststream.redis.broker.sentinel_broker import RedisSentinelBroker  # noqa: PLC0415
+
     if settings.redis_cluster:
         return RedisClusterBroker(url, **options)
     if settings.redis_sentinels:
