@@ -20,8 +20,8 @@ from typing import get_args
 
 from holdwatch.app.code_instants import when
 from holdwatch.app.lawbook import EVIDENCE, entries
-from holdwatch.domain.custody import FORM_DEFAULT_REQUESTS
 from holdwatch.domain.findings import Code, Kind
+from holdwatch.domain.mutators import FORM_DEFAULT_REQUESTS
 from holdwatch.domain.vocab import (
     AttachedWarrant,
     CitizenshipKind,
