@@ -18,7 +18,7 @@ from holdwatch.domain.state import Eligibility
 from holdwatch.policy.core.acts import review_act
 from holdwatch.policy.core.bars import IMMIGRATION_AUTHORITIES, Rule
 from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out, duration_text
-from holdwatch.policy.core.holds import holds
+from holdwatch.policy.core.hold_span import holds
 from holdwatch.policy.core.law import Law, Subject
 
 #: the release rule's limit, in elapsed hours (UTC): across a clock change the wall clock

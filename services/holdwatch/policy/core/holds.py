@@ -8,8 +8,9 @@ I-247A with only the notice box), custody past release is HOLD_NOT_REQUESTED fro
 no state duty to honor the detainer can ask more than the form. Where the law bars the hold
 itself, that bar is the one finding.
 
-The hold starts at RE (or when the first detainer takes effect, if later) and lasts while
-the person stays in custody with no new local basis (Cal. Gov. Code §7282(b)). A judicial
+The hold (policy/core/hold_span.py) starts at RE (or when the first detainer takes effect,
+if later) and lasts while the person stays in custody with no new local basis (Cal. Gov.
+Code §7282(b)). A judicial
 warrant received during the hold starts a lawful basis from its receipt; it does not cure
 what came before. Any custody past RE that rests on a detainer is a new seizure:
 there is no de minimis threshold, only an optional alerting grace.
@@ -18,81 +19,16 @@ there is no de minimis threshold, only an optional alerting grace.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
 from holdwatch.domain.findings import AlternativeDeadline, Code
-from holdwatch.domain.state import Detainer, Eligibility
+from holdwatch.domain.state import Detainer
 from holdwatch.domain.timecalc import shift
-from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out, duration_text
+from holdwatch.policy.core.context import Context, Out
 from holdwatch.policy.core.criteria import HoldLimit
+from holdwatch.policy.core.hold_span import RULE, Hold, held_text, holds, too_short
 from holdwatch.policy.core.windows import HoldDeadline, HoldWindow, deadline_for, window_for
-
-RULE = "hold"
-
-
-@dataclass(frozen=True, slots=True)
-class Hold:
-    """Custody on a detainer past RE; `end` is None while it continues."""
-
-    span: Eligibility
-    start: datetime
-    end: datetime | None
-    end_reason: str
-    detainers: tuple[Detainer, ...]  # every detainer lodged by the end (or now)
-    evidence: tuple[str, ...]
-
-
-def holds(ctx: Context) -> list[Hold]:
-    """Each eligibility span during which custody continued with a detainer on file."""
-    out: list[Hold] = []
-    state = ctx.state
-    for span in state.eligibility:
-        if span.at > ctx.as_of:
-            continue
-        stops = [
-            (t, why)
-            for t, why in (
-                (ctx.until(span.revoked_at), "a new local basis to hold"),
-                (ctx.custody_end, "release from custody"),
-            )
-            if t is not None
-        ]
-        stop, stop_why = min(stops) if stops else (None, "")
-        horizon = stop or ctx.as_of
-        lodged = tuple(d for d in state.detainers if ctx.effective_receipt(d) <= horizon)
-        if not lodged:
-            continue
-        start = max(span.at, min(ctx.effective_receipt(d) for d in lodged))
-        warrant = ctx.warrant(JUDICIAL_ANY)
-        end, why = stop, stop_why
-        if warrant is not None and (end is None or warrant.received_at < end):
-            if warrant.received_at <= start:
-                continue  # custody rests on the warrant from the start
-            end, why = warrant.received_at, f"receipt of a judicial warrant ({warrant.kind})"
-        if end is not None and end <= start:
-            continue
-        evidence = [span.event_id, *(d.event_id for d in lodged)]
-        if warrant is not None and end == warrant.received_at:
-            evidence.append(warrant.event_id)
-        if end is not None and span.revoke_event_id and end == span.revoked_at:
-            evidence.append(span.revoke_event_id)
-        if end is not None and state.release and end == state.release.at:
-            evidence.append(state.release.event_id)
-        out.append(Hold(span, start, end, why, lodged, tuple(evidence)))
-    return out
-
-
-def _too_short(ctx: Context, hold: Hold, since: datetime) -> bool:
-    grace = ctx.profile.params.hold_grace
-    return (hold.end or ctx.as_of) - since <= grace and grace.total_seconds() > 0
-
-
-def _held_text(ctx: Context, hold: Hold, since: datetime) -> str:
-    if hold.end is None:
-        return f"and is still held as of {ctx.local(ctx.as_of)}"
-    secs = int((hold.end - since).total_seconds())
-    return f"until {ctx.local(hold.end)} ({hold.end_reason}), {duration_text(secs)} in all"
 
 
 def _cancelled_at(active: list[Detainer]) -> datetime | None:
@@ -105,7 +41,7 @@ def _cancelled_at(active: list[Detainer]) -> datetime | None:
 
 def _after_cancel(ctx: Context, out: Out, hold: Hold, since: datetime) -> None:
     cancelled = [d for d in hold.detainers if d.cancelled_at is not None]
-    if _too_short(ctx, hold, since):
+    if too_short(ctx, hold, since):
         return
     out.finding(
         "HOLD_AFTER_CANCEL",
@@ -119,7 +55,7 @@ def _after_cancel(ctx: Context, out: Out, hold: Hold, since: datetime) -> None:
         citation="DHS Form I-247A (cancellation); Fourth Amendment (new seizure)",
         explanation=(
             f"ICE cancelled its detainer, which ended any basis to hold on it from "
-            f"{ctx.local(since)}, but the jail kept custody {_held_text(ctx, hold, since)}."
+            f"{ctx.local(since)}, but the jail kept custody {held_text(ctx, hold, since)}."
         ),
         evidence=[*hold.evidence, *(d.cancel_event_id or "" for d in cancelled)],
         act_at=hold.start,
@@ -134,7 +70,7 @@ def _forbidden(code: Code, why: str) -> Callable[[Context, Out, Hold], None]:
         if not active:
             _after_cancel(ctx, out, hold, hold.start)
             return
-        if _too_short(ctx, hold, hold.start):
+        if too_short(ctx, hold, hold.start):
             grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
             out.deadline(grace_ends, code, RULE, "grace ends", act_at=hold.start)
             return
@@ -152,7 +88,7 @@ def _forbidden(code: Code, why: str) -> Callable[[Context, Out, Hold], None]:
             explanation=(
                 f"The person was eligible for release at {ctx.local(hold.span.at)} "
                 f"({hold.span.reason.replace('_', ' ')}), but the jail kept custody on ICE "
-                f"detainer {d.detainer_id} ({d.form}) {_held_text(ctx, hold, hold.start)}. " + why
+                f"detainer {d.detainer_id} ({d.form}) {held_text(ctx, hold, hold.start)}. " + why
             ),
             evidence=hold.evidence,
             act_at=hold.start,
@@ -201,10 +137,10 @@ def _unrequested(ctx: Context, out: Out, hold: Hold) -> Hold | None:
         if not arrivals
         else replace(hold, end=asked, end_reason=f"receipt of detainer {arrivals[0][1]}, asking it")
     )
-    if _too_short(ctx, part, hold.start) and part.end is None:
+    if too_short(ctx, part, hold.start) and part.end is None:
         grace_ends = shift(hold.start, ctx.profile.params.hold_grace)
         out.deadline(grace_ends, "HOLD_NOT_REQUESTED", RULE, "grace ends", act_at=hold.start)
-    if not _too_short(ctx, part, hold.start):
+    if not too_short(ctx, part, hold.start):
         d = active[0]
         wants = " and ".join(sorted(ASKS[r] for r in d.requests)) or "nothing"
         out.finding(
@@ -220,7 +156,7 @@ def _unrequested(ctx: Context, out: Out, hold: Hold) -> Hold | None:
             explanation=(
                 f"The person was eligible for release at {ctx.local(hold.span.at)} "
                 f"({hold.span.reason.replace('_', ' ')}), but the jail kept custody "
-                f"{_held_text(ctx, part, hold.start)}, though no detainer in force asked it "
+                f"{held_text(ctx, part, hold.start)}, though no detainer in force asked it "
                 f"to: detainer {d.detainer_id} ({d.form}) asks only for {wants}. A hold no "
                 "one requested rests on nothing, and no state duty to honor a detainer can "
                 "require more than the detainer asks."
@@ -305,7 +241,7 @@ def _windowed(ctx: Context, out: Out, hold: Hold) -> None:
         explanation=(
             f"The person was eligible for release at {ctx.local(hold.span.at)}; "
             f"{deadline.window.why}, so the hold had to end by {ctx.local(deadline.at)}. "
-            f"The jail kept custody {_held_text(ctx, hold, deadline.at)}."
+            f"The jail kept custody {held_text(ctx, hold, deadline.at)}."
             + (
                 " Whether this form's window excludes weekends and holidays is unverified: "
                 "a person must decide."
@@ -353,7 +289,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
             act_at=hold.start,
         )
         return
-    if _too_short(ctx, hold, hold.start):
+    if too_short(ctx, hold, hold.start):
         return
     out.finding(
         "HOLD_NOT_ELIGIBLE",
@@ -368,7 +304,7 @@ def _criteria(ctx: Context, out: Out, hold: Hold) -> None:
         explanation=(
             f"The person was eligible for release at {ctx.local(hold.span.at)}, and the law "
             f"then allowed a detainer hold only for {criteria.condition} ({outcome.text}). "
-            f"The jail kept custody {_held_text(ctx, hold, hold.start)}."
+            f"The jail kept custody {held_text(ctx, hold, hold.start)}."
         ),
         evidence=hold.evidence,
         act_at=hold.start,

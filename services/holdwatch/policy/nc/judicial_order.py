@@ -19,7 +19,7 @@ from holdwatch.domain.state import Detainer
 from holdwatch.domain.timecalc import elapsed_deadline
 from holdwatch.policy.core.bars import Rule
 from holdwatch.policy.core.context import Context, Out, duration_text
-from holdwatch.policy.core.holds import Hold, holds
+from holdwatch.policy.core.hold_span import Hold, holds
 from holdwatch.policy.core.windows import FORTY_EIGHT, HoldDeadline, deadline_for, window_for
 
 ORDER = frozenset({"state_judicial_order"})

@@ -8,7 +8,7 @@ honoring the detainer is a state-compliance finding, not a federal violation (sc
 from __future__ import annotations
 
 from holdwatch.policy.core.context import Context, Out
-from holdwatch.policy.core.holds import holds
+from holdwatch.policy.core.hold_span import holds
 from holdwatch.policy.core.honor import Honor, honor_rule
 
 CITATION = "Tex. Code Crim. Proc. art. 2.251"
