@@ -134,6 +134,34 @@ async def test_a_booking_of_the_previous_layout_is_read_moved_and_committed(
     assert pending["pending"] == 0
 
 
+async def test_an_event_for_an_unread_booking_of_the_previous_layout_keeps_its_history(
+    service: Service,
+) -> None:
+    """The monitor plans a booking it has not seen as new, unread: for a booking still in
+    the previous layout that guess is wrong, and the commit must say so (a conflict), so
+    the booking is read and moved first, not written afresh over its history."""
+    r: Redis = service.redis
+    t = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5)
+    story = held(t)
+    await feed(service, story.events)
+    tag = "{pierce/B25-0006563}"
+    before = await booking(r, service.keys, tag)
+    await r.delete(service.keys.booking(tag))
+    history, ledger, meta = service.keys.legacy_booking(tag)
+    await r.hset(history, mapping=dict(before.history))
+    await r.hset(ledger, mapping=dict(before.ledger))
+    fields = {"version": before.version, "as_of": iso(before.as_of or t), "rev": before.rev}
+    await r.hset(meta, mapping=fields)
+    service.monitor.cache.drop(tag)
+    assert service.monitor.guesses.worthwhile  # so the next event is planned unread
+
+    await feed(service, Story(agency="pierce", booking="B25-0006563").released(iso(t)).events)
+    after = await booking(r, service.keys, tag)
+    assert (after.version, len(after.history)) == (before.version + 1, len(before.history) + 1)
+    assert set(before.ledger) <= set(after.ledger)
+    assert await r.exists(history, ledger, meta) == 0
+
+
 async def test_a_long_booking_is_extended_in_place_and_reads_back_whole(
     service: Service,
 ) -> None:

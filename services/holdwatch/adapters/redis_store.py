@@ -66,11 +66,14 @@ return {false, redis.call('HMGET', KEYS[4], 'version', 'as_of', 'late', 'out_of_
 
 # Both scripts begin by reading the header (its fixed part: adapters/booking_codec.py) and
 # checking the version and revision the caller read. A string too short to hold a header
-# (edited or cut short) is a conflict: the caller reads it, and finds it unreadable.
+# (edited or cut short) is a conflict: the caller reads it, and finds it unreadable. So is
+# no string where the previous layout's meta hash (KEYS[9]) still stands: a caller that
+# took the booking for new without reading it reads it then, and so moves it.
 CHECK = """
 local head = redis.call('GETRANGE', KEYS[1], 0, HEADER - 1)
 local v, late, disorder, ledger_len, rev = 0, 0, 0, 0, ''
 if head ~= '' and #head < HEADER then return -1 end
+if head == '' and redis.call('EXISTS', KEYS[9]) == 1 then return -1 end
 if head ~= '' then
   v, late, disorder, ledger_len = struct.unpack('>I4I4I4I4', head, 2)
   rev = string.sub(head, 19, 18 + string.byte(head, 18))
@@ -297,8 +300,9 @@ class BookingStore:
             await self.redis.xack(ack_stream, self.group, *ids)
 
     def commit_keys(self, tag: str, ack_stream: str) -> list[str]:
-        """The keys a commit of the booking declares: its own and its partition's, and
-        the ack stream only where the script acks it (on a cluster it is another slot)."""
+        """The keys a commit of the booking declares: its own and its partition's, the
+        ack stream only where the script acks it (on a cluster it is another slot), and
+        the previous layout's meta hash, which tells a booking not yet moved."""
         part = self.keys.partition(tag)
         return [
             self.keys.booking(tag),
@@ -309,6 +313,7 @@ class BookingStore:
             part.custody,
             part.open_findings,
             part.finding_bookings,
+            self.keys.legacy_booking(tag)[2],
         ]
 
     def call(self, ack_stream: str, c: Commit) -> Call:
