@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,9 @@ import pytest
 
 from holdwatch.app.audit import audit
 from holdwatch.app.config_file import ConfigError
-from holdwatch.bootstrap import Service, build, build_api_parts, keys_for
+from holdwatch.app.report import Period
+from holdwatch.app.report_sources import from_redis
+from holdwatch.bootstrap import Service, booking_store, build, build_api_parts, keys_for
 from holdwatch.policy.registry import resolve
 from holdwatch.settings import Settings
 
@@ -93,6 +95,14 @@ async def test_the_bookings_spread_and_every_reader_merges_them(partitioned: Any
             assert await api.store.booking_of(finding_id) is not None
     finally:
         await api.close()
+    # the oversight report reads every partition's bookings
+    period = Period(datetime(2016, 1, 1, tzinfo=UTC), datetime(2019, 1, 1, tzinfo=UTC))
+    store = booking_store(r, settings)
+    report = await from_redis(store, keys, settings.dlq_stream, instant, period)
+    bookings = {(json.loads(x)["source"], json.loads(x)["subject"]) for x in lines}
+    assert report.scope.bookings == len({subject for _source, subject in bookings})
+    assert report.scope.events == len(lines)
+
     # the gauges: one person held in each partition, one timer due in each
     for part in keys.parts:
         held = {

@@ -133,16 +133,17 @@ async def _booking_tags(store: BookingStore, keys: Keys) -> AsyncIterator[list[s
     """Every booking's tag: its packed key `…:b:{tag}`, or (not read since the previous
     layout) its `…:b:{tag}:meta`; a booking moved while the scan runs may be named twice."""
     batch: list[str] = []
-    marker = f"{keys.prefix}:b:"
-    async for key in store.redis.scan_iter(match=f"{marker}*", count=1000):
-        name = key.decode()[len(marker) :]
-        if name.endswith(":meta"):
-            name = name.removesuffix(":meta")
-        elif not name.endswith("}"):
-            continue
-        batch.append(name)
-        if len(batch) >= 500:
-            yield batch
-            batch = []
+    for part in keys.parts:  # each partition's bookings begin with its base
+        marker = f"{part.base}:b:"
+        async for key in store.redis.scan_iter(match=f"{marker}*", count=1000):
+            name = key.decode()[len(marker) :]
+            if name.endswith(":meta"):
+                name = name.removesuffix(":meta")
+            elif not name.endswith("}"):
+                continue
+            batch.append(name)
+            if len(batch) >= 500:
+                yield batch
+                batch = []
     if batch:
         yield batch
