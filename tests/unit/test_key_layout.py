@@ -9,6 +9,7 @@ from redis.crc import key_slot
 from holdwatch.adapters.delivery_store import NotifyKeys
 from holdwatch.adapters.keys import Keys, booking_tag
 from holdwatch.adapters.redis_store import BookingStore
+from holdwatch.adapters.topology import master_options
 from holdwatch.settings import Settings
 
 TAGS = [booking_tag("ca-alameda", f"B{i:05d}") for i in range(400)] + [
@@ -123,3 +124,18 @@ def test_a_topology_that_cannot_work_is_refused_naming_the_setting(
         monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=field):
         Settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "options"),
+    [
+        (None, {}),
+        ("redis://", {}),
+        ("redis://:s3cret@ignored:1/2", {"password": "s3cret", "db": 2}),
+        ("redis://ops:pw@ignored/0", {"username": "ops", "password": "pw", "db": 0}),
+    ],
+)
+def test_behind_sentinel_the_url_gives_the_masters_credentials_not_its_address(
+    url: str | None, options: dict[str, object]
+) -> None:
+    assert master_options(url) == options

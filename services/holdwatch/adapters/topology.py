@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.connection import parse_url
 from redis.asyncio.sentinel import Sentinel
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
@@ -39,6 +40,15 @@ def sentinel_addresses(spec: str) -> list[tuple[str, int]]:
     return out
 
 
+def master_options(url: str | None) -> dict[str, Any]:
+    """What REDIS_URL says of the master behind Sentinel (its user, password, database);
+    its host and port are the sentinels' to give."""
+    if not url:
+        return {}
+    options = parse_url(url)
+    return {k: options[k] for k in ("username", "password", "db") if k in options}
+
+
 def open_redis(settings: Settings) -> tuple[Redis, EmbeddedRedis | None]:
     """A client for the configured Redis (an embedded one started now when none is set:
     the caller stops it). A cluster's client answers the same commands as one server's;
@@ -49,7 +59,11 @@ def open_redis(settings: Settings) -> tuple[Redis, EmbeddedRedis | None]:
     if settings.redis_sentinels:
         addresses = sentinel_addresses(settings.redis_sentinels)
         sentinel = Sentinel(addresses, socket_timeout=5.0)  # type: ignore[no-untyped-call]
-        master = sentinel.master_for(settings.redis_sentinel_master, retry=FAILOVER_RETRY)
+        master = sentinel.master_for(
+            settings.redis_sentinel_master,
+            retry=FAILOVER_RETRY,
+            **master_options(settings.redis_url),
+        )
         return master, None
     return redis_for(settings.redis_url, settings.data_dir)
 
