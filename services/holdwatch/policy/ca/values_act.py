@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from holdwatch.domain.state import IceContact, Release
 from holdwatch.policy.ca import section_7282_5
-from holdwatch.policy.core.acts import current_request, notify_unauthorized, review_act
+from holdwatch.policy.core.acts import (
+    current_request,
+    notify_unauthorized,
+    review_act,
+    transfer_against_local_policy,
+)
 from holdwatch.policy.core.bars import NOT_ACTIVITY
 from holdwatch.policy.core.context import JUDICIAL_ANY, JUDICIAL_IMMIGRATION, Context, Out
 
@@ -37,23 +42,11 @@ def _transfer_to_ice(ctx: Context, out: Out, release: Release) -> None:
         and local.in_force(t)
         and local.transfer_requires_judicial_warrant
     ):
-        out.finding(
-            "TRANSFER_UNAUTHORIZED",
-            "transfer.local",
-            kind="violation",
-            severity="high",
-            at=t,
-            instant=True,
-            anchor=release.event_id,
-            policy=local.label,
-            citation=local.citation,
-            explanation=(
-                f"The person was handed to {release.to.upper()} at {ctx.local(t)} without a "
-                "judicial warrant. State law would allow it (the person "
-                f"{outcome.text}), but local policy allows transfers only on a judicial warrant."
-            ),
-            evidence=evidence,
+        why = (
+            "without a judicial warrant. State law would allow it (the person "
+            f"{outcome.text}), but local policy allows transfers only on a judicial warrant."
         )
+        transfer_against_local_policy(ctx, out, release, local, why)
         return
     if outcome.eligible:
         return

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from holdwatch.domain.state import IceContact
+from holdwatch.domain.state import IceContact, Release
 from holdwatch.policy.core.context import Context, Out
+from holdwatch.policy.core.profile import LocalPolicy
 
 
 def review_act(
@@ -67,4 +68,25 @@ def notify_unauthorized(
         citation=citation,
         explanation=why,
         evidence=[contact.event_id, *(d.event_id for d in ctx.state.detainers)],
+    )
+
+
+def transfer_against_local_policy(
+    ctx: Context, out: Out, release: Release, local: LocalPolicy, why: str
+) -> None:
+    """TRANSFER_UNAUTHORIZED: a hand-over to immigration authorities that a local policy
+    allows only on a judge's warrant, made without one; `why` ends the explanation."""
+    t = release.at
+    out.finding(
+        "TRANSFER_UNAUTHORIZED",
+        "transfer.local",
+        kind="violation",
+        severity="high",
+        at=t,
+        instant=True,
+        anchor=release.event_id,
+        policy=local.label,
+        citation=local.citation,
+        explanation=f"The person was handed to {release.to.upper()} at {ctx.local(t)} {why}",
+        evidence=[release.event_id, *(d.event_id for d in ctx.state.detainers)],
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from holdwatch.domain.findings import Code
-from holdwatch.policy.core.acts import notify_unauthorized
+from holdwatch.policy.core.acts import notify_unauthorized, transfer_against_local_policy
 from holdwatch.policy.core.context import JUDICIAL_ANY, Context, Out
 from holdwatch.policy.core.law import Evidence, Overlay, local_policy_of
 from holdwatch.policy.core.profile import LocalPolicy
@@ -93,23 +93,11 @@ def _transfer_rule(local: LocalPolicy, level: Evidence) -> Rule:
             return
         if ctx.warrant(JUDICIAL_ANY, by=t) is not None:
             return
-        out.finding(
-            "TRANSFER_UNAUTHORIZED",
-            "transfer.local",
-            kind="violation",
-            severity="high",
-            at=t,
-            instant=True,
-            anchor=release.event_id,
-            policy=local.label,
-            citation=local.citation,
-            explanation=(
-                f"The person was handed to {release.to.upper()} at {ctx.local(t)} with no "
-                f"judge's warrant or order on file; local policy ({local.id}) allows a "
-                "hand-over only on one."
-            ),
-            evidence=[release.event_id, *(d.event_id for d in ctx.state.detainers)],
+        why = (
+            f"with no judge's warrant or order on file; local policy ({local.id}) allows a "
+            "hand-over only on one."
         )
+        transfer_against_local_policy(ctx, out, release, local, why)
         _with_evidence(out, level)
 
     return local_transfer_rule
