@@ -39,7 +39,7 @@ async def measure_memory(r: Redis, run: MonitorRun, sample: int, seed: int) -> d
     by_kind: dict[str, list[int]] = defaultdict(list)
     for key, size in zip(picked, sizes, strict=True):
         by_kind[_kind(key.decode().split(":b:", 1)[1])].append(size)
-    k = Keys(s.key_prefix)
+    k = Keys(s.key_prefix).only
     shared = {}
     for name in (s.alerts_stream, s.timers_stream, k.timers, k.timer_data, k.custody):
         shared[name.removeprefix(s.key_prefix + ":")] = int(

@@ -104,7 +104,7 @@ async def run_monitor(
         "alerts": await r.xlen(settings.alerts_stream),
         "dead_letters": await r.xlen(settings.dlq_stream),
         "timers_fired": await r.xlen(settings.timers_stream),
-        "timers_armed": await r.zcard(Keys(settings.key_prefix).timers),
+        "timers_armed": await r.zcard(Keys(settings.key_prefix).only.timers),
         "gc": gc_time.summary(),  # Python's cyclic GC, part of `seconds`
         # Redis' own time in commands while (b) ran (the whole server, not only this run)
         "redis_busy_s": round(sum(v["usec"] for v in server.values()) / 1e6, 3),

@@ -38,8 +38,8 @@ async def run_timers(
             scores[member] = base + int(i * step)
             data[member] = json.dumps({"agency": "bench", "booking_id": booking})
         async with r.pipeline(transaction=False) as pipe:
-            pipe.zadd(keys.timers, scores)
-            pipe.hset(keys.timer_data, mapping=data)
+            pipe.zadd(keys.only.timers, scores)
+            pipe.hset(keys.only.timer_data, mapping=data)
             await pipe.execute()
     seconds, micros = await r.time()
     armed_at = seconds * 1000 + micros // 1000
@@ -60,11 +60,11 @@ async def run_timers(
     stop = asyncio.Event()
     tasks = [asyncio.create_task(p.run(stop)) for p in instances]
     deadline = time.perf_counter() + lead_s + spread_s + 60
-    while await r.zcard(keys.timers) > 0 and time.perf_counter() < deadline:
+    while await r.zcard(keys.only.timers) > 0 and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     stop.set()
     await asyncio.gather(*tasks)
-    left = await r.zcard(keys.timers)
+    left = await r.zcard(keys.only.timers)
     entries = await read_stream(r, fired_stream)
     members = Counter(fields[b"timer"] for _id, fields in entries)
     lateness = [int(f[b"fired_ms"]) - int(f[b"due_ms"]) for _id, f in entries]

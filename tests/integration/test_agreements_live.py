@@ -140,7 +140,7 @@ async def test_the_monitor_raises_the_missing_agreement_at_the_instant(
     r = service.redis
     try:
         await feed(service, lines_of(fixture), random.Random(fixture))
-        timers = await r.zrange(service.keys.timers, 0, -1, withscores=True)
+        timers = await r.zrange(service.keys.only.timers, 0, -1, withscores=True)
         armed = [score for member, score in timers if b"/}" in member]  # the agency's record
         assert armed == [due.timestamp() * 1000]
 

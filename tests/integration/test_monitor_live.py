@@ -92,7 +92,7 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         )
         assert "only an administrative warrant (I-200)" in warning["finding"]["explanation"]
         over = by_code["HOLD_OVER_WINDOW"]
-        open_index = service.keys.open_findings
+        open_index = service.keys.only.open_findings
         assert await r.hexists(open_index, over["finding"]["finding_id"])
         assert over["trigger"] == "timer"
         assert datetime.fromisoformat(over["finding"]["violation_at"]) == deadline
@@ -141,8 +141,8 @@ async def test_hold_deadline_warns_then_fires_on_time(service: Service) -> None:
         # the open-findings index: the resolved hold left it; every finding knows its booking
         keys = service.keys
         hold_id = last[0]["finding"]["finding_id"]
-        assert not await r.hexists(keys.open_findings, hold_id)
-        assert await r.hget(keys.finding_bookings, hold_id) == b"{pierce/L1}"
+        assert not await r.hexists(keys.only.open_findings, hold_id)
+        assert await r.hget(keys.only.finding_bookings, hold_id) == b"{pierce/L1}"
 
 
 async def test_values_act_hold_barred_from_eligibility(
@@ -384,7 +384,7 @@ async def armed_then_down(service: Service, booking: str, down: float) -> dateti
         await publish(r, s.events_stream, story)
 
         async def armed() -> bool:
-            return bool(await r.zcard(service.keys.timers))
+            return bool(await r.zcard(service.keys.only.timers))
 
         await until(armed)
     await asyncio.sleep(down)  # every replica is down while the deadline passes
@@ -440,7 +440,7 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
     )
     async with running(service):
         await publish(r, s.events_stream, story)
-        timers = service.keys.timers
+        timers = service.keys.only.timers
 
         async def armed() -> bool:
             return await r.zcard(timers) == 2  # the deadline and its warning
@@ -455,7 +455,7 @@ async def test_release_before_the_deadline_cancels_the_timers(service: Service) 
             return await r.zcard(timers) == 0
 
         await until(cancelled)
-    assert await r.hlen(service.keys.custody) == 0
+    assert await r.hlen(service.keys.only.custody) == 0
     # closed: its keys now expire after the retention period
     ttl = await r.pttl(service.keys.booking("{pierce/CX1}"))
     assert 399 * 86_400_000 < ttl <= 400 * 86_400_000

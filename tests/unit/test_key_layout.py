@@ -78,7 +78,7 @@ def test_one_redis_keeps_the_names_it_always_had() -> None:
 
 def test_a_partitioned_reader_cannot_read_one_partition_by_mistake() -> None:
     with pytest.raises(ValueError, match="partitions"):
-        _ = Keys("holdwatch", partitions=2).custody
+        _ = Keys("holdwatch", partitions=2).only
 
 
 def test_on_a_cluster_the_frontier_shares_the_events_streams_slot() -> None:

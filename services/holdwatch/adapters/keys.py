@@ -141,26 +141,6 @@ class Keys:
         return self.parts[0]
 
     @property
-    def timers(self) -> str:
-        return self.only.timers
-
-    @property
-    def timer_data(self) -> str:
-        return self.only.timer_data
-
-    @property
-    def custody(self) -> str:
-        return self.only.custody
-
-    @property
-    def open_findings(self) -> str:
-        return self.only.open_findings
-
-    @property
-    def finding_bookings(self) -> str:
-        return self.only.finding_bookings
-
-    @property
     def frontier(self) -> str:
         """STRING: the latest event time read from the events stream (epoch ms); on a
         cluster in the events stream's slot, since one script reads both."""
