@@ -83,6 +83,7 @@ async def run_monitor(
     profiler = cProfile.Profile() if profile else None
     commands_before = await r.info("commandstats")
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if profiler is not None:
         profiler.enable()
     await app.start()
@@ -91,6 +92,7 @@ async def run_monitor(
             done = await wait_drained(r, stream, settings.group, last_id, timeout)
             done = done and await timers_settled(r, settings, timeout)
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         if profiler is not None:
             profiler.disable()
     finally:
@@ -100,6 +102,9 @@ async def run_monitor(
         "events": len(payloads),
         "seconds": round(seconds, 3),
         "eps": round(len(payloads) / seconds),
+        # this process's CPU over the run: near `seconds` when Python, not Redis, is the bound
+        "cpu_s": round(cpu, 3),
+        "cpu_share": round(cpu / seconds, 3),
         "drained": done,
         "alerts": await r.xlen(settings.alerts_stream),
         "dead_letters": await r.xlen(settings.dlq_stream),
@@ -108,6 +113,7 @@ async def run_monitor(
         "gc": gc_time.summary(),  # Python's cyclic GC, part of `seconds`
         # Redis' own time in commands while (b) ran (the whole server, not only this run)
         "redis_busy_s": round(sum(v["usec"] for v in server.values()) / 1e6, 3),
+        "redis_share": round(sum(v["usec"] for v in server.values()) / 1e6 / seconds, 3),
         "redis_commands": server,
     }
     return MonitorRun(result, settings, memory_before, profiler)

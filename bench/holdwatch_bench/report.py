@@ -112,5 +112,39 @@ def print_comparison(comparison: Mapping[str, Any], modes: Sequence[str]) -> Non
         print(f"{label:<30} {cells}   {tail}", flush=True)
 
 
+#: (label, path in a run's summary) of the figures `--rounds` without --appendfsync repeats
+ROUNDED = (
+    ("(a) raw consumer events/s", ("a_baseline", "eps")),
+    ("(b) monitor events/s", ("b_monitor", "eps")),
+    ("(f) core alone events/s", ("f_core", "eps")),
+    ("b/a", ("b_monitor", "ratio_b_over_a")),
+    ("f/a (bounds b/a)", ("f_core", "bound_on_b_over_a")),
+    ("(b) process CPU / wall", ("b_monitor", "cpu_share")),
+    ("(b) Redis busy / wall", ("b_monitor", "redis_share")),
+)
+
+
+def over_rounds(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Each figure round by round and its median: the machine's speed drifts, and a ratio
+    from one round can sit far from the others."""
+    out: dict[str, Any] = {}
+    for label, path in ROUNDED:
+        values = [v for r in runs if (v := pick(r, path)) is not None]
+        if values:
+            out[label] = {"rounds": values, "median": sorted(values)[len(values) // 2]}
+    return out
+
+
+def print_rounds(rounds: Mapping[str, Any]) -> None:
+    print(f"\n{'over the rounds':<30} {'median':>10}   each round", flush=True)
+    for label, row in rounds.items():
+        cells = ", ".join(_figure(v) for v in row["rounds"])
+        print(f"{label:<30} {_figure(row['median']):>10}   {cells}", flush=True)
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3f}"
+
+
 def ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f} ms"

@@ -96,7 +96,7 @@ from .memory import measure_memory
 from .monitor import run_monitor
 from .producer import run_producer
 from .replicas import run_replicas, with_ratios
-from .report import compare, ms, print_comparison, profile_report
+from .report import compare, ms, over_rounds, print_comparison, print_rounds, profile_report
 from .streams import (
     DEFAULT_POLL_INTERVAL,
     OwnRedis,
@@ -172,7 +172,13 @@ def args_parser() -> argparse.ArgumentParser:
         metavar="MODES",
         help="compare fsync policies on redis-servers of the bench's own, e.g. everysec,always",
     )
-    p.add_argument("--rounds", type=int, default=1, help="--appendfsync: rounds, modes alternated")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the parts this often and print each figure's median (with --appendfsync: "
+        "the modes alternated)",
+    )
     p.add_argument("--redis-server", default=None, help="--appendfsync: the redis-server binary")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--detainer-rate", type=float, default=0.015)
@@ -286,6 +292,11 @@ class Bench:
                 f"{scripts['calls']:,} calls, {scripts['usec_per_call']} usec a call, "
                 f"{scripts['usec'] / 1e6:.3f} s of Redis' time in them",
             )
+        self.row(
+            "    where the time went",
+            f"this process on a core {b['cpu_share']:.0%} of the run, "
+            f"Redis busy {b['redis_share']:.0%} of it",
+        )
         gc_run = b["gc"]
         self.row(
             "    garbage collector",
@@ -471,6 +482,20 @@ def compare_fsync(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     return {"appendfsync": runs, "comparison": comparison, "redis_server": binary}
 
 
+def run_rounds(args: argparse.Namespace, url: str, work: Path) -> dict[str, Any]:
+    """One run, or `--rounds` of them one after another with the medians of their rates
+    and ratios: a ratio from one run moves with the machine's speed as it drifts."""
+    if args.rounds <= 1:
+        return asyncio.run(main_async(args, url, work))
+    runs = []
+    for n in range(args.rounds):
+        print(f"--- round {n + 1} of {args.rounds}", flush=True)
+        runs.append(asyncio.run(main_async(args, url, work)))
+    rounds = over_rounds(runs)
+    print_rounds(rounds)
+    return {"rounds": runs, "over_rounds": rounds}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = args_parser().parse_args(argv)
     started = time.perf_counter()
@@ -487,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
                 embedded = start_embedded(work / "redis")
                 url = embedded.url
             try:
-                summary = asyncio.run(main_async(args, url, work))
+                summary = run_rounds(args, url, work)
             finally:
                 if embedded is not None:
                     embedded.close()
