@@ -36,6 +36,7 @@ from holdwatch.app.config_file import ConfigError
 from holdwatch.app.local_overlays import registry_for
 from holdwatch.app.monitor import Monitor, MonitorConfig, Storage
 from holdwatch.app.notifier import Notifier, Retry
+from holdwatch.app.overlap import Overlapped
 from holdwatch.app.ports import Clock
 from holdwatch.app.routing import RoutingTable
 from holdwatch.settings import Settings
@@ -55,6 +56,8 @@ class Service:
     registry: CollectorRegistry
     keys: Keys
     monitor: Monitor
+    #: the events stream's handler: a batch's commit in flight while the next is read
+    events: Overlapped
     poller: TimerPoller
     reclaimers: tuple[Reclaimer, ...]
     state: StateCollector
@@ -109,6 +112,7 @@ class Service:
         to this consumer but never handled; draining it now is what makes SIGTERM leave
         nothing pending.
         """
+        await self.events.settled()
         await self.stop_background()
         try:
             await self.drain_own()
@@ -248,6 +252,7 @@ def build(settings: Settings, clock: Clock = system_clock) -> Service:
         registry,
         keys,
         monitor,
+        Overlapped(monitor),
         poller,
         reclaimers,
         state,

@@ -60,6 +60,17 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
+class Parsed:
+    """A batch of the events stream validated and grouped by booking (`Monitor.parse`):
+    its first and last entry ids, its work, and a dead letter for each bad entry."""
+
+    first: str
+    last: str
+    work: dict[str, Work]
+    letters: list[DeadLetter]
+
+
+@dataclass(frozen=True, slots=True)
 class Storage:
     """Where the monitor reads and writes: bookings, dead letters, the stream's frontier."""
 
@@ -111,12 +122,24 @@ class Monitor:
 
     async def on_events(self, entries: Sequence[Entry]) -> None:
         """Apply a batch read from the events stream."""
-        work, letters = self.gather(entries)
-        await self._dead_letter(self.events_stream, letters)
+        await self.apply(self.parse(entries))
+
+    def parse(self, entries: Sequence[Entry]) -> Parsed:
+        """The batch's entries validated and grouped: no state is read, so this may run
+        while an earlier batch's commit is still in flight (app/overlap.py)."""
+        work, letters = gather_events(entries, self.agencies)
+        first, last = (entries[0][0], entries[-1][0]) if entries else ("", "")
+        return Parsed(first, last, work, letters)
+
+    async def apply(self, parsed: Parsed) -> None:
+        """Judge and commit a parsed batch, once every earlier one is settled."""
+        work = parsed.work
+        self._standing(work)
+        await self._dead_letter(self.events_stream, parsed.letters)
         if not work:
             return
         latest = max(e.time for item in work.values() for e, _raw in item.events)
-        outstanding = await self.frontier.around(entries[0][0], entries[-1][0], latest)
+        outstanding = await self.frontier.around(parsed.first, parsed.last, latest)
         await self._settle(
             work, self.events_stream, "event", horizon(self.clock(), outstanding, latest)
         )
@@ -128,19 +151,23 @@ class Monitor:
                 self.observer.event("unknown", letter.reason)
 
     def gather(self, entries: Sequence[Entry]) -> tuple[dict[str, Work], list[DeadLetter]]:
-        """A batch's valid events grouped by booking, and a dead letter for each other entry;
-        with the agency's own record for each agency seen whose profile judges agencies on
+        """A batch's valid events grouped by booking, and a dead letter for each other
+        entry, with the agencies' own records `_standing` adds."""
+        work, letters = gather_events(entries, self.agencies)
+        self._standing(work)
+        return work, letters
+
+    def _standing(self, work: dict[str, Work]) -> None:
+        """The agency's own record for each agency seen whose profile judges agencies on
         their own (`Rulebook.always`) and that this process has not judged yet, so that an
         agency with no event of that kind still gets its deadline armed (a timer at Texas's
         287(g) compliance instant)."""
-        work, letters = gather_events(entries, self.agencies)
         for agency in {item.agency for item in work.values()}:
             tag = booking_tag(agency, None)
             if tag in work or self.cache.get(tag) is not None:
                 continue
             if self.agencies.profile_for(agency).always:
                 work[tag] = Work(agency, None, standing=True)
-        return work, letters
 
     async def on_timers(self, entries: Sequence[Entry], stream: str | None = None) -> None:
         """Judge each booking whose timer fired, as of (at least) the instant it fell due;

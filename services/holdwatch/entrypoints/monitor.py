@@ -134,7 +134,7 @@ def create_app(service: Service) -> AsgiFastStream:
     )
 
     async def on_events(msg: RedisBatchStreamMessage) -> None:
-        await service.monitor.on_events(entries(msg.raw_message))
+        await service.events.on_events(entries(msg.raw_message))
 
     async def on_timers(msg: RedisBatchStreamMessage, stream: str) -> None:
         await service.monitor.on_timers(entries(msg.raw_message), stream)
