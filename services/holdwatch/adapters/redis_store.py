@@ -28,10 +28,10 @@ refuses scripts in a pipeline).
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
@@ -321,7 +321,7 @@ class BookingStore:
 
         New events are packed and appended; compaction, which drops events, sends them
         all; the ledger is sent whole when a finding changed or was dropped."""
-        timer_data = json.dumps({"agency": c.agency, "booking_id": c.booking_id})
+        timer_data = orjson.dumps({"agency": c.agency, "booking_id": c.booking_id})
         acks = c.acks if self.acks_in_script else ()
         whole_history = bool(c.forget_events)
         whole_ledger = bool(c.alerts or c.forget_findings)
