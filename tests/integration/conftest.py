@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from holdwatch.bootstrap import Service
 from holdwatch.entrypoints.monitor import create_app
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -29,8 +29,9 @@ from holdwatch.app.audit import audit
 from holdwatch.app.horizon import horizon
 from holdwatch.app.report import Period
 from holdwatch.app.report_sources import from_redis
-from holdwatch.bootstrap import Service, booking_store, build
+from holdwatch.bootstrap import booking_store, build
 from holdwatch.policy.registry import resolve
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

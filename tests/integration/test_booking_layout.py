@@ -17,7 +17,8 @@ import pytest
 from redis.asyncio import Redis
 
 from holdwatch.app.ports import Commit
-from holdwatch.bootstrap import Service, booking_store, build
+from holdwatch.bootstrap import booking_store, build
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -21,8 +21,9 @@ import pytest
 from redis.asyncio import Redis
 
 from holdwatch.adapters.keys import booking_tag
-from holdwatch.bootstrap import Service, build, build_api_parts, build_notifier, keys_for
+from holdwatch.bootstrap import build, build_api_parts, build_notifier, keys_for
 from holdwatch.entrypoints.notify import create_notify_app
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

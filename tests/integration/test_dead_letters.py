@@ -23,7 +23,8 @@ from redis.asyncio import Redis
 
 from holdwatch.adapters.dead_letter import DAY_MS, DEAD_LETTER_FIELDS, RedisDeadLetters
 from holdwatch.app.ports import DeadLetter
-from holdwatch.bootstrap import Service, build, build_notifier
+from holdwatch.bootstrap import build, build_notifier
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from holdwatch.app.audit import audit
-from holdwatch.bootstrap import Service, build
+from holdwatch.bootstrap import build
 from holdwatch.policy.registry import resolve
+from holdwatch.roles import Service
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from integration.conftest import make_settings

@@ -17,7 +17,8 @@ import pytest
 from redis.asyncio import Redis
 
 from holdwatch.adapters.logging import configure_logging
-from holdwatch.bootstrap import Service, build
+from holdwatch.bootstrap import build
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

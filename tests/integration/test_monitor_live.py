@@ -20,7 +20,8 @@ from redis.asyncio import Redis
 from holdwatch.adapters.embedded import start_embedded
 from holdwatch.adapters.metrics import render
 from holdwatch.app.ports import Snapshot
-from holdwatch.bootstrap import Service, build
+from holdwatch.bootstrap import build
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

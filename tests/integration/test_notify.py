@@ -30,9 +30,10 @@ from standardwebhooks import Webhook
 
 from holdwatch.adapters.delivery_store import NotifyKeys
 from holdwatch.app.publish import acknowledge
-from holdwatch.bootstrap import NotifyService, build_notifier, stores, system_clock
+from holdwatch.bootstrap import build_notifier, stores, system_clock
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.notify import create_notify_app
+from holdwatch.roles import NotifyService
 from holdwatch.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

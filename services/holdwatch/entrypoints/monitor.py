@@ -25,11 +25,12 @@ from redis.exceptions import RedisError
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.metrics import render
 from holdwatch.adapters.topology import broker_for, reachable
-from holdwatch.bootstrap import Service, build
+from holdwatch.bootstrap import build
 from holdwatch.domain.events import Event
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints import heap
 from holdwatch.entrypoints.subscriptions import Subscriptions
+from holdwatch.roles import Service
 from holdwatch.settings import Settings
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)

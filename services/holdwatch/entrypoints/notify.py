@@ -22,7 +22,7 @@ from prometheus_client import generate_latest
 
 from holdwatch.adapters.logging import configure_logging
 from holdwatch.adapters.topology import broker_for, reachable
-from holdwatch.bootstrap import NotifyService, build_notifier
+from holdwatch.bootstrap import build_notifier
 from holdwatch.domain.findings import Finding
 from holdwatch.entrypoints.monitor import (
     ALERTS_DESCRIPTION,
@@ -33,6 +33,7 @@ from holdwatch.entrypoints.monitor import (
     serve,
 )
 from holdwatch.entrypoints.subscriptions import Subscriptions
+from holdwatch.roles import NotifyService
 from holdwatch.settings import Settings
 
 
