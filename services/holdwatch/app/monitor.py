@@ -14,16 +14,16 @@ reclaimer; the rest of the batch goes on.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import structlog
 
-from holdwatch.adapters.keys import booking_tag, event_field
+from holdwatch.adapters.keys import booking_tag
 from holdwatch.app.agencies import AgencyMap
+from holdwatch.app.applying import apply_events
 from holdwatch.app.booking_cache import EMPTY, BookingCache, Cached, Guesses, Stored
 from holdwatch.app.commits import Change, booking_commit, confirm
 from holdwatch.app.compaction import compact, refold
@@ -40,8 +40,7 @@ from holdwatch.app.ports import (
     Frontier,
     Observer,
 )
-from holdwatch.domain.contract import ContractError, parse_event
-from holdwatch.domain.custody import Folded, extend, folded
+from holdwatch.domain.contract import ContractError
 from holdwatch.domain.events import Event
 
 log = structlog.get_logger("holdwatch.monitor")
@@ -321,7 +320,7 @@ class Monitor:
         No I/O: this is the monitor's own share of the work (bench/stream_bench.py times it
         alone, as the bound on what any storage can let the whole reach)."""
         now = self.clock()
-        done = _apply(cached, item, now - self.late_after)
+        done = apply_events(cached, item, now - self.late_after)
         fold, new, applied, expired = done.fold, done.new, done.applied, done.expired
         if trigger == "event" and not applied and not item.standing:
             kept = cached if cached.fold is fold else replace(cached, fold=fold)
@@ -348,56 +347,6 @@ class Monitor:
         before = compaction.before if compaction else cached.compacted_before
         kept = Cached(0, as_of, stored, ledger, rev, fold, before)
         return Plan(commit, kept, j, tuple(applied), tuple(expired))
-
-
-@dataclass(slots=True)
-class _Applied:
-    """A batch's events applied to a booking's record (`_apply`)."""
-
-    fold: Folded
-    new: dict[str, bytes] = field(default_factory=dict)  # history field → canonical JSON
-    applied: list[Event] = field(default_factory=list)
-    expired: list[Event] = field(default_factory=list)
-    late: int = 0
-    disorder: int = 0
-    in_order: bool = True  # False: the fold was not extended, and must be folded again
-
-
-def _apply(cached: Cached, item: Work, late_before: datetime) -> _Applied:
-    """`item`'s events on `cached`: repeats skipped, each new one stored, and the fold
-    extended while they come in time order; an event dated before `late_before` arrived
-    late."""
-    done = _Applied(cached.fold or folded(item.agency, item.booking_id, cached.history()))
-    new, stored = done.new, cached.stored
-    latest = done.fold.state.last_event_at
-    horizon_kept = cached.compacted_before
-    for event, canonical in item.events:
-        at = event.time
-        if horizon_kept is not None and at < horizon_kept:
-            done.expired.append(event)  # its record was compacted away: judged long ago
-            continue
-        name = event_field(event)
-        known = new.get(name) or stored.get(name)
-        if known is not None:
-            if known == canonical or parse_event(known) == event:
-                continue  # a repeat of (source, id): already applied
-            # a conflicting repeat, named by a digest of its canonical form
-            name += "\x1f" + hashlib.sha256(canonical).hexdigest()[:16]
-            if name in stored or name in new:
-                continue
-            done.in_order = False
-        new[name] = canonical
-        done.applied.append(event)
-        if done.in_order:
-            extended = extend(done.fold, event)
-            done.in_order = extended is not None
-            done.fold = extended or done.fold
-        done.late += at < late_before
-        if latest is None or at > latest:
-            latest = at
-        elif at < latest:
-            done.disorder += 1
-    return done
 
 
 def _latest(first: datetime, *others: datetime | None) -> datetime:
