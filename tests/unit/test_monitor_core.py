@@ -300,8 +300,8 @@ async def test_an_event_in_time_order_is_applied_alone(
 ) -> None:
     """However long the booking, the next event in time order parses one event (itself)
     and folds nothing again; an event out of order folds the history once."""
+    import holdwatch.app.applying as applying_module  # noqa: PLC0415
     import holdwatch.app.compaction as compaction_module  # noqa: PLC0415
-    import holdwatch.app.monitor as monitor_module  # noqa: PLC0415
     import holdwatch.domain.contract as contract  # noqa: PLC0415
 
     w = World(clock_at=T0 + timedelta(days=30))
@@ -311,14 +311,14 @@ async def test_an_event_in_time_order_is_applied_alone(
         story.add("release.scheduled", at, {"expected_at": (T0 + 600 * H).isoformat()})
     await w.monitor.on_events(w.entries(story.events))  # built, and cached
     parsed, folds = [], []
-    real_parse, real_fold = contract.parse_event, monitor_module.folded
+    real_parse, real_fold = contract.parse_event, applying_module.folded
     monkeypatch.setattr(
         "holdwatch.app.intake.parse_event", lambda raw: parsed.append(1) or real_parse(raw)
     )
     monkeypatch.setattr(
-        monitor_module, "parse_event", lambda raw: parsed.append(1) or real_parse(raw)
+        applying_module, "parse_event", lambda raw: parsed.append(1) or real_parse(raw)
     )
-    for module in (monitor_module, compaction_module):  # a fold, and a fold again
+    for module in (applying_module, compaction_module):  # a fold, and a fold again
         monkeypatch.setattr(module, "folded", lambda *a: folds.append(1) or real_fold(*a))
     monkeypatch.setattr(
         compaction_module, "parse_event", lambda raw: parsed.append(1) or real_parse(raw)
