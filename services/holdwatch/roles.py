@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -56,19 +56,11 @@ class Service:
         """Create the consumer groups at id 0 before any subscriber starts (NOTES §2),
         once the stored key layout is known to be this one."""
         await check_layout(self.redis, self.keys)
-        for stream in self.streams:
-            try:
-                await self.redis.xgroup_create(stream, self.settings.group, id="0", mkstream=True)
-            except ResponseError as exc:
-                if "BUSYGROUP" not in str(exc):
-                    raise
+        await _create_groups(self.redis, self.streams, self.settings.group)
 
     async def drain_own(self) -> None:
         """Before subscribing: finish what this consumer read before it last stopped."""
-        for reclaimer in self.reclaimers:
-            drained = await reclaimer.drain_own()
-            if drained:
-                log.info("pending_drained", stream=reclaimer.stream, entries=drained)
+        await _drain_own(self.reclaimers)
 
     async def start_background(self) -> None:
         """Poll timers and reclaim idle entries of dead replicas until stopped."""
@@ -126,20 +118,10 @@ class NotifyService:
         return tuple(r.stream for r in self.reclaimers)
 
     async def ensure_group(self) -> None:
-        for stream in self.streams:
-            try:
-                await self.redis.xgroup_create(
-                    stream, self.settings.notify_group, id="0", mkstream=True
-                )
-            except ResponseError as exc:
-                if "BUSYGROUP" not in str(exc):
-                    raise
+        await _create_groups(self.redis, self.streams, self.settings.notify_group)
 
     async def drain_own(self) -> None:
-        for reclaimer in self.reclaimers:
-            drained = await reclaimer.drain_own()
-            if drained:
-                log.info("pending_drained", stream=reclaimer.stream, entries=drained)
+        await _drain_own(self.reclaimers)
 
     async def start_background(self) -> None:
         interval = self.settings.poll_interval
@@ -176,3 +158,20 @@ async def _every(interval: float, work: Callable[[], Awaitable[int]], stop: asyn
         if not busy:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
+
+
+async def _create_groups(redis: Redis, streams: Sequence[str], group: str) -> None:
+    """The group on each stream, at id 0 (so nothing written before it is skipped)."""
+    for stream in streams:
+        try:
+            await redis.xgroup_create(stream, group, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+
+async def _drain_own(reclaimers: Sequence[Reclaimer]) -> None:
+    for reclaimer in reclaimers:
+        drained = await reclaimer.drain_own()
+        if drained:
+            log.info("pending_drained", stream=reclaimer.stream, entries=drained)
