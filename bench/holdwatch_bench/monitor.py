@@ -98,6 +98,7 @@ async def run_monitor(
     finally:
         await app.stop()
     server = server_time(commands_before, await r.info("commandstats"))
+    busy = sum(v["usec"] for v in server.values()) / 1e6
     result: dict[str, Any] = {
         "events": len(payloads),
         "seconds": round(seconds, 3),
@@ -112,8 +113,8 @@ async def run_monitor(
         "timers_armed": await r.zcard(Keys(settings.key_prefix).only.timers),
         "gc": gc_time.summary(),  # Python's cyclic GC, part of `seconds`
         # Redis' own time in commands while (b) ran (the whole server, not only this run)
-        "redis_busy_s": round(sum(v["usec"] for v in server.values()) / 1e6, 3),
-        "redis_share": round(sum(v["usec"] for v in server.values()) / 1e6 / seconds, 3),
+        "redis_busy_s": round(busy, 3),
+        "redis_share": round(busy / seconds, 3),
         "redis_commands": server,
     }
     return MonitorRun(result, settings, memory_before, profiler)

@@ -17,6 +17,11 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     return float(sorted_values[min(rank, len(sorted_values)) - 1])
 
 
+def median(values: Sequence[float]) -> float:
+    """The middle value (the upper of the two middle ones for an even count)."""
+    return sorted(values)[len(values) // 2]
+
+
 def spread(values: Sequence[float]) -> dict[str, float | int | None]:
     xs = sorted(values)
     if not xs:
@@ -92,7 +97,7 @@ def compare(runs: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
         for mode in modes:
             values = [v for r in runs[mode] if (v := pick(r, path)) is not None]
             if values:
-                medians[mode] = sorted(values)[len(values) // 2]
+                medians[mode] = median(values)
         if len(medians) < len(modes):
             continue
         first = medians[modes[0]]
@@ -131,7 +136,7 @@ def over_rounds(runs: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     for label, path in ROUNDED:
         values = [v for r in runs if (v := pick(r, path)) is not None]
         if values:
-            out[label] = {"rounds": values, "median": sorted(values)[len(values) // 2]}
+            out[label] = {"rounds": values, "median": median(values)}
     return out
 
 

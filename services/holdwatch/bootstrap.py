@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import structlog
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
@@ -37,8 +36,6 @@ from holdwatch.app.ports import Clock
 from holdwatch.app.routing import RoutingTable
 from holdwatch.roles import NotifyService, Service
 from holdwatch.settings import Settings
-
-log = structlog.get_logger("holdwatch.service")
 
 
 def system_clock() -> datetime:

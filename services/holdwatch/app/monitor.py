@@ -152,9 +152,9 @@ class Monitor:
     def gather(self, entries: Sequence[Entry]) -> tuple[dict[str, Work], list[DeadLetter]]:
         """A batch's valid events grouped by booking, and a dead letter for each other
         entry, with the agencies' own records `_standing` adds."""
-        work, letters = gather_events(entries, self.agencies)
-        self._standing(work)
-        return work, letters
+        parsed = self.parse(entries)
+        self._standing(parsed.work)
+        return parsed.work, parsed.letters
 
     def _standing(self, work: dict[str, Work]) -> None:
         """The agency's own record for each agency seen whose profile judges agencies on
